@@ -1,0 +1,61 @@
+# Branchpoint — every target installs what it is missing, and is quick when all is there.
+#   make run    build the app, serve it on http://127.0.0.1:8080, start an OpenCode server if none answers
+#   make test   install what the tests need and run every test (native and in headless Chromium)
+#   make dist   write the static site to dist/ (BASE=/sub/path/ for a sub-path host)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# dx must not try to download its helpers (its TLS stack fails here): they come from PATH.
+export NO_DOWNLOADS := 1
+
+DX_VERSION := $(shell sed -n 's/^dioxus = { version = "=\([0-9.]*\)".*/\1/p' Cargo.toml | head -1)
+WASM_BINDGEN_VERSION := $(shell grep -A1 '^name = "wasm-bindgen"$$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
+BASE ?= /
+PORT ?= 8080
+SERVER ?= http://127.0.0.1:4096
+
+.PHONY: help tools browser dist run test check unit bench-size clean
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+tools: node_modules/.package-lock.json
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@if ! dx --version 2>/dev/null | grep -q "$(DX_VERSION)"; then \
+	  echo "Installing dioxus-cli $(DX_VERSION) (about 12 minutes on 2 cores)…"; \
+	  cargo install dioxus-cli --version "$(DX_VERSION)" --locked; fi
+	@if ! wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)"; then \
+	  echo "Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)…"; \
+	  cargo install wasm-bindgen-cli --version "$(WASM_BINDGEN_VERSION)" --force; fi
+
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  echo "Installing Debian's chromium and chromium-driver…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; fi
+
+dist: tools
+	dx build --platform web --release --base-path "$(BASE)"
+	rm -rf dist && cp -r target/dx/branchpoint/release/web/public dist
+	cp dist/index.html dist/404.html
+	@scripts/size.sh dist
+
+run: dist
+	scripts/run.sh "$(PORT)" "$(SERVER)"
+
+check:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --features web -- -D warnings
+
+test: tools browser check dist
+	cargo test --all-targets
+
+clean:
+	rm -rf dist target/dx

@@ -1,0 +1,457 @@
+//! Typed operations on the OpenCode HTTP API. Requests are built and responses read by plain
+//! functions; sending goes through the [`Transport`] seam, so the same code runs in the browser
+//! (fetch) and in native tests (reqwest against a real server).
+
+use std::collections::HashMap;
+use std::future::Future;
+
+use base64::Engine as _;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::error::ApiError;
+use super::ids::{check_message_id, check_session_id};
+use super::types::{
+    Agent, Message, PermissionReply, PermissionRequest, Project, Session, SessionStatus,
+};
+
+/// Where the server is and how to talk to it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Connection {
+    /// For example `http://127.0.0.1:4096`.
+    pub base_url: String,
+    /// The server's `OPENCODE_SERVER_PASSWORD`, if it has one (user is always `opencode`).
+    pub password: Option<String>,
+    /// The project directory every call is scoped to; `None` lets the server choose its own.
+    pub directory: Option<String>,
+}
+
+impl Connection {
+    /// A connection to `base_url` with no password and no directory.
+    pub fn new(base_url: impl Into<String>) -> Connection {
+        Connection {
+            base_url: base_url.into(),
+            ..Connection::default()
+        }
+    }
+
+    /// The value of the `Authorization` header, when a password is set.
+    pub fn authorization(&self) -> Option<String> {
+        let password = self.password.as_deref().filter(|p| !p.is_empty())?;
+        let token =
+            base64::engine::general_purpose::STANDARD.encode(format!("opencode:{password}"));
+        Some(format!("Basic {token}"))
+    }
+
+    /// The full URL for an API path, with the `directory` query parameter when one is set.
+    pub fn url(&self, path: &str, query: &[(&str, &str)]) -> String {
+        let mut url = format!("{}{}", self.base_url.trim_end_matches('/'), path);
+        let directory = self.directory.as_deref().filter(|d| !d.is_empty());
+        let pairs = directory
+            .map(|d| ("directory", d))
+            .into_iter()
+            .chain(query.iter().copied());
+        for (i, (key, value)) in pairs.enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(key);
+            url.push('=');
+            url.push_str(&percent_encode(value));
+        }
+        url
+    }
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+pub fn percent_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// HTTP methods the API uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// A request ready to send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub method: Method,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+}
+
+/// What came back: a status and a body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub status: u16,
+    pub body: String,
+}
+
+/// Sends a request. Implementations map "no answer" to [`ApiError::Network`] and return every
+/// HTTP answer, whatever its status, as a [`Response`].
+pub trait Transport {
+    fn send(&self, request: Request) -> impl Future<Output = Result<Response, ApiError>>;
+}
+
+/// Builds a request to `path` with auth, `directory` and a JSON body.
+pub fn build(
+    conn: &Connection,
+    method: Method,
+    path: &str,
+    query: &[(&str, &str)],
+    body: Option<Value>,
+) -> Request {
+    let mut headers = vec![("accept".to_owned(), "application/json".to_owned())];
+    if let Some(auth) = conn.authorization() {
+        headers.push(("authorization".to_owned(), auth));
+    }
+    if body.is_some() {
+        headers.push(("content-type".to_owned(), "application/json".to_owned()));
+    }
+    Request {
+        method,
+        url: conn.url(path, query),
+        headers,
+        body: body.map(|b| b.to_string()),
+    }
+}
+
+/// Reads a response: a 2xx body as `T`, anything else as the matching [`ApiError`].
+pub fn parse<T: DeserializeOwned>(response: &Response) -> Result<T, ApiError> {
+    if !(200..300).contains(&response.status) {
+        return Err(ApiError::from_status(response.status, &response.body));
+    }
+    let body = if response.body.trim().is_empty() {
+        "null"
+    } else {
+        &response.body
+    };
+    serde_json::from_str(body).map_err(|e| ApiError::Decode {
+        detail: e.to_string(),
+    })
+}
+
+/// A part of a prompt.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum PartInput {
+    Text {
+        text: String,
+    },
+    File {
+        mime: String,
+        url: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        filename: Option<String>,
+    },
+}
+
+/// What to send with a prompt.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct PromptInput {
+    pub parts: Vec<PartInput>,
+    /// Record the message without asking the model.
+    #[serde(rename = "noReply", skip_serializing_if = "std::ops::Not::not")]
+    pub no_reply: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<super::types::ModelRef>,
+}
+
+impl PromptInput {
+    /// A prompt of one text part.
+    pub fn text(text: impl Into<String>) -> PromptInput {
+        PromptInput {
+            parts: vec![PartInput::Text { text: text.into() }],
+            ..PromptInput::default()
+        }
+    }
+}
+
+/// Server health: `GET /global/health`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct Health {
+    #[serde(default)]
+    pub healthy: bool,
+    #[serde(default)]
+    pub version: String,
+}
+
+/// The OpenCode API over a transport.
+#[derive(Debug, Clone)]
+pub struct Client<T> {
+    pub conn: Connection,
+    transport: T,
+}
+
+impl<T: Transport> Client<T> {
+    pub fn new(conn: Connection, transport: T) -> Client<T> {
+        Client { conn, transport }
+    }
+
+    async fn call<R: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> Result<R, ApiError> {
+        let response = self
+            .transport
+            .send(build(&self.conn, method, path, query, body))
+            .await?;
+        parse(&response)
+    }
+
+    /// Is the server there, and which version is it?
+    pub async fn health(&self) -> Result<Health, ApiError> {
+        self.call(Method::Get, "/global/health", &[], None).await
+    }
+
+    /// Every session of the project, subagent children included.
+    pub async fn list_sessions(&self) -> Result<Vec<Session>, ApiError> {
+        self.call(Method::Get, "/session", &[], None).await
+    }
+
+    /// One session.
+    pub async fn get_session(&self, id: &str) -> Result<Session, ApiError> {
+        check_session_id(id)?;
+        self.call(Method::Get, &format!("/session/{id}"), &[], None)
+            .await
+    }
+
+    /// A new, empty session.
+    pub async fn create_session(&self, title: Option<&str>) -> Result<Session, ApiError> {
+        let body = match title {
+            Some(title) => json!({ "title": title }),
+            None => json!({}),
+        };
+        self.call(Method::Post, "/session", &[], Some(body)).await
+    }
+
+    /// Sets a session's title.
+    pub async fn rename_session(&self, id: &str, title: &str) -> Result<Session, ApiError> {
+        check_session_id(id)?;
+        self.call(
+            Method::Patch,
+            &format!("/session/{id}"),
+            &[],
+            Some(json!({ "title": title })),
+        )
+        .await
+    }
+
+    /// Deletes a session and its messages.
+    pub async fn delete_session(&self, id: &str) -> Result<bool, ApiError> {
+        check_session_id(id)?;
+        self.call(Method::Delete, &format!("/session/{id}"), &[], None)
+            .await
+    }
+
+    /// A session's messages with their parts, oldest first.
+    pub async fn messages(&self, id: &str) -> Result<Vec<Message>, ApiError> {
+        check_session_id(id)?;
+        self.call(Method::Get, &format!("/session/{id}/message"), &[], None)
+            .await
+    }
+
+    /// Sends a prompt and waits for the whole reply (or, with `no_reply`, just records it).
+    pub async fn prompt(&self, id: &str, input: &PromptInput) -> Result<Message, ApiError> {
+        check_session_id(id)?;
+        let body = serde_json::to_value(input).map_err(|e| ApiError::Decode {
+            detail: e.to_string(),
+        })?;
+        self.call(
+            Method::Post,
+            &format!("/session/{id}/message"),
+            &[],
+            Some(body),
+        )
+        .await
+    }
+
+    /// Sends a prompt and returns at once; the reply arrives over `/event`.
+    pub async fn prompt_async(&self, id: &str, input: &PromptInput) -> Result<(), ApiError> {
+        check_session_id(id)?;
+        let body = serde_json::to_value(input).map_err(|e| ApiError::Decode {
+            detail: e.to_string(),
+        })?;
+        let _: Value = self
+            .call(
+                Method::Post,
+                &format!("/session/{id}/prompt_async"),
+                &[],
+                Some(body),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Stops the reply running in a session.
+    pub async fn abort(&self, id: &str) -> Result<bool, ApiError> {
+        check_session_id(id)?;
+        self.call(Method::Post, &format!("/session/{id}/abort"), &[], None)
+            .await
+    }
+
+    /// Copies the messages strictly before `message_id` (all of them with `None`) into a new
+    /// session. The server does not check that the message belongs to the session: callers
+    /// must (see `fork`).
+    pub async fn fork(&self, id: &str, message_id: Option<&str>) -> Result<Session, ApiError> {
+        check_session_id(id)?;
+        let body = match message_id {
+            Some(message_id) => {
+                check_message_id(message_id)?;
+                json!({ "messageID": message_id })
+            }
+            None => json!({}),
+        };
+        self.call(
+            Method::Post,
+            &format!("/session/{id}/fork"),
+            &[],
+            Some(body),
+        )
+        .await
+    }
+
+    /// What each busy session is doing (idle sessions are left out).
+    pub async fn session_status(&self) -> Result<HashMap<String, SessionStatus>, ApiError> {
+        self.call(Method::Get, "/session/status", &[], None).await
+    }
+
+    /// Tools waiting for the user's permission.
+    pub async fn permissions(&self) -> Result<Vec<PermissionRequest>, ApiError> {
+        self.call(Method::Get, "/permission", &[], None).await
+    }
+
+    /// Answers a permission request.
+    pub async fn reply_permission(
+        &self,
+        request_id: &str,
+        reply: PermissionReply,
+    ) -> Result<bool, ApiError> {
+        let path = format!("/permission/{}/reply", percent_encode(request_id));
+        self.call(Method::Post, &path, &[], Some(json!({ "reply": reply })))
+            .await
+    }
+
+    /// The projects (directories) the server knows.
+    pub async fn projects(&self) -> Result<Vec<Project>, ApiError> {
+        self.call(Method::Get, "/project", &[], None).await
+    }
+
+    /// The agents the server offers.
+    pub async fn agents(&self) -> Result<Vec<Agent>, ApiError> {
+        self.call(Method::Get, "/agent", &[], None).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conn() -> Connection {
+        Connection {
+            base_url: "http://127.0.0.1:4096/".into(),
+            password: Some("s3cret".into()),
+            directory: Some("/home/me/my project".into()),
+        }
+    }
+
+    #[test]
+    fn requests_carry_auth_and_directory() {
+        let request = build(
+            &conn(),
+            Method::Post,
+            "/session/ses_1/fork",
+            &[],
+            Some(json!({"messageID":"msg_1"})),
+        );
+        assert_eq!(
+            request.url,
+            "http://127.0.0.1:4096/session/ses_1/fork?directory=%2Fhome%2Fme%2Fmy%20project"
+        );
+        assert!(request
+            .headers
+            .contains(&("authorization".into(), "Basic b3BlbmNvZGU6czNjcmV0".into())));
+        assert!(request
+            .headers
+            .contains(&("content-type".into(), "application/json".into())));
+        assert_eq!(request.body.as_deref(), Some(r#"{"messageID":"msg_1"}"#));
+    }
+
+    #[test]
+    fn no_password_no_header_and_extra_query_is_appended() {
+        let conn = Connection::new("http://h:1");
+        let request = build(&conn, Method::Get, "/x", &[("limit", "5")], None);
+        assert_eq!(request.url, "http://h:1/x?limit=5");
+        assert!(request
+            .headers
+            .iter()
+            .all(|(k, _)| k != "authorization" && k != "content-type"));
+    }
+
+    #[test]
+    fn parse_maps_statuses_and_bad_bodies() {
+        let ok = Response {
+            status: 200,
+            body: r#"{"healthy":true,"version":"1"}"#.into(),
+        };
+        assert_eq!(parse::<Health>(&ok).unwrap().version, "1");
+        let missing = Response {
+            status: 404,
+            body: r#"{"name":"NotFoundError","data":{"message":"gone"}}"#.into(),
+        };
+        assert_eq!(
+            parse::<Health>(&missing),
+            Err(ApiError::NotFound {
+                message: "gone".into()
+            })
+        );
+        let html = Response {
+            status: 200,
+            body: "<!doctype html>".into(),
+        };
+        assert!(matches!(
+            parse::<Health>(&html),
+            Err(ApiError::Decode { .. })
+        ));
+    }
+
+    #[test]
+    fn prompt_input_serialises_as_the_server_expects() {
+        let mut input = PromptInput::text("hi");
+        input.no_reply = true;
+        assert_eq!(
+            serde_json::to_value(&input).unwrap(),
+            json!({"parts":[{"type":"text","text":"hi"}],"noReply":true})
+        );
+    }
+}

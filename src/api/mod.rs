@@ -1,0 +1,14 @@
+//! The OpenCode HTTP API: wire types, errors, typed operations and the transport seam. Knows
+//! nothing of the UI.
+
+pub mod client;
+pub mod error;
+pub mod events;
+pub mod ids;
+#[cfg(target_arch = "wasm32")]
+pub mod transport;
+pub mod types;
+
+pub use client::{Client, Connection, PartInput, PromptInput, Request, Response, Transport};
+pub use error::ApiError;
+pub use types::*;

@@ -1,0 +1,61 @@
+//! The root component: context providers, the stylesheet and the router, plus the page shell
+//! (header and navigation) every route renders in.
+
+use dioxus::prelude::*;
+
+use crate::route::Route;
+use crate::settings::Settings;
+use crate::state::use_settings;
+
+const STYLE: Asset = asset!("/assets/main.css");
+const ICON: Asset = asset!("/assets/icon.svg");
+
+/// The whole app.
+#[component]
+pub fn App() -> Element {
+    use_context_provider(|| Signal::new(Settings::load()));
+    rsx! {
+        document::Stylesheet { href: STYLE }
+        document::Link { rel: "icon", href: ICON }
+        ErrorBoundary {
+            handle_error: |errors: ErrorContext| rsx! {
+                section { class: "error-panel", role: "alert",
+                    h2 { "Something went wrong" }
+                    p { "{errors:?}" }
+                }
+            },
+            Router::<Route> {}
+        }
+    }
+}
+
+/// Header with navigation, then the page.
+#[component]
+pub fn Shell() -> Element {
+    let settings = use_settings();
+    let server = settings.read().server_url.clone();
+    rsx! {
+        header { class: "shell-header",
+            Link { to: Route::Sessions {}, class: "brand", aria_label: "Branchpoint, all sessions",
+                img { src: ICON, alt: "", width: "24", height: "24" }
+                span { "Branchpoint" }
+            }
+            nav { aria_label: "Main",
+                Link { to: Route::Sessions {}, active_class: "active", "Sessions" }
+                Link { to: Route::Settings {}, active_class: "active", "Settings" }
+            }
+            span { class: "server muted", title: "OpenCode server", "{server}" }
+        }
+        main { class: "shell-main",
+            ErrorBoundary {
+                handle_error: |errors: ErrorContext| rsx! {
+                    section { class: "error-panel", role: "alert",
+                        h2 { "This page failed" }
+                        p { "{errors:?}" }
+                    }
+                },
+                Outlet::<Route> {}
+            }
+        }
+    }
+}

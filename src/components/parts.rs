@@ -1,0 +1,234 @@
+//! One renderer per message part type, dispatched from a single `match` on [`Part`].
+
+use dioxus::prelude::*;
+use serde_json::Value;
+
+use crate::api::{
+    AgentPart, CompactionPart, FilePart, Part, PatchPart, ReasoningPart, RetryPart, SnapshotPart,
+    StepFinishPart, SubtaskPart, TextPart, ToolPart, ToolState,
+};
+use crate::markdown::{is_safe_url, to_safe_html};
+
+/// Renders any part.
+#[component]
+pub fn PartView(part: Part) -> Element {
+    match part {
+        Part::Text(p) => rsx! { TextView { part: p } },
+        Part::Reasoning(p) => rsx! { ReasoningView { part: p } },
+        Part::Tool(p) => rsx! { ToolView { part: p } },
+        Part::File(p) => rsx! { FileView { part: p } },
+        Part::StepStart(_) => {
+            rsx! { div { class: "part part-step-start", role: "separator", aria_label: "Step started" } }
+        }
+        Part::StepFinish(p) => rsx! { StepFinishView { part: p } },
+        Part::Patch(p) => rsx! { PatchView { part: p } },
+        Part::Agent(p) => rsx! { AgentView { part: p } },
+        Part::Snapshot(p) => rsx! { SnapshotView { part: p } },
+        Part::Compaction(p) => rsx! { CompactionView { part: p } },
+        Part::Subtask(p) => rsx! { SubtaskView { part: p } },
+        Part::Retry(p) => rsx! { RetryView { part: p } },
+        Part::Unknown { kind, raw } => rsx! { UnknownView { kind, raw } },
+    }
+}
+
+#[component]
+fn TextView(part: TextPart) -> Element {
+    if part.synthetic {
+        // Text the server added for the model (a file's content, a tool note): kept out of the way.
+        return rsx! {
+            details { class: "part part-synthetic",
+                summary { "Added by the server" }
+                pre { "{part.text}" }
+            }
+        };
+    }
+    let html = to_safe_html(&part.text);
+    rsx! { div { class: "part part-text markdown", dangerous_inner_html: "{html}" } }
+}
+
+#[component]
+fn ReasoningView(part: ReasoningPart) -> Element {
+    rsx! {
+        details { class: "part part-reasoning",
+            summary { "Reasoning" }
+            div { class: "markdown", dangerous_inner_html: to_safe_html(&part.text) }
+        }
+    }
+}
+
+fn pretty(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => serde_json::to_string_pretty(other).unwrap_or_default(),
+    }
+}
+
+/// The one-line gist of a tool call: its title, or its command / path / pattern argument.
+fn tool_gist(part: &ToolPart) -> String {
+    let title = match &part.state {
+        ToolState::Completed { title, .. } => Some(title.clone()),
+        ToolState::Running { title, .. } => title.clone(),
+        _ => None,
+    };
+    let input = part.state.input();
+    let from_input = [
+        "command",
+        "filePath",
+        "path",
+        "pattern",
+        "url",
+        "description",
+    ]
+    .iter()
+    .find_map(|k| input.get(*k).and_then(Value::as_str).map(str::to_owned));
+    let gist = title
+        .filter(|t| !t.is_empty())
+        .or(from_input)
+        .unwrap_or_default();
+    gist.chars().take(120).collect()
+}
+
+#[component]
+fn ToolView(part: ToolPart) -> Element {
+    let status = part.state.status();
+    let gist = tool_gist(&part);
+    let input = pretty(part.state.input());
+    let open = matches!(part.state, ToolState::Error { .. });
+    rsx! {
+        details { class: "part part-tool tool-{status}", open,
+            summary {
+                span { class: "tool-name", "{part.tool}" }
+                span { class: "tool-gist", "{gist}" }
+                span { class: "badge status-{status}", "{status}" }
+            }
+            if !input.is_empty() {
+                h4 { "Input" }
+                pre { class: "tool-input", "{input}" }
+            }
+            match &part.state {
+                ToolState::Completed { output, .. } => rsx! {
+                    h4 { "Output" }
+                    pre { class: "tool-output", "{output}" }
+                },
+                ToolState::Error { error, .. } => rsx! {
+                    h4 { "Error" }
+                    pre { class: "tool-error", "{error}" }
+                },
+                ToolState::Pending { .. } => rsx! { p { class: "muted", "Waiting to run…" } },
+                ToolState::Running { .. } => rsx! { p { class: "muted", "Running…" } },
+            }
+        }
+    }
+}
+
+#[component]
+fn FileView(part: FilePart) -> Element {
+    let name = part
+        .filename
+        .clone()
+        .unwrap_or_else(|| part.url.rsplit('/').next().unwrap_or("file").to_owned());
+    let preview = part.mime.starts_with("image/")
+        && part.mime != "image/svg+xml"
+        && part.url.starts_with("data:image/");
+    let link = is_safe_url(&part.url).then(|| part.url.clone());
+    let location = part.url.strip_prefix("file://").map(str::to_owned);
+    rsx! {
+        div { class: "part part-file",
+            span { class: "file-icon", aria_hidden: "true", "📄" }
+            if let Some(href) = link {
+                a { href: "{href}", rel: "noopener noreferrer nofollow", target: "_blank", "{name}" }
+            } else {
+                span { class: "file-name", title: location.unwrap_or_default(), "{name}" }
+            }
+            span { class: "muted", " {part.mime}" }
+            if preview {
+                img { class: "file-preview", src: "{part.url}", alt: "{name}" }
+            }
+        }
+    }
+}
+
+#[component]
+fn StepFinishView(part: StepFinishPart) -> Element {
+    let tokens = part
+        .tokens
+        .as_ref()
+        .map(|t| format!(" · {} in, {} out", t.input, t.output))
+        .unwrap_or_default();
+    let cost = if part.cost > 0.0 {
+        format!(" · ${:.4}", part.cost)
+    } else {
+        String::new()
+    };
+    rsx! { p { class: "part part-step-finish muted", "Step finished: {part.reason}{tokens}{cost}" } }
+}
+
+#[component]
+fn PatchView(part: PatchPart) -> Element {
+    let count = part.files.len();
+    let noun = if count == 1 { "file" } else { "files" };
+    rsx! {
+        details { class: "part part-patch",
+            summary { "Changed {count} {noun}" }
+            ul {
+                for file in part.files.iter() {
+                    li { code { "{file}" } }
+                }
+            }
+        }
+    }
+}
+
+#[component]
+fn AgentView(part: AgentPart) -> Element {
+    rsx! { span { class: "part part-agent badge", "@{part.name}" } }
+}
+
+#[component]
+fn SnapshotView(part: SnapshotPart) -> Element {
+    let short: String = part.snapshot.chars().take(10).collect();
+    rsx! { p { class: "part part-snapshot muted", "Snapshot {short}" } }
+}
+
+#[component]
+fn CompactionView(part: CompactionPart) -> Element {
+    let how = if part.auto {
+        "automatically"
+    } else {
+        "on request"
+    };
+    rsx! { p { class: "part part-compaction muted", "The conversation was compacted here ({how})." } }
+}
+
+#[component]
+fn SubtaskView(part: SubtaskPart) -> Element {
+    rsx! {
+        details { class: "part part-subtask",
+            summary { "Subtask for @{part.agent}: {part.description}" }
+            pre { "{part.prompt}" }
+        }
+    }
+}
+
+#[component]
+fn RetryView(part: RetryPart) -> Element {
+    let message = part.error.as_ref().map(|e| e.message()).unwrap_or_default();
+    rsx! { p { class: "part part-retry warning", "Retrying (attempt {part.attempt}): {message}" } }
+}
+
+#[component]
+fn UnknownView(kind: String, raw: Value) -> Element {
+    let json = serde_json::to_string_pretty(&raw).unwrap_or_default();
+    let label = if kind.is_empty() {
+        "unlabelled".to_owned()
+    } else {
+        kind
+    };
+    rsx! {
+        details { class: "part part-unknown",
+            summary { "A “{label}” part this app cannot show yet" }
+            pre { "{json}" }
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! Launches the app.
+
+fn main() {
+    dioxus::launch(branchpoint::app::App);
+}

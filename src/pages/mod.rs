@@ -1,0 +1,11 @@
+//! One page per route, named after it.
+
+mod not_found;
+mod session;
+mod sessions;
+mod settings;
+
+pub use not_found::NotFound;
+pub use session::Session;
+pub use sessions::Sessions;
+pub use settings::Settings;

@@ -1,0 +1,20 @@
+//! The app's routes. Links are always typed `Route`s.
+
+use dioxus::prelude::*;
+
+use crate::app::Shell;
+use crate::pages::{NotFound, Session, Sessions, Settings};
+
+#[derive(Routable, Clone, PartialEq, Debug)]
+#[rustfmt::skip]
+pub enum Route {
+    #[layout(Shell)]
+        #[route("/")]
+        Sessions {},
+        #[route("/session/:id")]
+        Session { id: String },
+        #[route("/settings")]
+        Settings {},
+        #[route("/:..segments")]
+        NotFound { segments: Vec<String> },
+}

@@ -1,0 +1,164 @@
+//! Arranging the sessions list: newest first, search by title, subagent children nested under
+//! the session that spawned them (their `parentID`; that is not a fork).
+
+use std::collections::{HashMap, HashSet};
+
+use crate::api::Session;
+
+/// One line of the list: a session and how deep it is nested.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub session: Session,
+    pub depth: usize,
+}
+
+/// Sessions whose title contains `query` (any case), newest first, each followed by its
+/// matching subagent children. A child whose parent is filtered out stands at the top level.
+pub fn arrange(sessions: &[Session], query: &str) -> Vec<Row> {
+    let query = query.trim().to_lowercase();
+    let shown: Vec<&Session> = sessions
+        .iter()
+        .filter(|s| query.is_empty() || s.title.to_lowercase().contains(&query))
+        .collect();
+    let ids: HashSet<&str> = shown.iter().map(|s| s.id.as_str()).collect();
+    let mut children: HashMap<&str, Vec<&Session>> = HashMap::new();
+    let mut roots = Vec::new();
+    for session in &shown {
+        match session
+            .parent_id
+            .as_deref()
+            .filter(|p| ids.contains(p) && *p != session.id)
+        {
+            Some(parent) => children.entry(parent).or_default().push(session),
+            None => roots.push(*session),
+        }
+    }
+    let newest_first = |a: &&Session, b: &&Session| b.time.updated.total_cmp(&a.time.updated);
+    roots.sort_by(newest_first);
+    for list in children.values_mut() {
+        list.sort_by(newest_first);
+    }
+    let mut rows = Vec::with_capacity(shown.len());
+    let mut stack: Vec<(&Session, usize)> = roots.into_iter().rev().map(|s| (s, 0)).collect();
+    let mut seen = HashSet::new();
+    while let Some((session, depth)) = stack.pop() {
+        if !seen.insert(session.id.as_str()) {
+            continue; // a parent cycle in bad data: show each session once
+        }
+        rows.push(Row {
+            session: session.clone(),
+            depth,
+        });
+        if let Some(kids) = children.get(session.id.as_str()) {
+            stack.extend(kids.iter().rev().map(|k| (*k, depth + 1)));
+        }
+    }
+    // Sessions only reachable through a parent cycle (bad data) still get a line.
+    for session in shown {
+        if seen.insert(session.id.as_str()) {
+            rows.push(Row {
+                session: session.clone(),
+                depth: 0,
+            });
+        }
+    }
+    rows
+}
+
+/// "just now", "5 min ago", "3 h ago", "2 days ago", or a date for older times.
+pub fn age(now_ms: f64, then_ms: f64) -> String {
+    let seconds = ((now_ms - then_ms) / 1000.0).max(0.0) as u64;
+    match seconds {
+        0..=59 => "just now".to_owned(),
+        60..=3599 => format!("{} min ago", seconds / 60),
+        3600..=86_399 => format!("{} h ago", seconds / 3600),
+        86_400..=172_799 => "yesterday".to_owned(),
+        172_800..=2_591_999 => format!("{} days ago", seconds / 86_400),
+        _ => date(then_ms),
+    }
+}
+
+/// A UTC date, `YYYY-MM-DD`, from milliseconds since the epoch.
+pub fn date(ms: f64) -> String {
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let days = (ms / 86_400_000.0).floor() as i64;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(id: &str, title: &str, updated: f64, parent: Option<&str>) -> Session {
+        let mut s = Session {
+            id: id.into(),
+            title: title.into(),
+            parent_id: parent.map(Into::into),
+            ..Session::default()
+        };
+        s.time.updated = updated;
+        s
+    }
+
+    fn ids(rows: &[Row]) -> Vec<(&str, usize)> {
+        rows.iter()
+            .map(|r| (r.session.id.as_str(), r.depth))
+            .collect()
+    }
+
+    #[test]
+    fn newest_first_with_children_nested() {
+        let sessions = [
+            session("a", "Alpha", 1.0, None),
+            session("b", "Beta", 3.0, None),
+            session("c", "Child of alpha", 5.0, Some("a")),
+            session("d", "Older child", 2.0, Some("a")),
+            session("e", "Grandchild", 0.0, Some("c")),
+        ];
+        assert_eq!(
+            ids(&arrange(&sessions, "")),
+            [("b", 0), ("a", 0), ("c", 1), ("e", 2), ("d", 1)]
+        );
+    }
+
+    #[test]
+    fn search_matches_titles_and_lifts_orphans() {
+        let sessions = [
+            session("a", "Alpha", 1.0, None),
+            session("c", "alpha child", 5.0, Some("a")),
+            session("x", "Other", 9.0, Some("a")),
+        ];
+        assert_eq!(ids(&arrange(&sessions, "ALPHA")), [("a", 0), ("c", 1)]);
+        assert_eq!(ids(&arrange(&sessions, "other")), [("x", 0)]);
+        assert!(arrange(&sessions, "nothing").is_empty());
+    }
+
+    #[test]
+    fn parent_cycles_do_not_hang() {
+        let sessions = [
+            session("a", "A", 1.0, Some("b")),
+            session("b", "B", 2.0, Some("a")),
+        ];
+        assert_eq!(arrange(&sessions, "").len(), 2);
+    }
+
+    #[test]
+    fn ages_and_dates() {
+        let now = 1_795_592_459_330.0;
+        assert_eq!(age(now, now - 10_000.0), "just now");
+        assert_eq!(age(now, now - 300_000.0), "5 min ago");
+        assert_eq!(age(now, now - 3.0 * 3_600_000.0), "3 h ago");
+        assert_eq!(age(now, now - 3.0 * 86_400_000.0), "3 days ago");
+        assert_eq!(date(0.0), "1970-01-01");
+        assert_eq!(date(now), "2026-11-25");
+    }
+}

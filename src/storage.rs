@@ -1,0 +1,78 @@
+//! Browser storage (localStorage and sessionStorage) that never panics: where storage is
+//! unavailable (private mode, blocked by policy) reads give `None` and writes an `Err` the
+//! caller can show. Natively (tests) it is an in-memory map.
+
+/// Which of the browser's stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Area {
+    /// Kept across visits.
+    Local,
+    /// Kept for this tab only.
+    Session,
+}
+
+#[cfg(target_arch = "wasm32")]
+mod imp {
+    use super::Area;
+
+    fn store(area: Area) -> Option<web_sys::Storage> {
+        let window = web_sys::window()?;
+        let storage = match area {
+            Area::Local => window.local_storage(),
+            Area::Session => window.session_storage(),
+        };
+        storage.ok().flatten()
+    }
+
+    pub fn get(area: Area, key: &str) -> Option<String> {
+        store(area)?.get_item(key).ok().flatten()
+    }
+
+    pub fn set(area: Area, key: &str, value: &str) -> Result<(), String> {
+        let storage = store(area).ok_or_else(|| "browser storage is not available".to_owned())?;
+        storage.set_item(key, value).map_err(|e| {
+            let name = js_sys::Reflect::get(&e, &"name".into())
+                .ok()
+                .and_then(|n| n.as_string());
+            match name.as_deref() {
+                Some("QuotaExceededError") => "browser storage is full".to_owned(),
+                _ => "browser storage refused the write".to_owned(),
+            }
+        })
+    }
+
+    pub fn remove(area: Area, key: &str) {
+        if let Some(storage) = store(area) {
+            let _ = storage.remove_item(key);
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod imp {
+    use super::Area;
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+
+    thread_local! {
+        static STORE: RefCell<HashMap<(Area, String), String>> = RefCell::new(HashMap::new());
+    }
+
+    pub fn get(area: Area, key: &str) -> Option<String> {
+        STORE.with(|s| s.borrow().get(&(area, key.to_owned())).cloned())
+    }
+
+    pub fn set(area: Area, key: &str, value: &str) -> Result<(), String> {
+        STORE.with(|s| {
+            s.borrow_mut()
+                .insert((area, key.to_owned()), value.to_owned())
+        });
+        Ok(())
+    }
+
+    pub fn remove(area: Area, key: &str) {
+        STORE.with(|s| s.borrow_mut().remove(&(area, key.to_owned())));
+    }
+}
+
+pub use imp::{get, remove, set};

@@ -1,0 +1,401 @@
+//! Test harness on real parts: a real `opencode serve` (from the pinned npm package) in a
+//! temporary project with its own HOME, wired to our scripted model; the built app served
+//! from `dist/`; headless Chromium. Everything started here stops when its handle drops,
+//! also when a test fails.
+#![allow(dead_code)]
+
+pub mod webdriver;
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use branchpoint::api::{
+    ApiError, Client, Connection, PromptInput, Request, Response, Session, Transport,
+};
+
+/// The project's root folder.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fresh, empty temporary folder (removed when the returned guard drops).
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(label: &str) -> TempDir {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let path =
+            std::env::temp_dir().join(format!("branchpoint-{label}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create temp dir");
+        TempDir(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A port nobody listens on right now.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// A child process in its own process group, stopped (TERM, then KILL after a grace period)
+/// with everything it started when dropped.
+pub struct Process {
+    child: Child,
+    name: String,
+}
+
+impl Process {
+    /// Starts `command` in a new process group.
+    pub fn spawn(name: &str, mut command: Command) -> Process {
+        use std::os::unix::process::CommandExt;
+        command.process_group(0);
+        let child = command
+            .spawn()
+            .unwrap_or_else(|e| panic!("could not start {name}: {e}"));
+        Process {
+            child,
+            name: name.to_owned(),
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Reads the child's stdout until a line `listening on PORT` and returns the port.
+    pub fn read_port(&mut self) -> u16 {
+        let stdout = self.child.stdout.take().expect("stdout piped");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read port line");
+        line.trim()
+            .strip_prefix("listening on ")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("{} did not say its port: {line:?}", self.name))
+    }
+
+    /// Stops the process group: SIGTERM, up to `grace` to exit, then SIGKILL.
+    pub fn stop(&mut self, grace: Duration) {
+        if self.child.try_wait().ok().flatten().is_some() {
+            return;
+        }
+        let group = format!("-{}", self.child.id());
+        // procps-ng 4.0.2 misparses `kill -TERM -PID`; only `-s SIG -- -PID` names the group right.
+        let _ = Command::new("/usr/bin/kill")
+            .args(["-s", "TERM", "--", &group])
+            .stderr(Stdio::null())
+            .status();
+        let deadline = Instant::now() + grace;
+        while Instant::now() < deadline {
+            if self.child.try_wait().ok().flatten().is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = Command::new("/usr/bin/kill")
+            .args(["-s", "KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.stop(Duration::from_secs(3));
+    }
+}
+
+/// The scripted OpenAI-compatible model (tests/support/scripted_model.py) on a free port.
+pub struct ScriptedModel {
+    pub port: u16,
+    _process: Process,
+}
+
+impl ScriptedModel {
+    pub fn start() -> ScriptedModel {
+        let mut command = Command::new("python3");
+        command
+            .arg(root().join("tests/support/scripted_model.py"))
+            .args(["--port", "0"])
+            .stdout(Stdio::piped());
+        let mut process = Process::spawn("scripted model", command);
+        let port = process.read_port();
+        ScriptedModel {
+            port,
+            _process: process,
+        }
+    }
+}
+
+/// Options for a test server.
+#[derive(Default, Clone)]
+pub struct ServerOptions {
+    /// Turns on HTTP Basic auth (`OPENCODE_SERVER_PASSWORD`).
+    pub password: Option<String>,
+    /// Extra CORS origin to allow (`--cors`).
+    pub cors: Option<String>,
+}
+
+/// The `opencode` binary from the pinned npm package.
+pub fn opencode_binary() -> PathBuf {
+    let path = root().join("node_modules/.bin/opencode");
+    assert!(
+        path.exists(),
+        "{} is missing: run `make test` (it runs `npm ci`)",
+        path.display()
+    );
+    path
+}
+
+/// A real `opencode serve` in a temporary project, talking to a scripted model.
+pub struct OpenCode {
+    pub port: u16,
+    pub project: PathBuf,
+    pub options: ServerOptions,
+    process: Option<Process>,
+    home: PathBuf,
+    model: ScriptedModel,
+    _dir: TempDir,
+}
+
+impl OpenCode {
+    pub async fn start() -> OpenCode {
+        OpenCode::start_with(ServerOptions::default()).await
+    }
+
+    pub async fn start_with(options: ServerOptions) -> OpenCode {
+        let model = ScriptedModel::start();
+        let dir = TempDir::new("opencode");
+        let home = dir.0.join("home");
+        let project = dir.0.join("project");
+        std::fs::create_dir_all(&home).unwrap();
+        std::fs::create_dir_all(&project).unwrap();
+        let config = serde_json::json!({
+            "$schema": "https://opencode.ai/config.json",
+            "provider": {
+                "scripted": {
+                    "npm": "@ai-sdk/openai-compatible",
+                    "name": "Scripted",
+                    "options": { "baseURL": format!("http://127.0.0.1:{}/v1", model.port), "apiKey": "test" },
+                    "models": { "scripted-1": { "name": "Scripted 1", "tool_call": true } }
+                }
+            },
+            "model": "scripted/scripted-1",
+            "small_model": "scripted/scripted-1",
+            "autoupdate": false,
+            "share": "disabled",
+            "permission": { "bash": "allow" }
+        });
+        std::fs::write(
+            project.join("opencode.json"),
+            serde_json::to_string_pretty(&config).unwrap(),
+        )
+        .unwrap();
+        std::fs::write(project.join("README.md"), "# A test project\n").unwrap();
+        let _ = Command::new("git")
+            .args(["init", "-q"])
+            .current_dir(&project)
+            .status();
+        let mut server = OpenCode {
+            port: 0,
+            project,
+            options,
+            process: None,
+            home,
+            model,
+            _dir: dir,
+        };
+        server.launch(free_port()).await;
+        server
+    }
+
+    /// Starts (or restarts) the server process on `port`.
+    pub async fn launch(&mut self, port: u16) {
+        let mut command = Command::new(opencode_binary());
+        command
+            .args([
+                "serve",
+                "--hostname",
+                "127.0.0.1",
+                "--port",
+                &port.to_string(),
+            ])
+            .current_dir(&self.project)
+            .env("HOME", &self.home)
+            .env("XDG_CONFIG_HOME", self.home.join(".config"))
+            .env("XDG_DATA_HOME", self.home.join(".local/share"))
+            .env("XDG_CACHE_HOME", self.home.join(".cache"))
+            .env("XDG_STATE_HOME", self.home.join(".local/state"))
+            .env("OPENCODE_DISABLE_AUTOUPDATE", "1")
+            .env("OPENCODE_DISABLE_MODELS_FETCH", "1")
+            .env("OPENCODE_DISABLE_DEFAULT_PLUGINS", "1")
+            .env("OPENCODE_DISABLE_LSP_DOWNLOAD", "1")
+            .env("OPENCODE_DISABLE_SHARE", "1")
+            .env("OPENCODE_DISABLE_CLAUDE_CODE", "1")
+            .env("OPENCODE_DISABLE_EXTERNAL_SKILLS", "1")
+            .env_remove("OPENCODE_SERVER_PASSWORD")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if let Some(password) = &self.options.password {
+            command.env("OPENCODE_SERVER_PASSWORD", password);
+        }
+        if let Some(origin) = &self.options.cors {
+            command.args(["--cors", origin]);
+        }
+        self.process = Some(Process::spawn("opencode serve", command));
+        self.port = port;
+        self.wait_ready().await;
+    }
+
+    async fn wait_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(2))
+            .build()
+            .expect("http client");
+        let url = format!("{}/global/health", self.base_url());
+        while Instant::now() < deadline {
+            if let Ok(response) = http.get(&url).send().await {
+                if response.status().as_u16() < 500 {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+        panic!(
+            "opencode serve did not answer on port {} within 60 s",
+            self.port
+        );
+    }
+
+    /// Stops the server (TERM, then KILL after a grace period).
+    pub fn stop(&mut self) {
+        if let Some(mut process) = self.process.take() {
+            process.stop(Duration::from_secs(5));
+        }
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The connection a client should use (with the password, if any).
+    pub fn connection(&self) -> Connection {
+        Connection {
+            base_url: self.base_url(),
+            password: self.options.password.clone(),
+            directory: None,
+        }
+    }
+
+    /// A typed client for this server.
+    pub fn client(&self) -> Client<Reqwest> {
+        Client::new(self.connection(), Reqwest::default())
+    }
+
+    /// A session titled `title` holding one user message per prompt (no model involved).
+    pub async fn seed(&self, title: &str, prompts: &[&str]) -> Session {
+        let client = self.client();
+        let session = client
+            .create_session(Some(title))
+            .await
+            .expect("create session");
+        for prompt in prompts {
+            let mut input = PromptInput::text(*prompt);
+            input.no_reply = true;
+            client
+                .prompt(&session.id, &input)
+                .await
+                .expect("seed message");
+        }
+        session
+    }
+
+    /// The project folder, for files the tests attach.
+    pub fn project_dir(&self) -> &Path {
+        &self.project
+    }
+}
+
+impl Drop for OpenCode {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The native transport: reqwest. Any failure to get an answer is a network error.
+#[derive(Clone, Default)]
+pub struct Reqwest(reqwest::Client);
+
+impl Transport for Reqwest {
+    async fn send(&self, request: Request) -> Result<Response, ApiError> {
+        let method =
+            reqwest::Method::from_bytes(request.method.as_str().as_bytes()).expect("method");
+        let mut builder = self
+            .0
+            .request(method, &request.url)
+            .timeout(Duration::from_secs(60));
+        for (name, value) in &request.headers {
+            builder = builder.header(name, value);
+        }
+        if let Some(body) = request.body {
+            builder = builder.body(body);
+        }
+        let network = |e: reqwest::Error| ApiError::Network {
+            url: request.url.clone(),
+            detail: e.to_string(),
+        };
+        let response = builder.send().await.map_err(network)?;
+        let status = response.status().as_u16();
+        let body = response.text().await.map_err(network)?;
+        Ok(Response { status, body })
+    }
+}
+
+/// The built app (`dist/`) served by scripts/serve.py, with the SPA fallback.
+pub struct StaticSite {
+    pub port: u16,
+    _process: Process,
+}
+
+impl StaticSite {
+    pub fn start() -> StaticSite {
+        let dist = root().join("dist");
+        assert!(
+            dist.join("index.html").exists(),
+            "dist/ is not built: run `make dist` (make test does it) before the browser tests"
+        );
+        let mut command = Command::new("python3");
+        command
+            .arg(root().join("scripts/serve.py"))
+            .args(["--dir", dist.to_str().unwrap(), "--port", "0"])
+            .stdout(Stdio::piped());
+        let mut process = Process::spawn("static server", command);
+        let port = process.read_port();
+        StaticSite {
+            port,
+            _process: process,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+}
