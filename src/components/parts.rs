@@ -232,3 +232,65 @@ fn UnknownView(kind: String, raw: Value) -> Element {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn render(part: serde_json::Value) -> String {
+        let part = Part::from_value(part);
+        dioxus_ssr::render_element(rsx! { PartView { part } })
+    }
+
+    #[test]
+    fn text_is_markdown_and_hostile_html_stays_text() {
+        let html = render(
+            json!({"id":"prt_1","type":"text","text":"**hi** <img src=x onerror=alert(1)>"}),
+        );
+        assert!(html.contains("<strong>hi</strong>"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+    }
+
+    #[test]
+    fn tool_calls_show_name_state_input_and_output() {
+        let html = render(
+            json!({"id":"prt_2","type":"tool","callID":"c","tool":"bash","state":{
+            "status":"completed","input":{"command":"ls <dir>"},"output":"a.txt","title":"ls","metadata":{},"time":{"start":1,"end":2}}}),
+        );
+        assert!(html.contains("tool-completed"), "{html}");
+        assert!(html.contains(">bash<"), "{html}");
+        assert!(
+            html.contains("ls &#60;dir&#62;"),
+            "input is escaped: {html}"
+        );
+        assert!(html.contains("a.txt"), "{html}");
+        let failed = render(
+            json!({"id":"prt_3","type":"tool","callID":"c","tool":"edit","state":{
+            "status":"error","input":{},"error":"no such file","time":{"start":1,"end":2}}}),
+        );
+        assert!(
+            failed.contains("no such file") && failed.contains("open"),
+            "errors start open: {failed}"
+        );
+    }
+
+    #[test]
+    fn unknown_parts_are_labelled_not_dropped() {
+        let html = render(json!({"id":"prt_4","type":"hologram","beam":"<b>x</b>"}));
+        assert!(html.contains("hologram"), "{html}");
+        assert!(
+            html.contains("&#60;b&#62;x&#60;/b&#62;") && !html.contains("<b>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn files_link_only_to_safe_urls() {
+        let html = render(
+            json!({"id":"prt_5","type":"file","mime":"text/html","filename":"x.html","url":"javascript:alert(1)"}),
+        );
+        assert!(!html.contains("href"), "{html}");
+        assert!(html.contains("x.html"), "{html}");
+    }
+}

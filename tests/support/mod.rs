@@ -249,6 +249,9 @@ impl OpenCode {
             .env("OPENCODE_DISABLE_SHARE", "1")
             .env("OPENCODE_DISABLE_CLAUDE_CODE", "1")
             .env("OPENCODE_DISABLE_EXTERNAL_SKILLS", "1")
+            // opencode npm-installs its plugin package into the config dir in the background;
+            // offline, that fails harmlessly and no test touches the network.
+            .env("npm_config_offline", "true")
             .env_remove("OPENCODE_SERVER_PASSWORD")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -376,7 +379,13 @@ pub struct StaticSite {
 }
 
 impl StaticSite {
+    /// Serves `dist/`, unknown paths falling back to index.html (status 200).
     pub fn start() -> StaticSite {
+        StaticSite::start_with(false)
+    }
+
+    /// With `pages`, unknown paths get 404.html with status 404, as GitHub Pages does.
+    pub fn start_with(pages: bool) -> StaticSite {
         let dist = root().join("dist");
         assert!(
             dist.join("index.html").exists(),
@@ -386,6 +395,7 @@ impl StaticSite {
         command
             .arg(root().join("scripts/serve.py"))
             .args(["--dir", dist.to_str().unwrap(), "--port", "0"])
+            .args(pages.then_some("--pages"))
             .stdout(Stdio::piped());
         let mut process = Process::spawn("static server", command);
         let port = process.read_port();

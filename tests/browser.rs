@@ -1,0 +1,422 @@
+//! The built app (`dist/`) in headless Chromium against a real `opencode serve`.
+
+mod support;
+
+use std::time::Duration;
+
+use branchpoint::api::{PartInput, PromptInput};
+use serde_json::json;
+use support::webdriver::Browser;
+use support::{root, OpenCode, ServerOptions, StaticSite};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A browser on the served app, pointed at `server_url`.
+struct App {
+    browser: Browser,
+    site: StaticSite,
+}
+
+impl App {
+    async fn start(server_url: &str, password: Option<&str>) -> App {
+        App::start_on(StaticSite::start(), server_url, password).await
+    }
+
+    async fn start_on(site: StaticSite, server_url: &str, password: Option<&str>) -> App {
+        let browser = Browser::start().await.expect("start chromium");
+        let app = App { browser, site };
+        app.browser.goto(&app.site.url("/settings")).await.unwrap();
+        app.browser
+            .wait_for("#server-url", WAIT)
+            .await
+            .expect("the app loads");
+        let settings = json!({ "server_url": server_url, "remember_password": password.is_some(), "directory": "" });
+        app.browser
+            .set_local_storage("branchpoint.settings.v1", &settings.to_string())
+            .await
+            .unwrap();
+        if let Some(password) = password {
+            app.browser
+                .set_local_storage("branchpoint.password", password)
+                .await
+                .unwrap();
+        }
+        app
+    }
+
+    async fn open(&self, path: &str) {
+        self.browser.goto(&self.site.url(path)).await.unwrap();
+    }
+
+    async fn text(&self, css: &str) -> String {
+        self.browser.find(css).await.unwrap().text().await.unwrap()
+    }
+
+    async fn count(&self, css: &str) -> usize {
+        self.browser.find_all(css).await.unwrap().len()
+    }
+
+    /// Resource requests the page made whose URL contains `needle`.
+    async fn requests_to(&self, needle: &str) -> usize {
+        let script = "return performance.getEntriesByType('resource').filter(e => e.name.includes(arguments[0])).length;";
+        self.browser
+            .execute(script, vec![json!(needle)])
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap() as usize
+    }
+}
+
+#[tokio::test]
+async fn lists_sessions_newest_first_searches_and_opens_one() {
+    let server = OpenCode::start().await;
+    let alpha = server.seed("Alpha plan", &["first question"]).await;
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let beta = server.seed("Beta notes", &["another"]).await;
+    let app = App::start(&server.base_url(), None).await;
+
+    app.open("/").await;
+    app.browser
+        .wait_for_text(".session-row", "Alpha plan", WAIT)
+        .await
+        .unwrap();
+    let titles: Vec<String> = {
+        let mut titles = Vec::new();
+        for row in app.browser.find_all(".session-title").await.unwrap() {
+            titles.push(row.text().await.unwrap());
+        }
+        titles
+    };
+    assert_eq!(titles, ["Beta notes", "Alpha plan"], "newest first");
+
+    let search = app
+        .browser
+        .wait_for_role("searchbox", "Search sessions", WAIT)
+        .await
+        .unwrap();
+    search.send_keys("alpha").await.unwrap();
+    app.browser
+        .wait_until(
+            "document.querySelectorAll('.session-row').length === 1",
+            WAIT,
+        )
+        .await
+        .unwrap();
+    assert_eq!(app.text(".session-title").await, "Alpha plan");
+    assert!(app.text(".count").await.contains("1 of 2"));
+
+    app.browser
+        .find_by_role_name("link", "Alpha plan")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.browser
+        .wait_for_role("heading", "Alpha plan", WAIT)
+        .await
+        .unwrap();
+    assert!(app
+        .browser
+        .current_url()
+        .await
+        .unwrap()
+        .ends_with(&format!("/session/{}", alpha.id)));
+    app.browser
+        .wait_for_text("article", "first question", WAIT)
+        .await
+        .unwrap();
+
+    // Same route component, new id: the page must show the other session.
+    app.open(&format!("/session/{}", beta.id)).await;
+    app.browser
+        .wait_for_role("heading", "Beta notes", WAIT)
+        .await
+        .unwrap();
+    app.browser
+        .wait_for_text("article", "another", WAIT)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn renders_every_part_type_safely() {
+    let server = OpenCode::start().await;
+    let client = server.client();
+    let session = client.create_session(Some("Every part")).await.unwrap();
+    client
+        .prompt(
+            &session.id,
+            &PromptInput::text("Explain [[reasoning]] [[markdown]]"),
+        )
+        .await
+        .unwrap();
+    client
+        .prompt(
+            &session.id,
+            &PromptInput::text("Make a file [[tool:bash:echo hello > made.txt && echo done]]"),
+        )
+        .await
+        .unwrap();
+    std::fs::write(server.project_dir().join("notes.txt"), "some notes\n").unwrap();
+    let file_url = format!(
+        "file://{}",
+        server.project_dir().join("notes.txt").display()
+    );
+    let attach = PromptInput {
+        parts: vec![
+            PartInput::Text {
+                text:
+                    "Read this <script>window.__pwned = 1</script> [x](javascript:window.__pwned=2)"
+                        .into(),
+            },
+            PartInput::File {
+                mime: "text/plain".into(),
+                url: file_url,
+                filename: Some("notes.txt".into()),
+            },
+        ],
+        no_reply: true,
+        ..PromptInput::default()
+    };
+    client.prompt(&session.id, &attach).await.unwrap();
+    let expected = client.messages(&session.id).await.unwrap().len();
+
+    let app = App::start(&server.base_url(), None).await;
+    app.open(&format!("/session/{}", session.id)).await;
+    app.browser
+        .wait_for_role("heading", "Every part", WAIT)
+        .await
+        .unwrap();
+    app.browser
+        .wait_for("article .part-file", WAIT)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.count("article").await,
+        expected,
+        "one <article> per message"
+    );
+    assert_eq!(app.count("article[aria-label='User message']").await, 3);
+
+    // Markdown rendered as HTML, reasoning collapsed, tool call with name, state, input, output.
+    assert_eq!(app.text("article .part-text h2").await, "Plan");
+    assert!(app
+        .text("article .part-text pre code")
+        .await
+        .contains("fn main()"));
+    let reasoning = app.browser.find("details.part-reasoning").await.unwrap();
+    assert_eq!(
+        reasoning.attr("open").await.unwrap(),
+        None,
+        "reasoning starts collapsed"
+    );
+    assert_eq!(app.text("details.part-tool .tool-name").await, "bash");
+    assert_eq!(app.text("details.part-tool .badge").await, "completed");
+    app.browser
+        .find("details.part-tool summary")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(app
+        .text("details.part-tool .tool-input")
+        .await
+        .contains("echo hello > made.txt"));
+    assert!(app
+        .text("details.part-tool .tool-output")
+        .await
+        .contains("done"));
+    assert!(app
+        .text("details.part-patch summary")
+        .await
+        .contains("Changed 1 file"));
+    assert!(app.text(".part-file").await.contains("notes.txt"));
+    assert!(app.count(".part-step-finish").await >= 1);
+
+    // Hostile text stays text: no script ran, no javascript: link exists.
+    assert!(app
+        .browser
+        .find_all("article script")
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(app
+        .browser
+        .find_all("a[href^='javascript:']")
+        .await
+        .unwrap()
+        .is_empty());
+    let pwned = app
+        .browser
+        .execute("return window.__pwned === undefined;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(pwned, json!(true));
+    app.browser
+        .wait_for_text("article", "<script>window.__pwned = 1</script>", WAIT)
+        .await
+        .unwrap();
+
+    app.browser
+        .screenshot(root().join("target/screenshots/session-view.png"))
+        .await
+        .unwrap();
+    app.browser
+        .execute("document.documentElement.dataset.theme = 'dark';", vec![])
+        .await
+        .unwrap();
+    app.browser
+        .screenshot(root().join("target/screenshots/session-view-dark.png"))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn unknown_and_malformed_session_ids() {
+    let server = OpenCode::start().await;
+    let app = App::start(&server.base_url(), None).await;
+
+    app.open("/session/ses_00000000000000000000000000").await;
+    app.browser
+        .wait_for_role("heading", "Session not found", WAIT)
+        .await
+        .unwrap();
+
+    app.open("/session/not-a-session").await;
+    app.browser
+        .wait_for_role("heading", "Not a valid session id", WAIT)
+        .await
+        .unwrap();
+    assert!(app
+        .text("[role=alert]")
+        .await
+        .contains("“not-a-session” is not a valid session id"));
+    assert_eq!(
+        app.requests_to("not-a-session").await,
+        0,
+        "no request is sent for a malformed id"
+    );
+
+    app.open("/no/such/page").await;
+    app.browser
+        .wait_for_role("heading", "Page not found", WAIT)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn unreachable_server_and_wrong_password_say_what_to_do() {
+    let nobody = format!("http://127.0.0.1:{}", support::free_port());
+    let app = App::start(&nobody, None).await;
+    app.open("/").await;
+    app.browser
+        .wait_for_role("heading", "Server unreachable", WAIT)
+        .await
+        .unwrap();
+    assert!(app.text("[role=alert]").await.contains(&nobody));
+    app.browser
+        .find_by_role_name("link", "Open settings")
+        .await
+        .unwrap();
+
+    let server = OpenCode::start_with(ServerOptions {
+        password: Some("s3cret".into()),
+        ..Default::default()
+    })
+    .await;
+    server.seed("Guarded", &["hi"]).await;
+    let app = App::start(&server.base_url(), None).await;
+    app.open("/").await;
+    app.browser
+        .wait_for_role("heading", "Wrong or missing password", WAIT)
+        .await
+        .unwrap();
+
+    // Fix it in Settings: test the connection, save, and the sessions appear.
+    app.open("/settings").await;
+    let password = app
+        .browser
+        .wait_for_role("textbox", "Password", WAIT)
+        .await
+        .unwrap();
+    password.send_keys("s3cret").await.unwrap();
+    app.browser
+        .find_by_role_name("button", "Test connection")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.browser
+        .wait_for_text("[role=status]", "Connected to OpenCode 1.18.33", WAIT)
+        .await
+        .unwrap();
+    app.browser
+        .find_by_role_name("button", "Save")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.browser
+        .wait_for_text("[role=status]", "Settings saved", WAIT)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.browser
+            .local_storage("branchpoint.password")
+            .await
+            .unwrap(),
+        None,
+        "not remembered unless ticked"
+    );
+    assert!(!app
+        .browser
+        .local_storage("branchpoint.settings.v1")
+        .await
+        .unwrap()
+        .unwrap()
+        .contains("s3cret"));
+    app.browser
+        .screenshot(root().join("target/screenshots/settings.png"))
+        .await
+        .unwrap();
+    app.browser
+        .find_by_role_name("link", "Sessions")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.browser
+        .wait_for_text(".session-row", "Guarded", WAIT)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn deep_links_work_on_a_host_that_falls_back_to_404_html() {
+    let server = OpenCode::start().await;
+    let session = server.seed("Deep link", &["hello from a deep link"]).await;
+    let site = StaticSite::start_with(true);
+    let deep = site.url(&format!("/session/{}", session.id));
+    let status = reqwest::get(&deep).await.unwrap().status().as_u16();
+    assert_eq!(
+        status, 404,
+        "the host answers 404 with 404.html, as GitHub Pages does"
+    );
+
+    let app = App::start_on(site, &server.base_url(), None).await;
+    app.browser.goto(&deep).await.unwrap();
+    app.browser
+        .wait_for_role("heading", "Deep link", WAIT)
+        .await
+        .unwrap();
+    app.browser
+        .wait_for_text("article", "hello from a deep link", WAIT)
+        .await
+        .unwrap();
+}
