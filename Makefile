@@ -41,6 +41,7 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; fi
 
 dist: tools
+	rm -rf target/dx/branchpoint/release/web/public
 	dx build --platform web --release --base-path "$(BASE)"
 	rm -rf dist && cp -r target/dx/branchpoint/release/web/public dist
 	cp dist/index.html dist/404.html

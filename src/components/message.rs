@@ -37,7 +37,7 @@ pub fn MessageView(message: Message, now: f64) -> Element {
             )
         }
     };
-    let aria = format!("{label} message");
+    let aria = if role == "user" { "User message" } else { "Assistant message" };
     rsx! {
         article { class: "message message-{role}", id: "{message.info.id()}", aria_label: "{aria}",
             header { class: "message-header",
