@@ -37,7 +37,11 @@ pub fn MessageView(message: Message, now: f64) -> Element {
             )
         }
     };
-    let aria = if role == "user" { "User message" } else { "Assistant message" };
+    let aria = if role == "user" {
+        "User message"
+    } else {
+        "Assistant message"
+    };
     rsx! {
         article { class: "message message-{role}", id: "{message.info.id()}", aria_label: "{aria}",
             header { class: "message-header",
