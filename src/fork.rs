@@ -112,7 +112,11 @@ pub fn is_running(message: &Message) -> bool {
 }
 
 /// Plans a fork of `session_id`, whose messages are `messages` (fresh from the server).
-pub fn plan(session_id: &str, messages: &[Message], point: &ForkPoint) -> Result<ForkPlan, ApiError> {
+pub fn plan(
+    session_id: &str,
+    messages: &[Message],
+    point: &ForkPoint,
+) -> Result<ForkPlan, ApiError> {
     check_session_id(session_id)?;
     let locate = |id: &str| -> Result<usize, ApiError> {
         check_message_id(id)?;
@@ -142,7 +146,9 @@ pub fn plan(session_id: &str, messages: &[Message], point: &ForkPoint) -> Result
             let index = locate(id)?;
             let message = &messages[index];
             if message.info.role() != Role::User {
-                return Err(ApiError::Invalid { message: "Only your own messages can be edited and resent.".into() });
+                return Err(ApiError::Invalid {
+                    message: "Only your own messages can be edited and resent.".into(),
+                });
             }
             let files = message
                 .parts
@@ -158,7 +164,10 @@ pub fn plan(session_id: &str, messages: &[Message], point: &ForkPoint) -> Result
                 kind: ForkKind::Before,
                 anchor: Some(anchor_of(index)),
                 copied: index,
-                resend: Some(Resend { text: message.text(), files }),
+                resend: Some(Resend {
+                    text: message.text(),
+                    files,
+                }),
             })
         }
         ForkPoint::Whole => Ok(ForkPlan {
@@ -187,11 +196,19 @@ pub fn complete_only(plan: ForkPlan, messages: &[Message]) -> ForkPlan {
 
 /// A title that tells this fork from its siblings (the server names them all "… (fork #1)").
 pub fn fork_title(parent_title: &str, plan: &ForkPlan) -> String {
-    let base = if parent_title.trim().is_empty() { "Untitled session" } else { parent_title.trim() };
+    let base = if parent_title.trim().is_empty() {
+        "Untitled session"
+    } else {
+        parent_title.trim()
+    };
     match (&plan.kind, &plan.anchor) {
         (ForkKind::Whole, _) | (_, None) => format!("{base} (copy)"),
-        (ForkKind::Through, Some(anchor)) => format!("{base} ⑂ after “{}”", excerpt(&anchor.excerpt, 32)),
-        (ForkKind::Before, Some(anchor)) => format!("{base} ⑂ edit of “{}”", excerpt(&anchor.excerpt, 32)),
+        (ForkKind::Through, Some(anchor)) => {
+            format!("{base} ⑂ after “{}”", excerpt(&anchor.excerpt, 32))
+        }
+        (ForkKind::Before, Some(anchor)) => {
+            format!("{base} ⑂ edit of “{}”", excerpt(&anchor.excerpt, 32))
+        }
     }
 }
 
@@ -245,18 +262,27 @@ mod tests {
     fn before_copies_strictly_before_a_user_message_and_keeps_its_text() {
         let messages = session("uaua");
         let edit = plan(SES, &messages, &ForkPoint::Before(id(2))).unwrap();
-        assert_eq!((edit.before.as_deref(), edit.copied), (Some(id(2).as_str()), 2));
+        assert_eq!(
+            (edit.before.as_deref(), edit.copied),
+            (Some(id(2).as_str()), 2)
+        );
         assert_eq!(edit.resend.unwrap().text, "text 2");
         let first = plan(SES, &messages, &ForkPoint::Before(id(0))).unwrap();
         assert_eq!(first.copied, 0);
-        assert!(plan(SES, &messages, &ForkPoint::Before(id(1))).is_err(), "assistant messages are not edited");
+        assert!(
+            plan(SES, &messages, &ForkPoint::Before(id(1))).is_err(),
+            "assistant messages are not edited"
+        );
     }
 
     #[test]
     fn whole_one_message_and_empty_sessions() {
         let one = session("u");
         let whole = plan(SES, &one, &ForkPoint::Whole).unwrap();
-        assert_eq!((whole.before, whole.copied, whole.kind), (None, 1, ForkKind::Whole));
+        assert_eq!(
+            (whole.before, whole.copied, whole.kind),
+            (None, 1, ForkKind::Whole)
+        );
         let through = plan(SES, &one, &ForkPoint::Through(id(0))).unwrap();
         assert_eq!((through.before, through.copied), (None, 1));
         let empty = plan(SES, &[], &ForkPoint::Whole).unwrap();
@@ -267,10 +293,24 @@ mod tests {
     #[test]
     fn refuses_what_the_server_would_silently_get_wrong() {
         let messages = session("ua");
-        let missing = plan(SES, &messages, &ForkPoint::Through("msg_notinthissession".into())).unwrap_err();
-        assert!(missing.to_string().contains("not in this session"), "{missing}");
-        assert!(matches!(plan(SES, &messages, &ForkPoint::Through("bad id".into())), Err(ApiError::Invalid { .. })));
-        assert!(matches!(plan("nope", &messages, &ForkPoint::Whole), Err(ApiError::Invalid { .. })));
+        let missing = plan(
+            SES,
+            &messages,
+            &ForkPoint::Through("msg_notinthissession".into()),
+        )
+        .unwrap_err();
+        assert!(
+            missing.to_string().contains("not in this session"),
+            "{missing}"
+        );
+        assert!(matches!(
+            plan(SES, &messages, &ForkPoint::Through("bad id".into())),
+            Err(ApiError::Invalid { .. })
+        ));
+        assert!(matches!(
+            plan("nope", &messages, &ForkPoint::Whole),
+            Err(ApiError::Invalid { .. })
+        ));
     }
 
     #[test]
@@ -278,8 +318,15 @@ mod tests {
         let messages = session("uaur");
         let whole = complete_only(plan(SES, &messages, &ForkPoint::Whole).unwrap(), &messages);
         assert_eq!((whole.before, whole.copied), (Some(id(3)), 3));
-        let early = complete_only(plan(SES, &messages, &ForkPoint::Through(id(0))).unwrap(), &messages);
-        assert_eq!((early.before, early.copied), (Some(id(2)), 2), "an earlier fork point is untouched");
+        let early = complete_only(
+            plan(SES, &messages, &ForkPoint::Through(id(0))).unwrap(),
+            &messages,
+        );
+        assert_eq!(
+            (early.before, early.copied),
+            (Some(id(2)), 2),
+            "an earlier fork point is untouched"
+        );
     }
 
     #[test]

@@ -3,6 +3,8 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod fork;
+pub mod lineage;
 pub mod markdown;
 pub mod pages;
 pub mod platform;

@@ -56,6 +56,12 @@ mod imp {
 
     thread_local! {
         static STORE: RefCell<HashMap<(Area, String), String>> = RefCell::new(HashMap::new());
+        static QUOTA: std::cell::Cell<usize> = const { std::cell::Cell::new(usize::MAX) };
+    }
+
+    /// Makes writes fail once the store would hold more than `bytes` (for quota tests).
+    pub fn set_quota(bytes: usize) {
+        QUOTA.with(|q| q.set(bytes));
     }
 
     pub fn get(area: Area, key: &str) -> Option<String> {
@@ -64,10 +70,18 @@ mod imp {
 
     pub fn set(area: Area, key: &str, value: &str) -> Result<(), String> {
         STORE.with(|s| {
-            s.borrow_mut()
-                .insert((area, key.to_owned()), value.to_owned())
-        });
-        Ok(())
+            let mut store = s.borrow_mut();
+            let others: usize = store
+                .iter()
+                .filter(|(k, _)| k.0 != area || k.1 != key)
+                .map(|(_, v)| v.len())
+                .sum();
+            if others + value.len() > QUOTA.with(|q| q.get()) {
+                return Err("browser storage is full".to_owned());
+            }
+            store.insert((area, key.to_owned()), value.to_owned());
+            Ok(())
+        })
     }
 
     pub fn remove(area: Area, key: &str) {
@@ -75,4 +89,6 @@ mod imp {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
+pub use imp::set_quota;
 pub use imp::{get, remove, set};
