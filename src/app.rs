@@ -5,7 +5,8 @@ use dioxus::prelude::*;
 
 use crate::route::Route;
 use crate::settings::Settings;
-use crate::state::use_settings;
+use crate::components::Toasts as ToastRegion;
+use crate::state::{use_settings, LineageState, ToastKind, Toasts};
 
 const STYLE: Asset = asset!("/assets/main.css");
 const ICON: Asset = asset!("/assets/icon.svg");
@@ -14,6 +15,14 @@ const ICON: Asset = asset!("/assets/icon.svg");
 #[component]
 pub fn App() -> Element {
     use_context_provider(|| Signal::new(Settings::load()));
+    let toasts = use_context_provider(|| Toasts(Signal::new(Vec::new())));
+    use_context_provider(|| {
+        let loaded = crate::lineage::store::load();
+        if let Some(warning) = loaded.warning {
+            toasts.push(ToastKind::Error, warning);
+        }
+        LineageState(Signal::new(loaded.lineage))
+    });
     rsx! {
         document::Stylesheet { href: STYLE }
         document::Link { rel: "icon", href: ICON }
@@ -57,5 +66,6 @@ pub fn Shell() -> Element {
                 Outlet::<Route> {}
             }
         }
+        ToastRegion {}
     }
 }

@@ -4,6 +4,7 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod fork;
+pub mod forking;
 pub mod lineage;
 pub mod markdown;
 pub mod pages;

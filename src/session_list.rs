@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::api::Session;
+use crate::lineage::Lineage;
 
 /// One line of the list: a session and how deep it is nested.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,8 +14,9 @@ pub struct Row {
 }
 
 /// Sessions whose title contains `query` (any case), newest first, each followed by its
-/// matching subagent children. A child whose parent is filtered out stands at the top level.
-pub fn arrange(sessions: &[Session], query: &str) -> Vec<Row> {
+/// matching subagent children — and, given a lineage, its forks. A child whose parent is
+/// filtered out stands at the top level.
+pub fn arrange(sessions: &[Session], query: &str, forks: Option<&Lineage>) -> Vec<Row> {
     let query = query.trim().to_lowercase();
     let shown: Vec<&Session> = sessions
         .iter()
@@ -24,9 +26,9 @@ pub fn arrange(sessions: &[Session], query: &str) -> Vec<Row> {
     let mut children: HashMap<&str, Vec<&Session>> = HashMap::new();
     let mut roots = Vec::new();
     for session in &shown {
-        match session
-            .parent_id
-            .as_deref()
+        let fork_parent = forks.and_then(|l| l.parent_of(&session.id)).map(|e| e.parent.as_str());
+        match fork_parent
+            .or(session.parent_id.as_deref())
             .filter(|p| ids.contains(p) && *p != session.id)
         {
             Some(parent) => children.entry(parent).or_default().push(session),
@@ -125,7 +127,7 @@ mod tests {
             session("e", "Grandchild", 0.0, Some("c")),
         ];
         assert_eq!(
-            ids(&arrange(&sessions, "")),
+            ids(&arrange(&sessions, "", None)),
             [("b", 0), ("a", 0), ("c", 1), ("e", 2), ("d", 1)]
         );
     }
@@ -137,9 +139,32 @@ mod tests {
             session("c", "alpha child", 5.0, Some("a")),
             session("x", "Other", 9.0, Some("a")),
         ];
-        assert_eq!(ids(&arrange(&sessions, "ALPHA")), [("a", 0), ("c", 1)]);
-        assert_eq!(ids(&arrange(&sessions, "other")), [("x", 0)]);
-        assert!(arrange(&sessions, "nothing").is_empty());
+        assert_eq!(ids(&arrange(&sessions, "ALPHA", None)), [("a", 0), ("c", 1)]);
+        assert_eq!(ids(&arrange(&sessions, "other", None)), [("x", 0)]);
+        assert!(arrange(&sessions, "nothing", None).is_empty());
+    }
+
+    #[test]
+    fn forks_can_nest_under_their_source() {
+        use crate::fork::ForkKind;
+        use crate::lineage::Edge;
+        let sessions = [session("a", "Source", 1.0, None), session("f", "Fork", 5.0, None)];
+        let mut lineage = Lineage::default();
+        lineage.add(Edge {
+            child: "f".into(),
+            parent: "a".into(),
+            anchor: None,
+            role: None,
+            excerpt: String::new(),
+            kind: ForkKind::Whole,
+            created: 5.0,
+            parent_title: "Source".into(),
+            child_title: "Fork".into(),
+            server: String::new(),
+            directory: String::new(),
+        });
+        assert_eq!(ids(&arrange(&sessions, "", None)), [("f", 0), ("a", 0)]);
+        assert_eq!(ids(&arrange(&sessions, "", Some(&lineage))), [("a", 0), ("f", 1)]);
     }
 
     #[test]
@@ -148,7 +173,7 @@ mod tests {
             session("a", "A", 1.0, Some("b")),
             session("b", "B", 2.0, Some("a")),
         ];
-        assert_eq!(arrange(&sessions, "").len(), 2);
+        assert_eq!(arrange(&sessions, "", None).len(), 2);
     }
 
     #[test]

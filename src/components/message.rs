@@ -2,13 +2,26 @@
 
 use dioxus::prelude::*;
 
-use crate::api::{Message, MessageInfo};
+use crate::api::{Message, MessageInfo, Role};
 use crate::components::PartView;
+use crate::fork::ForkPoint;
+use crate::lineage::Edge;
+use crate::route::Route;
 use crate::session_list::age;
 
-/// One message with all its parts.
+/// One message with all its parts, its fork actions, and the forks made from it.
 #[component]
-pub fn MessageView(message: Message, now: f64) -> Element {
+pub fn MessageView(
+    message: Message,
+    now: f64,
+    /// Called with where to fork; `None` hides the fork actions.
+    on_fork: Option<EventHandler<ForkPoint>>,
+    /// The fork running right now, if any: every fork action waits for it.
+    forking: Option<ForkPoint>,
+    /// Forks made at this message.
+    #[props(default)]
+    forks: Vec<Edge>,
+) -> Element {
     let (role, label, meta, error) = match &message.info {
         MessageInfo::User(m) => {
             let model = m
@@ -42,6 +55,13 @@ pub fn MessageView(message: Message, now: f64) -> Element {
     } else {
         "Assistant message"
     };
+    let id = message.info.id().to_owned();
+    let through = ForkPoint::Through(id.clone());
+    let before = ForkPoint::Before(id.clone());
+    let busy = forking.is_some();
+    let forking_here = forking.as_ref() == Some(&through);
+    let editing_here = forking.as_ref() == Some(&before);
+    let is_user = message.info.role() == Role::User;
     rsx! {
         article { class: "message message-{role}", id: "{message.info.id()}", aria_label: "{aria}",
             header { class: "message-header",
@@ -54,6 +74,40 @@ pub fn MessageView(message: Message, now: f64) -> Element {
                 }
                 if let Some(error) = error {
                     p { class: "message-error", role: "alert", "⚠ {error}" }
+                }
+            }
+            if let Some(on_fork) = on_fork {
+                div { class: "message-actions",
+                    button {
+                        r#type: "button",
+                        class: "fork-button",
+                        disabled: busy,
+                        aria_busy: forking_here,
+                        title: "New session with the conversation through the end of this turn",
+                        onclick: move |_| on_fork.call(through.clone()),
+                        if forking_here { "Forking…" } else { "Fork from here" }
+                    }
+                    if is_user {
+                        button {
+                            r#type: "button",
+                            disabled: busy,
+                            aria_busy: editing_here,
+                            title: "New session before this message, with its text ready to edit",
+                            onclick: move |_| on_fork.call(before.clone()),
+                            if editing_here { "Forking…" } else { "Edit and resend" }
+                        }
+                    }
+                }
+            }
+            if !forks.is_empty() {
+                nav { class: "fork-marker", aria_label: "Forks from this message",
+                    span { class: "fork-icon", aria_hidden: "true", "⑂ " }
+                    span { class: "muted", if forks.len() == 1 { "1 fork here: " } else { "{forks.len()} forks here: " } }
+                    for edge in forks.iter() {
+                        Link { key: "{edge.child}", to: Route::Session { id: edge.child.clone() },
+                            if edge.child_title.is_empty() { "{edge.child}" } else { "{edge.child_title}" }
+                        }
+                    }
                 }
             }
         }

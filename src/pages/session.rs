@@ -1,14 +1,19 @@
-//! `/session/:id`: one session with every message and part.
+//! `/session/:id`: one session with every message and part, its fork actions, where it came
+//! from, its siblings, rename in place, and a composer.
 
 use dioxus::prelude::*;
 
 use crate::api::ids::is_session_id;
-use crate::api::ApiError;
+use crate::api::{self, ApiError, Message, PromptInput};
 use crate::components::{ErrorPanel, Loading, MessageView};
+use crate::fork::{is_running, ForkKind, ForkPoint};
+use crate::forking::{draft_key, fork_session, ForkError, WhenBusy};
+use crate::lineage::{store, Lineage};
 use crate::platform::now_ms;
 use crate::route::Route;
 use crate::session_list::age;
-use crate::state::{client, use_settings};
+use crate::state::{client, use_lineage, use_settings, use_toasts, ToastKind};
+use crate::storage::{self, Area};
 
 /// One session.
 // The router reuses this component when only `id` changes: reading `id()` inside the resource
@@ -21,12 +26,9 @@ pub fn Session(id: ReadSignal<String>) -> Element {
         let client = client(&settings.read());
         async move {
             if !is_session_id(&id) {
-                return Err(ApiError::Invalid {
-                    message: String::new(),
-                });
+                return Err(ApiError::Invalid { message: String::new() });
             }
-            let (session, messages) =
-                futures_util::join!(client.get_session(&id), client.messages(&id));
+            let (session, messages) = futures_util::join!(client.get_session(&id), client.messages(&id));
             Ok((session?, messages?))
         }
     });
@@ -47,36 +49,15 @@ pub fn Session(id: ReadSignal<String>) -> Element {
                 Link { to: Route::Sessions {}, class: "button", "All sessions" }
             }
         },
-        Some(Err(error)) => {
-            rsx! { ErrorPanel { error: error.clone(), on_retry: move |_| data.restart() } }
-        }
-        Some(Ok((session, messages))) => {
-            let now = now_ms();
-            let title = if session.title.is_empty() {
-                "Untitled session".to_owned()
-            } else {
-                session.title.clone()
-            };
-            let count = messages.len();
-            rsx! {
-                document::Title { "{title} · Branchpoint" }
-                header { class: "session-header",
-                    h1 { "{title}" }
-                    p { class: "muted",
-                        "{count} messages · updated {age(now, session.time.updated)}"
-                        if !session.directory.is_empty() { " · {session.directory}" }
-                    }
-                }
-                if messages.is_empty() {
-                    p { class: "empty", "This session has no messages yet." }
-                }
-                div { class: "messages",
-                    for message in messages.iter() {
-                        MessageView { key: "{message.info.id()}", message: message.clone(), now }
-                    }
-                }
+        Some(Err(error)) => rsx! { ErrorPanel { error: error.clone(), on_retry: move |_| data.restart() } },
+        Some(Ok((session, messages))) => rsx! {
+            SessionBody {
+                key: "{session.id}",
+                session: session.clone(),
+                messages: messages.clone(),
+                on_changed: move |_| data.restart(),
             }
-        }
+        },
     };
     rsx! {
         div { class: "page session-page",
@@ -87,3 +68,370 @@ pub fn Session(id: ReadSignal<String>) -> Element {
         }
     }
 }
+
+/// The loaded session: header, messages, composer.
+#[component]
+fn SessionBody(session: api::Session, messages: Vec<Message>, on_changed: EventHandler<()>) -> Element {
+    let settings = use_settings();
+    let toasts = use_toasts();
+    let mut lineage = use_lineage().0;
+    let navigator = use_navigator();
+    let mut forking = use_signal(|| None::<ForkPoint>);
+    let mut asking = use_signal(|| None::<ForkPoint>);
+
+    let source = session.clone();
+    let start_fork = use_callback(move |(point, when_busy): (ForkPoint, WhenBusy)| {
+        // One fork at a time: a double click, or a click on another fork button, waits.
+        if forking.peek().is_some() {
+            return;
+        }
+        forking.set(Some(point.clone()));
+        asking.set(None);
+        let client = client(&settings.read());
+        let source = source.clone();
+        spawn(async move {
+            match fork_session(&client, &source, &point, when_busy, now_ms()).await {
+                Ok(forked) => {
+                    if let Some(stored) = forked.lineage {
+                        lineage.set(stored);
+                    }
+                    if let Some(warning) = forked.warning {
+                        toasts.push(ToastKind::Error, warning);
+                    }
+                    toasts.push(ToastKind::Info, format!("Forked into “{}”.", forked.session.title));
+                    forking.set(None);
+                    navigator.push(Route::Session { id: forked.session.id });
+                }
+                Err(ForkError::Busy) => {
+                    forking.set(None);
+                    asking.set(Some(point));
+                }
+                Err(error) => {
+                    forking.set(None);
+                    toasts.push(ToastKind::Error, error.to_string());
+                }
+            }
+        });
+    });
+
+    let now = now_ms();
+    let title = if session.title.is_empty() { "Untitled session".to_owned() } else { session.title.clone() };
+    let count = messages.len();
+    let graph = lineage.read().clone();
+    let forks_of = |message_id: &str| -> Vec<crate::lineage::Edge> {
+        graph
+            .children(&session.id)
+            .into_iter()
+            .filter(|e| e.kind != ForkKind::Whole && e.anchor.as_deref() == Some(message_id))
+            .cloned()
+            .collect()
+    };
+    let whole_forks: Vec<crate::lineage::Edge> =
+        graph.children(&session.id).into_iter().filter(|e| e.kind == ForkKind::Whole).cloned().collect();
+    let running = messages.iter().any(is_running);
+    let current = forking.read().clone();
+
+    rsx! {
+        document::Title { "{title} · Branchpoint" }
+        header { class: "session-header",
+            ForkOrigin { session_id: session.id.clone(), lineage: graph.clone() }
+            TitleEditor { session: session.clone(), on_renamed: move |_| on_changed.call(()) }
+            p { class: "muted",
+                "{count} messages · updated {age(now, session.time.updated)}"
+                if !session.directory.is_empty() { " · {session.directory}" }
+                if running { " · writing a reply…" }
+            }
+            div { class: "session-actions",
+                button {
+                    r#type: "button",
+                    disabled: current.is_some(),
+                    aria_busy: current == Some(ForkPoint::Whole),
+                    onclick: move |_| start_fork((ForkPoint::Whole, WhenBusy::Ask)),
+                    if current == Some(ForkPoint::Whole) { "Forking…" } else { "Fork session" }
+                }
+                button { r#type: "button", onclick: move |_| on_changed.call(()), "Reload" }
+            }
+            if !whole_forks.is_empty() {
+                nav { class: "fork-marker", aria_label: "Copies of this session",
+                    span { class: "muted", "⑂ Copies of the whole session: " }
+                    for edge in whole_forks.iter() {
+                        Link { key: "{edge.child}", to: Route::Session { id: edge.child.clone() }, "{edge.child_title}" }
+                    }
+                }
+            }
+        }
+        if let Some(point) = asking.read().clone() {
+            BusyDialog {
+                on_stop: {
+                    let point = point.clone();
+                    move |_| start_fork((point.clone(), WhenBusy::StopFirst))
+                },
+                on_complete: move |_| start_fork((point.clone(), WhenBusy::CompleteOnly)),
+                on_cancel: move |_| asking.set(None),
+            }
+        }
+        if messages.is_empty() {
+            p { class: "empty", "This session has no messages yet." }
+        }
+        div { class: "messages",
+            for message in messages.iter() {
+                MessageView {
+                    key: "{message.info.id()}",
+                    message: message.clone(),
+                    now,
+                    on_fork: move |point| start_fork((point, WhenBusy::Ask)),
+                    forking: current.clone(),
+                    forks: forks_of(message.info.id()),
+                }
+            }
+        }
+        Composer { session_id: session.id.clone(), on_sent: move |_| on_changed.call(()) }
+    }
+}
+
+/// "Forked from …" with the fork point, and the switcher between sibling forks.
+#[component]
+fn ForkOrigin(session_id: String, lineage: Lineage) -> Element {
+    let Some(edge) = lineage.parent_of(&session_id).cloned() else { return rsx! {} };
+    let siblings: Vec<String> = lineage.siblings(&session_id).into_iter().map(|e| e.child.clone()).collect();
+    let position = siblings.iter().position(|s| *s == session_id).unwrap_or(0);
+    let parent_title = if edge.parent_title.is_empty() { edge.parent.clone() } else { edge.parent_title.clone() };
+    let point = match edge.kind {
+        ForkKind::Whole => "a copy of the whole session".to_owned(),
+        ForkKind::Through => format!("after “{}”", edge.excerpt),
+        ForkKind::Before => format!("editing “{}”", edge.excerpt),
+    };
+    let previous = position.checked_sub(1).and_then(|i| siblings.get(i)).cloned();
+    let next = siblings.get(position + 1).cloned();
+    rsx! {
+        div { class: "fork-banner", role: "note",
+            span { class: "fork-icon", aria_hidden: "true", "⑂" }
+            span {
+                "Forked from "
+                Link { to: Route::Session { id: edge.parent.clone() }, "{parent_title}" }
+                span { class: "muted", " · {point}" }
+            }
+            if siblings.len() > 1 {
+                nav { class: "siblings", aria_label: "Sibling forks",
+                    if let Some(previous) = previous {
+                        Link { to: Route::Session { id: previous }, aria_label: "Previous sibling fork", "‹" }
+                    } else {
+                        span { class: "disabled", aria_hidden: "true", "‹" }
+                    }
+                    span { class: "sibling-count", "{position + 1} / {siblings.len()}" }
+                    if let Some(next) = next {
+                        Link { to: Route::Session { id: next }, aria_label: "Next sibling fork", "›" }
+                    } else {
+                        span { class: "disabled", aria_hidden: "true", "›" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The title, renamed in place: Enter saves, Escape cancels.
+#[component]
+fn TitleEditor(session: api::Session, on_renamed: EventHandler<()>) -> Element {
+    let settings = use_settings();
+    let toasts = use_toasts();
+    let mut lineage = use_lineage().0;
+    let mut editing = use_signal(|| false);
+    let mut draft = use_signal(|| session.title.clone());
+    let mut saving = use_signal(|| false);
+    let title = if session.title.is_empty() { "Untitled session".to_owned() } else { session.title.clone() };
+    let id = session.id.clone();
+    let mut save = move || {
+        let new_title = draft.peek().trim().to_owned();
+        if new_title.is_empty() {
+            toasts.push(ToastKind::Error, "A title cannot be empty.");
+            return;
+        }
+        saving.set(true);
+        let client = client(&settings.read());
+        let id = id.clone();
+        spawn(async move {
+            match client.rename_session(&id, &new_title).await {
+                Ok(renamed) => {
+                    if let Ok(stored) = store::update(|l| {
+                        l.set_title(&renamed.id, &renamed.title);
+                    }) {
+                        lineage.set(stored);
+                    }
+                    editing.set(false);
+                    on_renamed.call(());
+                }
+                Err(error) => toasts.push(ToastKind::Error, format!("Could not rename: {error}")),
+            }
+            saving.set(false);
+        });
+    };
+    if editing() {
+        rsx! {
+            form {
+                class: "title-editor",
+                onsubmit: move |e: FormEvent| {
+                    e.prevent_default();
+                    save();
+                },
+                input {
+                    aria_label: "Session title",
+                    value: "{draft}",
+                    disabled: saving(),
+                    oninput: move |e| draft.set(e.value()),
+                    onkeydown: move |e: KeyboardEvent| {
+                        if e.key() == Key::Escape {
+                            editing.set(false);
+                        }
+                    },
+                    onmounted: move |e: MountedEvent| async move {
+                        let _ = e.set_focus(true).await;
+                    },
+                }
+                button { r#type: "submit", class: "primary", disabled: saving(), "Save title" }
+                button { r#type: "button", onclick: move |_| editing.set(false), "Cancel" }
+            }
+        }
+    } else {
+        let current = session.title.clone();
+        rsx! {
+            div { class: "title-row",
+                h1 { "{title}" }
+                button {
+                    r#type: "button",
+                    class: "link-button",
+                    aria_label: "Rename session",
+                    onclick: move |_| {
+                        draft.set(current.clone());
+                        editing.set(true);
+                    },
+                    "Rename"
+                }
+            }
+        }
+    }
+}
+
+/// The ask when forking a session that is still writing a reply.
+#[component]
+fn BusyDialog(on_stop: EventHandler<()>, on_complete: EventHandler<()>, on_cancel: EventHandler<()>) -> Element {
+    rsx! {
+        div {
+            class: "dialog",
+            role: "dialog",
+            aria_modal: "true",
+            aria_labelledby: "busy-title",
+            onkeydown: move |e: KeyboardEvent| {
+                if e.key() == Key::Escape {
+                    on_cancel.call(());
+                }
+            },
+            h2 { id: "busy-title", "This session is still writing a reply" }
+            p { "Stop the reply and fork everything, or fork only what is complete and let it run." }
+            div { class: "actions",
+                button {
+                    r#type: "button",
+                    class: "primary",
+                    onmounted: move |e: MountedEvent| async move {
+                        let _ = e.set_focus(true).await;
+                    },
+                    onclick: move |_| on_stop.call(()),
+                    "Stop and fork"
+                }
+                button { r#type: "button", onclick: move |_| on_complete.call(()), "Fork what is complete" }
+                button { r#type: "button", onclick: move |_| on_cancel.call(()), "Cancel" }
+            }
+        }
+    }
+}
+
+/// The message box. Its text is kept per session until it is sent, so a reload or a failed
+/// send loses nothing; "Edit and resend" leaves its text here, focused.
+#[component]
+fn Composer(session_id: String, on_sent: EventHandler<()>) -> Element {
+    let settings = use_settings();
+    let toasts = use_toasts();
+    let key = draft_key(&session_id);
+    let initial = storage::get(Area::Local, &key).unwrap_or_default();
+    let had_draft = !initial.is_empty();
+    let mut text = use_signal(|| initial);
+    let mut sending = use_signal(|| false);
+    let store_key = key.clone();
+    let id = session_id.clone();
+    let send = use_callback(move |()| {
+        let prompt = text.peek().trim().to_owned();
+        if prompt.is_empty() || *sending.peek() {
+            return;
+        }
+        sending.set(true);
+        let client = client(&settings.read());
+        let id = id.clone();
+        let key = key.clone();
+        spawn(async move {
+            match client.prompt_async(&id, &PromptInput::text(prompt)).await {
+                Ok(()) => {
+                    storage::remove(Area::Local, &key);
+                    text.set(String::new());
+                    on_sent.call(());
+                    // Until the live event stream lands, follow the reply by polling.
+                    for _ in 0..120 {
+                        sleep_ms(1000).await;
+                        on_sent.call(());
+                        match client.messages(&id).await {
+                            Ok(messages) if !messages.iter().any(is_running) && messages.len() > 1 => break,
+                            Err(_) => break,
+                            _ => {}
+                        }
+                    }
+                }
+                Err(error) => toasts.push(ToastKind::Error, format!("Not sent (your text is kept): {error}")),
+            }
+            sending.set(false);
+        });
+    });
+    rsx! {
+        form {
+            class: "composer",
+            onsubmit: move |e: FormEvent| {
+                e.prevent_default();
+                send(());
+            },
+            label { r#for: "composer-input", class: "visually-hidden", "Message" }
+            textarea {
+                id: "composer-input",
+                rows: "3",
+                placeholder: "Write a message… (Enter sends, Shift+Enter breaks the line)",
+                value: "{text}",
+                oninput: move |e| {
+                    let value = e.value();
+                    if value.is_empty() {
+                        storage::remove(Area::Local, &store_key);
+                    } else if let Err(problem) = storage::set(Area::Local, &store_key, &value) {
+                        toasts.push(ToastKind::Error, format!("Your draft is not saved: {problem}."));
+                    }
+                    text.set(value);
+                },
+                onkeydown: move |e: KeyboardEvent| {
+                    if e.key() == Key::Enter && !e.modifiers().shift() {
+                        e.prevent_default();
+                        send(());
+                    }
+                },
+                onmounted: move |e: MountedEvent| async move {
+                    if had_draft {
+                        let _ = e.set_focus(true).await;
+                    }
+                },
+            }
+            button { r#type: "submit", class: "primary", disabled: sending(), if sending() { "Sending…" } else { "Send" } }
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+async fn sleep_ms(ms: u32) {
+    gloo_timers::future::TimeoutFuture::new(ms).await;
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+async fn sleep_ms(_ms: u32) {}

@@ -6,13 +6,18 @@ use crate::components::{ErrorPanel, Loading};
 use crate::platform::now_ms;
 use crate::route::Route;
 use crate::session_list::{age, arrange};
-use crate::state::{client, use_settings};
+use crate::state::{client, use_lineage, use_settings};
+use crate::storage::{self, Area};
+
+const GROUP_KEY: &str = "branchpoint.group-forks";
 
 /// The sessions list.
 #[component]
 pub fn Sessions() -> Element {
     let settings = use_settings();
     let mut query = use_signal(String::new);
+    let lineage = use_lineage().0;
+    let mut group = use_signal(|| storage::get(Area::Local, GROUP_KEY).as_deref() == Some("true"));
     let mut sessions = use_resource(move || {
         let client = client(&settings.read());
         async move { client.list_sessions().await }
@@ -29,7 +34,8 @@ pub fn Sessions() -> Element {
             }
         },
         Some(Ok(list)) => {
-            let rows = arrange(list, &query.read());
+            let graph = lineage.read();
+            let rows = arrange(list, &query.read(), group().then_some(&*graph));
             let now = now_ms();
             let total = list.len();
             rsx! {
@@ -44,8 +50,14 @@ pub fn Sessions() -> Element {
                         li { key: "{row.session.id}", class: "session-row depth-{row.depth.min(4)}",
                             Link { to: Route::Session { id: row.session.id.clone() },
                                 span { class: "session-title",
-                                    if row.depth > 0 { span { class: "subagent", title: "Subagent session", "↳ " } }
+                                    if row.session.parent_id.is_some() { span { class: "subagent", title: "Subagent session", "↳ " } }
+                                    if graph.parent_of(&row.session.id).is_some() {
+                                        span { class: "fork-icon", title: "A fork", aria_hidden: "true", "⑂ " }
+                                    }
                                     if row.session.title.is_empty() { "Untitled session" } else { "{row.session.title}" }
+                                    if let Some(edge) = graph.parent_of(&row.session.id) {
+                                        span { class: "fork-of muted", " · fork of {edge.parent_title}" }
+                                    }
                                 }
                                 span { class: "session-age muted", "{age(now, row.session.time.updated)}" }
                             }
@@ -67,6 +79,18 @@ pub fn Sessions() -> Element {
                     placeholder: "Search by title",
                     value: "{query}",
                     oninput: move |e| query.set(e.value()),
+                }
+                label { class: "checkbox",
+                    input {
+                        r#type: "checkbox",
+                        checked: group(),
+                        onchange: move |e| {
+                            let on = e.checked();
+                            let _ = storage::set(Area::Local, GROUP_KEY, if on { "true" } else { "false" });
+                            group.set(on);
+                        },
+                    }
+                    "Show forks under their source"
                 }
                 button { r#type: "button", onclick: move |_| sessions.restart(), "Refresh" }
             }
