@@ -3,9 +3,9 @@
 
 use dioxus::prelude::*;
 
+use crate::components::Toasts as ToastRegion;
 use crate::route::Route;
 use crate::settings::Settings;
-use crate::components::Toasts as ToastRegion;
 use crate::state::{use_settings, LineageState, ToastKind, Toasts};
 
 const STYLE: Asset = asset!("/assets/main.css");

@@ -98,7 +98,10 @@ pub async fn fork_session<T: Transport>(
     let created = client.fork(&source.id, plan.before.as_deref()).await?;
     let title = fork_title(&source.title, &plan);
     // The server names every fork "… (fork #1)"; a failed rename still leaves a usable fork.
-    let session = client.rename_session(&created.id, &title).await.unwrap_or(created);
+    let session = client
+        .rename_session(&created.id, &title)
+        .await
+        .unwrap_or(created);
     let anchor = plan.anchor.clone();
     let edge = Edge {
         child: session.id.clone(),
@@ -122,7 +125,12 @@ pub async fn fork_session<T: Transport>(
             warning = Some(format!("The message to edit could not be kept: {problem}."));
         }
     }
-    Ok(Forked { session, plan, lineage, warning })
+    Ok(Forked {
+        session,
+        plan,
+        lineage,
+        warning,
+    })
 }
 
 #[cfg(target_arch = "wasm32")]

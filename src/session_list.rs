@@ -26,7 +26,9 @@ pub fn arrange(sessions: &[Session], query: &str, forks: Option<&Lineage>) -> Ve
     let mut children: HashMap<&str, Vec<&Session>> = HashMap::new();
     let mut roots = Vec::new();
     for session in &shown {
-        let fork_parent = forks.and_then(|l| l.parent_of(&session.id)).map(|e| e.parent.as_str());
+        let fork_parent = forks
+            .and_then(|l| l.parent_of(&session.id))
+            .map(|e| e.parent.as_str());
         match fork_parent
             .or(session.parent_id.as_deref())
             .filter(|p| ids.contains(p) && *p != session.id)
@@ -139,7 +141,10 @@ mod tests {
             session("c", "alpha child", 5.0, Some("a")),
             session("x", "Other", 9.0, Some("a")),
         ];
-        assert_eq!(ids(&arrange(&sessions, "ALPHA", None)), [("a", 0), ("c", 1)]);
+        assert_eq!(
+            ids(&arrange(&sessions, "ALPHA", None)),
+            [("a", 0), ("c", 1)]
+        );
         assert_eq!(ids(&arrange(&sessions, "other", None)), [("x", 0)]);
         assert!(arrange(&sessions, "nothing", None).is_empty());
     }
@@ -148,7 +153,10 @@ mod tests {
     fn forks_can_nest_under_their_source() {
         use crate::fork::ForkKind;
         use crate::lineage::Edge;
-        let sessions = [session("a", "Source", 1.0, None), session("f", "Fork", 5.0, None)];
+        let sessions = [
+            session("a", "Source", 1.0, None),
+            session("f", "Fork", 5.0, None),
+        ];
         let mut lineage = Lineage::default();
         lineage.add(Edge {
             child: "f".into(),
@@ -164,7 +172,10 @@ mod tests {
             directory: String::new(),
         });
         assert_eq!(ids(&arrange(&sessions, "", None)), [("f", 0), ("a", 0)]);
-        assert_eq!(ids(&arrange(&sessions, "", Some(&lineage))), [("a", 0), ("f", 1)]);
+        assert_eq!(
+            ids(&arrange(&sessions, "", Some(&lineage))),
+            [("a", 0), ("f", 1)]
+        );
     }
 
     #[test]

@@ -61,7 +61,11 @@ impl Toasts {
     /// Shows a toast.
     pub fn push(mut self, kind: ToastKind, text: impl Into<String>) {
         let id = self.0.peek().iter().map(|t| t.id).max().unwrap_or(0) + 1;
-        self.0.write().push(Toast { id, kind, text: text.into() });
+        self.0.write().push(Toast {
+            id,
+            kind,
+            text: text.into(),
+        });
     }
 
     /// Removes a toast.

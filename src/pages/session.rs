@@ -26,9 +26,12 @@ pub fn Session(id: ReadSignal<String>) -> Element {
         let client = client(&settings.read());
         async move {
             if !is_session_id(&id) {
-                return Err(ApiError::Invalid { message: String::new() });
+                return Err(ApiError::Invalid {
+                    message: String::new(),
+                });
             }
-            let (session, messages) = futures_util::join!(client.get_session(&id), client.messages(&id));
+            let (session, messages) =
+                futures_util::join!(client.get_session(&id), client.messages(&id));
             Ok((session?, messages?))
         }
     });
@@ -49,7 +52,9 @@ pub fn Session(id: ReadSignal<String>) -> Element {
                 Link { to: Route::Sessions {}, class: "button", "All sessions" }
             }
         },
-        Some(Err(error)) => rsx! { ErrorPanel { error: error.clone(), on_retry: move |_| data.restart() } },
+        Some(Err(error)) => {
+            rsx! { ErrorPanel { error: error.clone(), on_retry: move |_| data.restart() } }
+        }
         Some(Ok((session, messages))) => rsx! {
             SessionBody {
                 key: "{session.id}",
@@ -71,7 +76,11 @@ pub fn Session(id: ReadSignal<String>) -> Element {
 
 /// The loaded session: header, messages, composer.
 #[component]
-fn SessionBody(session: api::Session, messages: Vec<Message>, on_changed: EventHandler<()>) -> Element {
+fn SessionBody(
+    session: api::Session,
+    messages: Vec<Message>,
+    on_changed: EventHandler<()>,
+) -> Element {
     let settings = use_settings();
     let toasts = use_toasts();
     let mut lineage = use_lineage().0;
@@ -98,9 +107,14 @@ fn SessionBody(session: api::Session, messages: Vec<Message>, on_changed: EventH
                     if let Some(warning) = forked.warning {
                         toasts.push(ToastKind::Error, warning);
                     }
-                    toasts.push(ToastKind::Info, format!("Forked into “{}”.", forked.session.title));
+                    toasts.push(
+                        ToastKind::Info,
+                        format!("Forked into “{}”.", forked.session.title),
+                    );
                     forking.set(None);
-                    navigator.push(Route::Session { id: forked.session.id });
+                    navigator.push(Route::Session {
+                        id: forked.session.id,
+                    });
                 }
                 Err(ForkError::Busy) => {
                     forking.set(None);
@@ -115,7 +129,11 @@ fn SessionBody(session: api::Session, messages: Vec<Message>, on_changed: EventH
     });
 
     let now = now_ms();
-    let title = if session.title.is_empty() { "Untitled session".to_owned() } else { session.title.clone() };
+    let title = if session.title.is_empty() {
+        "Untitled session".to_owned()
+    } else {
+        session.title.clone()
+    };
     let count = messages.len();
     let graph = lineage.read().clone();
     let forks_of = |message_id: &str| -> Vec<crate::lineage::Edge> {
@@ -126,8 +144,12 @@ fn SessionBody(session: api::Session, messages: Vec<Message>, on_changed: EventH
             .cloned()
             .collect()
     };
-    let whole_forks: Vec<crate::lineage::Edge> =
-        graph.children(&session.id).into_iter().filter(|e| e.kind == ForkKind::Whole).cloned().collect();
+    let whole_forks: Vec<crate::lineage::Edge> = graph
+        .children(&session.id)
+        .into_iter()
+        .filter(|e| e.kind == ForkKind::Whole)
+        .cloned()
+        .collect();
     let running = messages.iter().any(is_running);
     let current = forking.read().clone();
 
@@ -192,16 +214,29 @@ fn SessionBody(session: api::Session, messages: Vec<Message>, on_changed: EventH
 /// "Forked from …" with the fork point, and the switcher between sibling forks.
 #[component]
 fn ForkOrigin(session_id: String, lineage: Lineage) -> Element {
-    let Some(edge) = lineage.parent_of(&session_id).cloned() else { return rsx! {} };
-    let siblings: Vec<String> = lineage.siblings(&session_id).into_iter().map(|e| e.child.clone()).collect();
+    let Some(edge) = lineage.parent_of(&session_id).cloned() else {
+        return rsx! {};
+    };
+    let siblings: Vec<String> = lineage
+        .siblings(&session_id)
+        .into_iter()
+        .map(|e| e.child.clone())
+        .collect();
     let position = siblings.iter().position(|s| *s == session_id).unwrap_or(0);
-    let parent_title = if edge.parent_title.is_empty() { edge.parent.clone() } else { edge.parent_title.clone() };
+    let parent_title = if edge.parent_title.is_empty() {
+        edge.parent.clone()
+    } else {
+        edge.parent_title.clone()
+    };
     let point = match edge.kind {
         ForkKind::Whole => "a copy of the whole session".to_owned(),
         ForkKind::Through => format!("after “{}”", edge.excerpt),
         ForkKind::Before => format!("editing “{}”", edge.excerpt),
     };
-    let previous = position.checked_sub(1).and_then(|i| siblings.get(i)).cloned();
+    let previous = position
+        .checked_sub(1)
+        .and_then(|i| siblings.get(i))
+        .cloned();
     let next = siblings.get(position + 1).cloned();
     rsx! {
         div { class: "fork-banner", role: "note",
@@ -239,7 +274,11 @@ fn TitleEditor(session: api::Session, on_renamed: EventHandler<()>) -> Element {
     let mut editing = use_signal(|| false);
     let mut draft = use_signal(|| session.title.clone());
     let mut saving = use_signal(|| false);
-    let title = if session.title.is_empty() { "Untitled session".to_owned() } else { session.title.clone() };
+    let title = if session.title.is_empty() {
+        "Untitled session".to_owned()
+    } else {
+        session.title.clone()
+    };
     let id = session.id.clone();
     let mut save = move || {
         let new_title = draft.peek().trim().to_owned();
@@ -314,7 +353,11 @@ fn TitleEditor(session: api::Session, on_renamed: EventHandler<()>) -> Element {
 
 /// The ask when forking a session that is still writing a reply.
 #[component]
-fn BusyDialog(on_stop: EventHandler<()>, on_complete: EventHandler<()>, on_cancel: EventHandler<()>) -> Element {
+fn BusyDialog(
+    on_stop: EventHandler<()>,
+    on_complete: EventHandler<()>,
+    on_cancel: EventHandler<()>,
+) -> Element {
     rsx! {
         div {
             class: "dialog",
@@ -378,13 +421,20 @@ fn Composer(session_id: String, on_sent: EventHandler<()>) -> Element {
                         sleep_ms(1000).await;
                         on_sent.call(());
                         match client.messages(&id).await {
-                            Ok(messages) if !messages.iter().any(is_running) && messages.len() > 1 => break,
+                            Ok(messages)
+                                if !messages.iter().any(is_running) && messages.len() > 1 =>
+                            {
+                                break
+                            }
                             Err(_) => break,
                             _ => {}
                         }
                     }
                 }
-                Err(error) => toasts.push(ToastKind::Error, format!("Not sent (your text is kept): {error}")),
+                Err(error) => toasts.push(
+                    ToastKind::Error,
+                    format!("Not sent (your text is kept): {error}"),
+                ),
             }
             sending.set(false);
         });

@@ -1,0 +1,256 @@
+//! The fork operation against a real server: what each fork point copies, the lineage edge,
+//! the draft for "edit and resend", refusals, and busy sessions.
+
+mod support;
+
+use branchpoint::api::{MessageInfo, PromptInput, Role};
+use branchpoint::fork::{ForkKind, ForkPoint};
+use branchpoint::forking::{draft_key, fork_session, ForkError, WhenBusy};
+use branchpoint::lineage::store;
+use branchpoint::storage::{self, Area};
+use support::OpenCode;
+
+fn texts(messages: &[branchpoint::api::Message]) -> Vec<String> {
+    messages.iter().map(|m| m.text()).collect()
+}
+
+#[tokio::test]
+async fn each_fork_point_copies_what_it_says() {
+    let server = OpenCode::start().await;
+    let client = server.client();
+    let source = client.create_session(Some("Source")).await.unwrap();
+    client
+        .prompt(&source.id, &PromptInput::text("first"))
+        .await
+        .unwrap();
+    client
+        .prompt(&source.id, &PromptInput::text("second"))
+        .await
+        .unwrap();
+    let messages = client.messages(&source.id).await.unwrap();
+    let roles: Vec<Role> = messages.iter().map(|m| m.info.role()).collect();
+    assert_eq!(
+        roles,
+        [Role::User, Role::Assistant, Role::User, Role::Assistant]
+    );
+    let id = |i: usize| messages[i].info.id().to_owned();
+
+    // Through the first (user) message: its whole turn, the reply included.
+    let first = fork_session(
+        &client,
+        &source,
+        &ForkPoint::Through(id(0)),
+        WhenBusy::Ask,
+        1.0,
+    )
+    .await
+    .unwrap();
+    let copied = client.messages(&first.session.id).await.unwrap();
+    assert_eq!(texts(&copied), ["first", "Scripted reply to: first"]);
+    assert_eq!(first.session.title, "Source ⑂ after “first”");
+    assert_eq!(
+        client.get_session(&first.session.id).await.unwrap().title,
+        first.session.title,
+        "renamed on the server"
+    );
+    let edge = first
+        .lineage
+        .as_ref()
+        .unwrap()
+        .parent_of(&first.session.id)
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (edge.parent.as_str(), edge.anchor.as_deref(), edge.kind),
+        (source.id.as_str(), Some(id(0).as_str()), ForkKind::Through)
+    );
+    assert_eq!(edge.role, Some(Role::User));
+    assert_eq!(edge.excerpt, "first");
+    assert_eq!(edge.server, server.base_url());
+
+    // Through a middle assistant message: the same turn boundary.
+    let middle = fork_session(
+        &client,
+        &source,
+        &ForkPoint::Through(id(1)),
+        WhenBusy::Ask,
+        2.0,
+    )
+    .await
+    .unwrap();
+    assert_eq!(client.messages(&middle.session.id).await.unwrap().len(), 2);
+
+    // Through the last message: everything.
+    let last = fork_session(
+        &client,
+        &source,
+        &ForkPoint::Through(id(3)),
+        WhenBusy::Ask,
+        3.0,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        texts(&client.messages(&last.session.id).await.unwrap()),
+        texts(&messages)
+    );
+
+    // Edit and resend the second prompt: everything before it, and its text as a draft.
+    let edit = fork_session(
+        &client,
+        &source,
+        &ForkPoint::Before(id(2)),
+        WhenBusy::Ask,
+        4.0,
+    )
+    .await
+    .unwrap();
+    assert_eq!(client.messages(&edit.session.id).await.unwrap().len(), 2);
+    assert_eq!(
+        storage::get(Area::Local, &draft_key(&edit.session.id)).as_deref(),
+        Some("second")
+    );
+    assert_eq!(edit.plan.kind, ForkKind::Before);
+
+    // The whole session.
+    let whole = fork_session(&client, &source, &ForkPoint::Whole, WhenBusy::Ask, 5.0)
+        .await
+        .unwrap();
+    assert_eq!(client.messages(&whole.session.id).await.unwrap().len(), 4);
+    assert_eq!(whole.session.title, "Source (copy)");
+
+    // Siblings: the first and the middle fork leave the source at different anchors of one turn.
+    let lineage = store::load().lineage;
+    assert_eq!(lineage.children(&source.id).len(), 5);
+    assert_eq!(lineage.siblings(&first.session.id).len(), 1);
+    let again = fork_session(
+        &client,
+        &source,
+        &ForkPoint::Through(id(0)),
+        WhenBusy::Ask,
+        6.0,
+    )
+    .await
+    .unwrap();
+    let siblings: Vec<String> = store::load()
+        .lineage
+        .siblings(&again.session.id)
+        .iter()
+        .map(|e| e.child.clone())
+        .collect();
+    assert_eq!(
+        siblings,
+        [first.session.id.clone(), again.session.id.clone()]
+    );
+}
+
+#[tokio::test]
+async fn refuses_a_message_that_is_not_in_the_session_and_sends_no_fork() {
+    let server = OpenCode::start().await;
+    let client = server.client();
+    let source = server.seed("Mine", &["a"]).await;
+    let other = server.seed("Other", &["b"]).await;
+    let foreign = client.messages(&other.id).await.unwrap()[0]
+        .info
+        .id()
+        .to_owned();
+    let before = client.list_sessions().await.unwrap().len();
+
+    let error = fork_session(
+        &client,
+        &source,
+        &ForkPoint::Through(foreign),
+        WhenBusy::Ask,
+        1.0,
+    )
+    .await
+    .unwrap_err();
+    assert!(error.to_string().contains("not in this session"), "{error}");
+    let error = fork_session(
+        &client,
+        &source,
+        &ForkPoint::Before("msg_../../x".into()),
+        WhenBusy::Ask,
+        1.0,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        error.to_string().contains("not a valid message id"),
+        "{error}"
+    );
+    assert_eq!(
+        client.list_sessions().await.unwrap().len(),
+        before,
+        "no session was created"
+    );
+    assert!(store::load().lineage.parent_of(&source.id).is_none());
+}
+
+#[tokio::test]
+async fn a_busy_session_asks_then_stops_or_forks_what_is_complete() {
+    let server = OpenCode::start().await;
+    let client = server.client();
+    let source = client.create_session(Some("Busy")).await.unwrap();
+    client
+        .prompt(&source.id, &PromptInput::text("done already"))
+        .await
+        .unwrap();
+    client
+        .prompt_async(
+            &source.id,
+            &PromptInput::text("take your time [[slow:600]]"),
+        )
+        .await
+        .unwrap();
+    // Wait until the slow reply is under way.
+    for _ in 0..100 {
+        let messages = client.messages(&source.id).await.unwrap();
+        if messages.iter().any(branchpoint::fork::is_running) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
+    let asked = fork_session(&client, &source, &ForkPoint::Whole, WhenBusy::Ask, 1.0)
+        .await
+        .unwrap_err();
+    assert_eq!(asked, ForkError::Busy);
+
+    let complete = fork_session(
+        &client,
+        &source,
+        &ForkPoint::Whole,
+        WhenBusy::CompleteOnly,
+        2.0,
+    )
+    .await
+    .unwrap();
+    let copied = client.messages(&complete.session.id).await.unwrap();
+    assert!(
+        copied.iter().all(|m| !branchpoint::fork::is_running(m)),
+        "no running reply is copied"
+    );
+    assert_eq!(
+        copied.len(),
+        3,
+        "both finished messages and the pending prompt: {:?}",
+        texts(&copied)
+    );
+
+    let stopped = fork_session(
+        &client,
+        &source,
+        &ForkPoint::Whole,
+        WhenBusy::StopFirst,
+        3.0,
+    )
+    .await
+    .unwrap();
+    let copied = client.messages(&stopped.session.id).await.unwrap();
+    let last = copied.last().unwrap();
+    assert!(
+        matches!(&last.info, MessageInfo::Assistant(a) if a.error.is_some() || a.time.completed.is_some()),
+        "the reply was stopped before the fork"
+    );
+}
