@@ -157,7 +157,7 @@ mod tests {
         lineage
     }
 
-    fn children<'a>(edges: Vec<&'a Edge>) -> Vec<&'a str> {
+    fn children(edges: Vec<&Edge>) -> Vec<&str> {
         edges.into_iter().map(|e| e.child.as_str()).collect()
     }
 

@@ -399,6 +399,12 @@ fn Composer(session_id: String, on_sent: EventHandler<()>) -> Element {
     let had_draft = !initial.is_empty();
     let mut text = use_signal(|| initial);
     let mut sending = use_signal(|| false);
+    // A kept draft (from "Edit and resend", or typed before a reload) is where the user goes on.
+    use_effect(move || {
+        if had_draft {
+            crate::platform::focus("composer-input");
+        }
+    });
     let store_key = key.clone();
     let id = session_id.clone();
     let send = use_callback(move |()| {
@@ -465,11 +471,6 @@ fn Composer(session_id: String, on_sent: EventHandler<()>) -> Element {
                     if e.key() == Key::Enter && !e.modifiers().shift() {
                         e.prevent_default();
                         send(());
-                    }
-                },
-                onmounted: move |e: MountedEvent| async move {
-                    if had_draft {
-                        let _ = e.set_focus(true).await;
                     }
                 },
             }

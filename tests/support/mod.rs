@@ -4,6 +4,7 @@
 //! also when a test fails.
 #![allow(dead_code)]
 
+pub mod app;
 pub mod webdriver;
 
 use std::io::{BufRead, BufReader};
@@ -407,5 +408,41 @@ impl StaticSite {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
+    }
+}
+
+/// A proxy in front of a server that answers requests matching `fail` ("METHOD /path" regex)
+/// with `status` and an error body, and forwards everything else.
+pub struct FaultProxy {
+    pub port: u16,
+    _process: Process,
+}
+
+impl FaultProxy {
+    pub fn start(target: &str, fail: &str, status: u16) -> FaultProxy {
+        let mut command = Command::new("python3");
+        command
+            .arg(root().join("tests/support/fault_proxy.py"))
+            .args([
+                "--target",
+                target,
+                "--fail",
+                fail,
+                "--status",
+                &status.to_string(),
+                "--port",
+                "0",
+            ])
+            .stdout(Stdio::piped());
+        let mut process = Process::spawn("fault proxy", command);
+        let port = process.read_port();
+        FaultProxy {
+            port,
+            _process: process,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
     }
 }

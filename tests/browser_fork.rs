@@ -1,0 +1,515 @@
+//! Forking in the browser, against a real server: every fork point, edit and resend, the whole
+//! session, navigation, banner and markers, siblings, the double-click guard, errors, and the
+//! lineage surviving a reload. Each new session's messages are checked through the API too.
+
+mod support;
+
+use std::time::Duration;
+
+use branchpoint::api::{Client, PromptInput, Session};
+use serde_json::json;
+use support::app::{App, WAIT};
+use support::{root, FaultProxy, OpenCode, Reqwest};
+
+/// A session of two turns with real (scripted) replies: user, assistant, user, assistant.
+async fn two_turns(server: &OpenCode) -> Session {
+    let client = server.client();
+    let session = client.create_session(Some("Source")).await.unwrap();
+    client
+        .prompt(&session.id, &PromptInput::text("first question"))
+        .await
+        .unwrap();
+    client
+        .prompt(&session.id, &PromptInput::text("second question"))
+        .await
+        .unwrap();
+    session
+}
+
+/// The id at the end of the page's URL, once it is a session other than `not`.
+async fn landed_on(app: &App, not: &str) -> String {
+    let script = format!(
+        "return location.pathname.startsWith('/session/') && !location.pathname.endsWith('{not}');"
+    );
+    app.browser
+        .wait_until(&format!("(function(){{{script}}})()"), WAIT)
+        .await
+        .unwrap();
+    let url = app.browser.current_url().await.unwrap();
+    url.rsplit('/').next().unwrap().to_owned()
+}
+
+async fn texts(client: &Client<Reqwest>, id: &str) -> Vec<String> {
+    client
+        .messages(id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.text())
+        .collect()
+}
+
+/// Clicks the `n`th button named `name` inside the `index`th message article.
+async fn click_in_article(app: &App, index: usize, name: &str) {
+    let script = "const [i, name] = arguments; const buttons = document.querySelectorAll('article')[i].querySelectorAll('button');
+        const b = Array.from(buttons).find(b => b.textContent.trim() === name); if (!b) return false; b.click(); return true;";
+    let clicked = app
+        .browser
+        .execute(script, vec![json!(index), json!(name)])
+        .await
+        .unwrap();
+    assert_eq!(
+        clicked,
+        json!(true),
+        "no {name:?} button in article {index}"
+    );
+}
+
+#[tokio::test]
+async fn fork_from_first_middle_and_last_messages_and_find_the_way_back() {
+    let server = OpenCode::start().await;
+    let client = server.client();
+    let source = two_turns(&server).await;
+    let app = App::start(&server.base_url(), None).await;
+    app.open(&format!("/session/{}", source.id)).await;
+    app.browser
+        .wait_for_text("article", "Scripted reply to: second question", WAIT)
+        .await
+        .unwrap();
+    let fork_button = app
+        .browser
+        .find_by_role_name("button", "Fork from here")
+        .await
+        .unwrap();
+    assert!(fork_button.is_displayed().await.unwrap());
+
+    // The first message (user): its turn, with the reply.
+    click_in_article(&app, 0, "Fork from here").await;
+    let first = landed_on(&app, &source.id).await;
+    app.browser
+        .wait_for_text(".fork-banner", "Forked from Source", WAIT)
+        .await
+        .unwrap();
+    assert!(app
+        .text(".fork-banner")
+        .await
+        .contains("after “first question”"));
+    assert_eq!(
+        texts(&client, &first).await,
+        ["first question", "Scripted reply to: first question"]
+    );
+    app.browser
+        .wait_for_role("heading", "Source ⑂ after “first question”", WAIT)
+        .await
+        .unwrap();
+    assert_eq!(app.count("article").await, 2);
+
+    // Back to the parent by the banner's link; the fork point shows a marker with the fork.
+    app.browser.find("article").await.unwrap();
+    app.browser
+        .find_by_role_name("link", "Source")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.browser
+        .wait_for_text(
+            "nav[aria-label='Forks from this message']",
+            "1 fork here",
+            WAIT,
+        )
+        .await
+        .unwrap();
+    assert_eq!(app.count("article").await, 4);
+
+    // A middle message (the first reply, an assistant message): the same turn.
+    click_in_article(&app, 1, "Fork from here").await;
+    let middle = landed_on(&app, &source.id).await;
+    assert_eq!(texts(&client, &middle).await.len(), 2);
+
+    // The last message: everything.
+    app.open(&format!("/session/{}", source.id)).await;
+    app.browser
+        .wait_for_text("article", "Scripted reply to: second question", WAIT)
+        .await
+        .unwrap();
+    click_in_article(&app, 3, "Fork from here").await;
+    let last = landed_on(&app, &source.id).await;
+    assert_eq!(
+        texts(&client, &last).await,
+        texts(&client, &source.id).await
+    );
+
+    // The lineage is in localStorage and survives a reload.
+    let stored = app
+        .browser
+        .local_storage("branchpoint.lineage")
+        .await
+        .unwrap()
+        .expect("lineage stored");
+    for id in [&first, &middle, &last] {
+        assert!(stored.contains(id.as_str()), "{id} missing from {stored}");
+    }
+    app.browser.refresh().await.unwrap();
+    app.browser
+        .wait_for_text(".fork-banner", "Forked from Source", WAIT)
+        .await
+        .unwrap();
+    app.browser
+        .screenshot(root().join("target/screenshots/fork-banner.png"))
+        .await
+        .unwrap();
+
+    // The sessions list marks forks, and can show them under their source.
+    app.open("/").await;
+    app.browser
+        .wait_for_text(".session-row", "fork of Source", WAIT)
+        .await
+        .unwrap();
+    app.browser
+        .find_by_role_name("checkbox", "Show forks under their source")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.browser
+        .wait_until(
+            "document.querySelectorAll('.session-row.depth-1').length === 3",
+            WAIT,
+        )
+        .await
+        .unwrap();
+    app.browser
+        .screenshot(root().join("target/screenshots/sessions-forks.png"))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn edit_and_resend_whole_session_and_siblings() {
+    let server = OpenCode::start().await;
+    let client = server.client();
+    let source = two_turns(&server).await;
+    let app = App::start(&server.base_url(), None).await;
+    app.open(&format!("/session/{}", source.id)).await;
+    app.browser
+        .wait_for_text("article", "Scripted reply to: second question", WAIT)
+        .await
+        .unwrap();
+
+    // Edit and resend the second question: a fork before it, its text in the composer, focused.
+    click_in_article(&app, 2, "Edit and resend").await;
+    let edit = landed_on(&app, &source.id).await;
+    let focused = app
+        .browser
+        .wait_until(
+            "document.activeElement && document.activeElement.id === 'composer-input'",
+            WAIT,
+        )
+        .await;
+    if focused.is_err() {
+        let debug = app.browser.execute("return [document.activeElement && document.activeElement.outerHTML.slice(0, 200), document.querySelector('#composer-input') && document.querySelector('#composer-input').value, location.href];", vec![]).await.unwrap();
+        panic!("composer not focused: {debug}");
+    }
+    let value = app
+        .browser
+        .find("#composer-input")
+        .await
+        .unwrap()
+        .property("value")
+        .await
+        .unwrap();
+    assert_eq!(value, json!("second question"));
+    assert_eq!(texts(&client, &edit).await.len(), 2, "not sent");
+    app.browser
+        .wait_for_text(".fork-banner", "editing “second question”", WAIT)
+        .await
+        .unwrap();
+    app.browser
+        .screenshot(root().join("target/screenshots/edit-and-resend.png"))
+        .await
+        .unwrap();
+
+    // Send the edited text: it reaches the server and gets a reply.
+    let composer = app.browser.find("#composer-input").await.unwrap();
+    composer.send_keys(" (edited)").await.unwrap();
+    app.browser
+        .find_by_role_name("button", "Send")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.browser
+        .wait_for_text(
+            "article",
+            "Scripted reply to: second question (edited)",
+            WAIT,
+        )
+        .await
+        .unwrap();
+    assert_eq!(texts(&client, &edit).await.len(), 4);
+
+    // The whole session from the header.
+    app.open(&format!("/session/{}", source.id)).await;
+    app.browser
+        .wait_for_text("article", "Scripted reply to: second question", WAIT)
+        .await
+        .unwrap();
+    app.browser
+        .find_by_role_name("button", "Fork session")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let whole = landed_on(&app, &source.id).await;
+    assert_eq!(
+        texts(&client, &whole).await,
+        texts(&client, &source.id).await
+    );
+    app.browser
+        .wait_for_text(".fork-banner", "a copy of the whole session", WAIT)
+        .await
+        .unwrap();
+
+    // Two forks at the same point are siblings: ‹ 1 / 2 › moves between them.
+    app.open(&format!("/session/{}", source.id)).await;
+    app.browser
+        .wait_for_role("button", "Fork session", WAIT)
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let second_whole = landed_on(&app, &source.id).await;
+    assert_ne!(second_whole, whole);
+    app.browser
+        .wait_for_text(".sibling-count", "2 / 2", WAIT)
+        .await
+        .unwrap();
+    app.browser
+        .find_by_role_name("link", "Previous sibling fork")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.browser
+        .wait_for_text(".sibling-count", "1 / 2", WAIT)
+        .await
+        .unwrap();
+    assert!(app.browser.current_url().await.unwrap().ends_with(&whole));
+    app.browser
+        .find_by_role_name("link", "Next sibling fork")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.browser
+        .wait_for_text(".sibling-count", "2 / 2", WAIT)
+        .await
+        .unwrap();
+    assert!(app
+        .browser
+        .current_url()
+        .await
+        .unwrap()
+        .ends_with(&second_whole));
+}
+
+#[tokio::test]
+async fn a_double_click_makes_one_fork_and_errors_are_told() {
+    let server = OpenCode::start().await;
+    let client = server.client();
+    let source = server.seed("Guarded", &["one", "two"]).await;
+    let app = App::start(&server.base_url(), None).await;
+    app.open(&format!("/session/{}", source.id)).await;
+    app.browser
+        .wait_for_text("article", "two", WAIT)
+        .await
+        .unwrap();
+
+    let before = client.list_sessions().await.unwrap().len();
+    let double = "const b = Array.from(document.querySelectorAll('article')[0].querySelectorAll('button'))
+        .find(b => b.textContent.trim() === 'Fork from here'); b.click(); b.click(); b.click(); return true;";
+    app.browser.execute(double, vec![]).await.unwrap();
+    landed_on(&app, &source.id).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        client.list_sessions().await.unwrap().len(),
+        before + 1,
+        "one fork for a triple click"
+    );
+
+    // A message deleted on the server since the page loaded: refused, nothing created.
+    app.open(&format!("/session/{}", source.id)).await;
+    app.browser
+        .wait_for_text("article", "two", WAIT)
+        .await
+        .unwrap();
+    let messages = client.messages(&source.id).await.unwrap();
+    let doomed = messages[1].info.id();
+    let url = format!(
+        "{}/session/{}/message/{}",
+        server.base_url(),
+        source.id,
+        doomed
+    );
+    let deleted = reqwest::Client::new().delete(&url).send().await.unwrap();
+    assert!(
+        deleted.status().is_success(),
+        "delete message: {}",
+        deleted.status()
+    );
+    let count = client.list_sessions().await.unwrap().len();
+    click_in_article(&app, 1, "Fork from here").await;
+    app.browser
+        .wait_for_text("[role=alert]", "not in this session", WAIT)
+        .await
+        .unwrap();
+    assert_eq!(client.list_sessions().await.unwrap().len(), count);
+    assert!(
+        app.browser
+            .current_url()
+            .await
+            .unwrap()
+            .ends_with(&source.id),
+        "stayed on the session"
+    );
+    let enabled = app
+        .browser
+        .find_by_role_name("button", "Fork from here")
+        .await
+        .unwrap()
+        .is_enabled()
+        .await
+        .unwrap();
+    assert!(enabled, "the buttons work again after a failure");
+}
+
+#[tokio::test]
+async fn server_failures_during_a_fork_are_shown_and_record_nothing() {
+    let mut server = OpenCode::start().await;
+    let source = server.seed("Fragile", &["alpha", "beta"]).await;
+
+    // A 500 from the fork endpoint, with the server's own message.
+    let proxy = FaultProxy::start(&server.base_url(), r"^POST /session/[^/]+/fork$", 500);
+    let app = App::start(&proxy.url(), None).await;
+    app.open(&format!("/session/{}", source.id)).await;
+    app.browser
+        .wait_for_text("article", "beta", WAIT)
+        .await
+        .unwrap();
+    click_in_article(&app, 0, "Fork from here").await;
+    let toast = app
+        .browser
+        .wait_for_text("[role=alert]", "injected failure", WAIT)
+        .await
+        .unwrap();
+    assert!(
+        toast.text().await.unwrap().contains("err_injected"),
+        "the server's reference is shown"
+    );
+    assert_eq!(
+        app.browser
+            .local_storage("branchpoint.lineage")
+            .await
+            .unwrap(),
+        None,
+        "nothing recorded"
+    );
+    app.browser
+        .screenshot(root().join("target/screenshots/fork-error.png"))
+        .await
+        .unwrap();
+
+    // The server stopped after the page loaded.
+    let app = App::start(&server.base_url(), None).await;
+    app.open(&format!("/session/{}", source.id)).await;
+    app.browser
+        .wait_for_text("article", "beta", WAIT)
+        .await
+        .unwrap();
+    server.stop();
+    click_in_article(&app, 1, "Fork from here").await;
+    app.browser
+        .wait_for_text("[role=alert]", "Could not reach the OpenCode server", WAIT)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.browser
+            .local_storage("branchpoint.lineage")
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(app
+        .browser
+        .current_url()
+        .await
+        .unwrap()
+        .ends_with(&source.id));
+}
+
+#[tokio::test]
+async fn a_busy_session_asks_before_forking() {
+    let server = OpenCode::start().await;
+    let client = server.client();
+    let source = client.create_session(Some("Running")).await.unwrap();
+    client
+        .prompt(&source.id, &PromptInput::text("finished"))
+        .await
+        .unwrap();
+    client
+        .prompt_async(&source.id, &PromptInput::text("slow one [[slow:800]]"))
+        .await
+        .unwrap();
+    for _ in 0..100 {
+        if client
+            .messages(&source.id)
+            .await
+            .unwrap()
+            .iter()
+            .any(branchpoint::fork::is_running)
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let app = App::start(&server.base_url(), None).await;
+    app.open(&format!("/session/{}", source.id)).await;
+    app.browser
+        .wait_for_text("article", "finished", WAIT)
+        .await
+        .unwrap();
+    app.browser
+        .find_by_role_name("button", "Fork session")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.browser.wait_for_role("dialog", "", WAIT).await.unwrap();
+    app.browser
+        .screenshot(root().join("target/screenshots/busy-dialog.png"))
+        .await
+        .unwrap();
+    app.browser
+        .find_by_role_name("button", "Fork what is complete")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let fork = landed_on(&app, &source.id).await;
+    let copied = client.messages(&fork).await.unwrap();
+    assert!(
+        !copied.iter().any(branchpoint::fork::is_running),
+        "the running reply was left out"
+    );
+    assert_eq!(copied.len(), 3);
+}

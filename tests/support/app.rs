@@ -1,0 +1,68 @@
+//! The built app in a browser, pointed at a test server through its stored settings.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::webdriver::Browser;
+use super::StaticSite;
+
+/// How long a test waits for the page to show something.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// A browser on the served app, pointed at `server_url`.
+pub struct App {
+    pub browser: Browser,
+    pub site: StaticSite,
+}
+
+impl App {
+    pub async fn start(server_url: &str, password: Option<&str>) -> App {
+        App::start_on(StaticSite::start(), server_url, password).await
+    }
+
+    pub async fn start_on(site: StaticSite, server_url: &str, password: Option<&str>) -> App {
+        let browser = Browser::start().await.expect("start chromium");
+        let app = App { browser, site };
+        app.browser.goto(&app.site.url("/settings")).await.unwrap();
+        app.browser
+            .wait_for("#server-url", WAIT)
+            .await
+            .expect("the app loads");
+        let settings = json!({ "server_url": server_url, "remember_password": password.is_some(), "directory": "" });
+        app.browser
+            .set_local_storage("branchpoint.settings.v1", &settings.to_string())
+            .await
+            .unwrap();
+        if let Some(password) = password {
+            app.browser
+                .set_local_storage("branchpoint.password", password)
+                .await
+                .unwrap();
+        }
+        app
+    }
+
+    pub async fn open(&self, path: &str) {
+        self.browser.goto(&self.site.url(path)).await.unwrap();
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.browser.find(css).await.unwrap().text().await.unwrap()
+    }
+
+    pub async fn count(&self, css: &str) -> usize {
+        self.browser.find_all(css).await.unwrap().len()
+    }
+
+    /// Resource requests the page made whose URL contains `needle`.
+    pub async fn requests_to(&self, needle: &str) -> usize {
+        let script = "return performance.getEntriesByType('resource').filter(e => e.name.includes(arguments[0])).length;";
+        self.browser
+            .execute(script, vec![json!(needle)])
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap() as usize
+    }
+}

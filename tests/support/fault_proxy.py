@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""A fault-injecting HTTP proxy for tests: forwards every request to --target, except requests
+whose method and path match --fail (a regex over "METHOD /path"), which get --status with a
+JSON error body (or --body verbatim). Prints `listening on PORT` first.
+
+    fault_proxy.py --target http://127.0.0.1:4096 --fail "POST /session/[^/]+/fork" --status 500
+"""
+
+import argparse
+import http.client
+import re
+import sys
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authorization"}
+
+
+class Proxy(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    target = None
+    fail = None
+    status = 500
+    body = None
+
+    def log_message(self, *args):
+        pass
+
+    def handle_any(self):
+        length = int(self.headers.get("content-length") or 0)
+        payload = self.rfile.read(length) if length else None
+        path = urllib.parse.urlsplit(self.path).path
+        if self.fail and self.command != "OPTIONS" and self.fail.search(f"{self.command} {path}"):
+            body = (self.body if self.body is not None else
+                    '{"name":"UnknownError","data":{"message":"injected failure","ref":"err_injected"}}').encode()
+            self.send_response(self.status)
+            self.send_header("content-type", "application/json" if body.startswith(b"{") else "text/plain")
+            self.send_header("content-length", str(len(body)))
+            origin = self.headers.get("origin")
+            if origin:
+                self.send_header("access-control-allow-origin", origin)
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        conn = http.client.HTTPConnection(self.target.hostname, self.target.port, timeout=120)
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP and k.lower() != "host"}
+        headers["host"] = self.target.netloc
+        try:
+            conn.request(self.command, self.path, body=payload, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+        except OSError as error:
+            self.send_error(502, f"upstream failed: {error}")
+            return
+        self.send_response(response.status)
+        for key, value in response.getheaders():
+            if key.lower() not in HOP and key.lower() != "content-length":
+                self.send_header(key, value)
+        self.send_header("content-length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = do_OPTIONS = handle_any
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--target", required=True)
+    parser.add_argument("--fail", default=None)
+    parser.add_argument("--status", type=int, default=500)
+    parser.add_argument("--body", default=None)
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    Proxy.target = urllib.parse.urlsplit(args.target)
+    Proxy.fail = re.compile(args.fail) if args.fail else None
+    Proxy.status = args.status
+    Proxy.body = args.body
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Proxy)
+    server.daemon_threads = True
+    print(f"listening on {server.server_address[1]}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
