@@ -204,10 +204,10 @@ pub fn fork_title(parent_title: &str, plan: &ForkPlan) -> String {
     match (&plan.kind, &plan.anchor) {
         (ForkKind::Whole, _) | (_, None) => format!("{base} (copy)"),
         (ForkKind::Through, Some(anchor)) => {
-            format!("{base} ⑂ after “{}”", excerpt(&anchor.excerpt, 32))
+            format!("{base} — after “{}”", excerpt(&anchor.excerpt, 32))
         }
         (ForkKind::Before, Some(anchor)) => {
-            format!("{base} ⑂ edit of “{}”", excerpt(&anchor.excerpt, 32))
+            format!("{base} — edit of “{}”", excerpt(&anchor.excerpt, 32))
         }
     }
 }
@@ -335,7 +335,7 @@ mod tests {
         assert_eq!(excerpt("abcdefghij", 4), "abcd…");
         let messages = session("ua");
         let p = plan(SES, &messages, &ForkPoint::Through(id(1))).unwrap();
-        assert_eq!(fork_title("Refactor", &p), "Refactor ⑂ after “text 1”");
+        assert_eq!(fork_title("Refactor", &p), "Refactor — after “text 1”");
         let w = plan(SES, &messages, &ForkPoint::Whole).unwrap();
         assert_eq!(fork_title("", &w), "Untitled session (copy)");
     }

@@ -99,7 +99,7 @@ async fn fork_from_first_middle_and_last_messages_and_find_the_way_back() {
         ["first question", "Scripted reply to: first question"]
     );
     app.browser
-        .wait_for_role("heading", "Source ⑂ after “first question”", WAIT)
+        .wait_for_role("heading", "Source — after “first question”", WAIT)
         .await
         .unwrap();
     assert_eq!(app.count("article").await, 2);

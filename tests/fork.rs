@@ -47,7 +47,7 @@ async fn each_fork_point_copies_what_it_says() {
     .unwrap();
     let copied = client.messages(&first.session.id).await.unwrap();
     assert_eq!(texts(&copied), ["first", "Scripted reply to: first"]);
-    assert_eq!(first.session.title, "Source ⑂ after “first”");
+    assert_eq!(first.session.title, "Source — after “first”");
     assert_eq!(
         client.get_session(&first.session.id).await.unwrap().title,
         first.session.title,

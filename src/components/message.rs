@@ -101,7 +101,7 @@ pub fn MessageView(
             }
             if !forks.is_empty() {
                 nav { class: "fork-marker", aria_label: "Forks from this message",
-                    span { class: "fork-icon", aria_hidden: "true", "⑂ " }
+                    crate::components::ForkIcon {}
                     span { class: "muted", if forks.len() == 1 { "1 fork here: " } else { "{forks.len()} forks here: " } }
                     for edge in forks.iter() {
                         Link { key: "{edge.child}", to: Route::Session { id: edge.child.clone() },

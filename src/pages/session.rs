@@ -175,7 +175,7 @@ fn SessionBody(
             }
             if !whole_forks.is_empty() {
                 nav { class: "fork-marker", aria_label: "Copies of this session",
-                    span { class: "muted", "⑂ Copies of the whole session: " }
+                    span { class: "muted", "Copies of the whole session: " }
                     for edge in whole_forks.iter() {
                         Link { key: "{edge.child}", to: Route::Session { id: edge.child.clone() }, "{edge.child_title}" }
                     }
@@ -240,7 +240,7 @@ fn ForkOrigin(session_id: String, lineage: Lineage) -> Element {
     let next = siblings.get(position + 1).cloned();
     rsx! {
         div { class: "fork-banner", role: "note",
-            span { class: "fork-icon", aria_hidden: "true", "⑂" }
+            crate::components::ForkIcon {}
             span {
                 "Forked from "
                 Link { to: Route::Session { id: edge.parent.clone() }, "{parent_title}" }

@@ -52,7 +52,7 @@ pub fn Sessions() -> Element {
                                 span { class: "session-title",
                                     if row.session.parent_id.is_some() { span { class: "subagent", title: "Subagent session", "↳ " } }
                                     if graph.parent_of(&row.session.id).is_some() {
-                                        span { class: "fork-icon", title: "A fork", aria_hidden: "true", "⑂ " }
+                                        crate::components::ForkIcon {}
                                     }
                                     if row.session.title.is_empty() { "Untitled session" } else { "{row.session.title}" }
                                     if let Some(edge) = graph.parent_of(&row.session.id) {
