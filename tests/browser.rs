@@ -155,13 +155,14 @@ async fn renders_every_part_type_safely() {
     );
     assert_eq!(app.text("details.part-tool .tool-name").await, "bash");
     assert_eq!(app.text("details.part-tool .badge").await, "completed");
+    // The sticky composer covers the foot of the viewport: bring the summary to the middle first.
+    let summary = app.browser.find("details.part-tool summary").await.unwrap();
+    let center = "arguments[0].scrollIntoView({block: 'center'});";
     app.browser
-        .find("details.part-tool summary")
-        .await
-        .unwrap()
-        .click()
+        .execute(center, vec![summary.as_arg()])
         .await
         .unwrap();
+    summary.click().await.unwrap();
     assert!(app
         .text("details.part-tool .tool-input")
         .await
