@@ -214,6 +214,12 @@ async fn renders_every_part_type_safely() {
         .screenshot(root().join("target/screenshots/session-view-dark.png"))
         .await
         .unwrap();
+    app.browser
+        .execute(center, vec![summary.as_arg()])
+        .await
+        .unwrap();
+    let tools = root().join("target/screenshots/session-view-tools-dark.png");
+    app.browser.screenshot(tools).await.unwrap();
 }
 
 #[tokio::test]

@@ -513,3 +513,113 @@ async fn a_busy_session_asks_before_forking() {
     );
     assert_eq!(copied.len(), 3);
 }
+
+#[tokio::test]
+async fn rename_in_place_reaches_the_server_and_the_lineage() {
+    let server = OpenCode::start().await;
+    let client = server.client();
+    let source = server.seed("Old name", &["hello"]).await;
+    let app = App::start(&server.base_url(), None).await;
+    app.open(&format!("/session/{}", source.id)).await;
+    app.browser
+        .wait_for_text("article", "hello", WAIT)
+        .await
+        .unwrap();
+    app.browser
+        .find_by_role_name("button", "Fork session")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let fork = landed_on(&app, &source.id).await;
+    app.browser
+        .wait_for_text(".fork-banner", "Forked from Old name", WAIT)
+        .await
+        .unwrap();
+
+    // Rename the parent from the fork's banner link, by keyboard: Escape cancels, Enter saves.
+    app.browser
+        .find_by_role_name("link", "Old name")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.browser
+        .wait_for_role("heading", "Old name", WAIT)
+        .await
+        .unwrap();
+    app.browser
+        .find_by_role_name("button", "Rename session")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let input = app
+        .browser
+        .wait_for_role("textbox", "Session title", WAIT)
+        .await
+        .unwrap();
+    input.send_keys("\u{E00C}").await.unwrap(); // Escape
+    app.browser
+        .wait_for_role("heading", "Old name", WAIT)
+        .await
+        .unwrap();
+    app.browser
+        .find_by_role_name("button", "Rename session")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let input = app
+        .browser
+        .wait_for_role("textbox", "Session title", WAIT)
+        .await
+        .unwrap();
+    // Select all (Ctrl+A), type over it, Enter — as a person would, so input events fire.
+    input
+        .send_keys("\u{E009}a\u{E000}New name\u{E007}")
+        .await
+        .unwrap();
+    app.browser
+        .wait_for_role("heading", "New name", WAIT)
+        .await
+        .unwrap();
+    assert_eq!(
+        client.get_session(&source.id).await.unwrap().title,
+        "New name"
+    );
+
+    // The fork's banner follows, from the lineage in this browser.
+    app.open(&format!("/session/{fork}")).await;
+    app.browser
+        .wait_for_text(".fork-banner", "Forked from New name", WAIT)
+        .await
+        .unwrap();
+
+    // An empty title is refused with a message, and nothing is sent.
+    app.browser
+        .find_by_role_name("button", "Rename session")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let input = app
+        .browser
+        .wait_for_role("textbox", "Session title", WAIT)
+        .await
+        .unwrap();
+    input
+        .send_keys("\u{E009}a\u{E000}\u{E003}\u{E007}")
+        .await
+        .unwrap();
+    app.browser
+        .wait_for_text("[role=alert]", "cannot be empty", WAIT)
+        .await
+        .unwrap();
+    assert_ne!(client.get_session(&fork).await.unwrap().title, "");
+}

@@ -99,6 +99,13 @@ pub struct Session {
     pub agent: Option<String>,
     #[serde(default)]
     pub revert: Option<Revert>,
+    /// The model last used in the session.
+    #[serde(default)]
+    pub model: Option<Value>,
+    #[serde(default)]
+    pub permission: Option<Value>,
+    #[serde(default)]
+    pub metadata: Option<Value>,
 }
 
 /// The model a user message was addressed to.
@@ -133,6 +140,14 @@ pub struct UserMessage {
     pub model: Option<ModelRef>,
     #[serde(default)]
     pub system: Option<String>,
+    #[serde(default)]
+    pub format: Option<Value>,
+    #[serde(default)]
+    pub summary: Option<Value>,
+    #[serde(default)]
+    pub tools: Option<Value>,
+    #[serde(default)]
+    pub variant: Option<String>,
 }
 
 /// An error recorded on an assistant message (provider failure, abort, …).
@@ -184,6 +199,22 @@ pub struct AssistantMessage {
     pub finish: Option<String>,
     #[serde(default)]
     pub summary: Option<bool>,
+    /// Working directory and project root of the reply.
+    #[serde(default)]
+    pub path: Option<MessagePath>,
+    #[serde(default)]
+    pub structured: Option<Value>,
+    #[serde(default)]
+    pub variant: Option<String>,
+}
+
+/// Where an assistant reply ran.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MessagePath {
+    #[serde(default)]
+    pub cwd: String,
+    #[serde(default)]
+    pub root: String,
 }
 
 /// Who wrote a message.

@@ -22,6 +22,12 @@ pub fn Settings() -> Element {
     let mut draft = use_signal(|| settings.peek().clone());
     let mut notice = use_signal(|| Notice::None);
     let mut projects = use_signal(Vec::<Project>::new);
+    // Offer the saved server's projects at once; "Test connection" refreshes them for a new URL.
+    use_future(move || async move {
+        if let Ok(list) = client(&settings.peek()).projects().await {
+            projects.set(list);
+        }
+    });
 
     let test_connection = move |_| {
         let candidate = draft.read().clone();
