@@ -4,12 +4,15 @@
 use dioxus::prelude::*;
 
 use crate::components::Toasts as ToastRegion;
+use crate::platform::apply_theme;
 use crate::route::Route;
 use crate::settings::Settings;
 use crate::state::{use_settings, LineageState, ToastKind, Toasts};
+use crate::storage::{self, Area};
 
 const STYLE: Asset = asset!("/assets/main.css");
 const ICON: Asset = asset!("/assets/icon.svg");
+const THEME_KEY: &str = "branchpoint.theme";
 
 /// The whole app.
 #[component]
@@ -43,6 +46,13 @@ pub fn App() -> Element {
 pub fn Shell() -> Element {
     let settings = use_settings();
     let server = settings.read().server_url.clone();
+    let mut theme = use_signal(|| storage::get(Area::Local, THEME_KEY).unwrap_or_default());
+    use_effect(move || apply_theme(&theme.read()));
+    let (theme_label, next_theme) = match theme.read().as_str() {
+        "light" => ("Theme: light", "dark"),
+        "dark" => ("Theme: dark", ""),
+        _ => ("Theme: system", "light"),
+    };
     rsx! {
         header { class: "shell-header",
             Link { to: Route::Sessions {}, class: "brand", aria_label: "Branchpoint, all sessions",
@@ -54,6 +64,16 @@ pub fn Shell() -> Element {
                 Link { to: Route::Settings {}, active_class: "active", "Settings" }
             }
             span { class: "server muted", title: "OpenCode server", "{server}" }
+            button {
+                r#type: "button",
+                class: "link-button theme-toggle",
+                title: "Switch between the system's theme, light and dark",
+                onclick: move |_| {
+                    let _ = storage::set(Area::Local, THEME_KEY, next_theme);
+                    theme.set(next_theme.to_owned());
+                },
+                "{theme_label}"
+            }
         }
         main { class: "shell-main",
             ErrorBoundary {

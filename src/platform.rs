@@ -44,3 +44,21 @@ pub fn focus(id: &str) {
     #[cfg(not(target_arch = "wasm32"))]
     let _ = id;
 }
+
+/// Applies a colour theme to the page: "light", "dark", or "" to follow the system.
+pub fn apply_theme(theme: &str) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let root = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element());
+        if let Some(root) = root {
+            let _ = match theme {
+                "light" | "dark" => root.set_attribute("data-theme", theme),
+                _ => root.remove_attribute("data-theme"),
+            };
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = theme;
+}

@@ -18,10 +18,7 @@ async fn lists_sessions_newest_first_searches_and_opens_one() {
     let app = App::start(&server.base_url(), None).await;
 
     app.open("/").await;
-    app.browser
-        .wait_for_text(".session-row", "Alpha plan", WAIT)
-        .await
-        .unwrap();
+    app.see(".session-row", "Alpha plan").await;
     let titles: Vec<String> = {
         let mut titles = Vec::new();
         for row in app.browser.find_all(".session-title").await.unwrap() {
@@ -31,11 +28,7 @@ async fn lists_sessions_newest_first_searches_and_opens_one() {
     };
     assert_eq!(titles, ["Beta notes", "Alpha plan"], "newest first");
 
-    let search = app
-        .browser
-        .wait_for_role("searchbox", "Search sessions", WAIT)
-        .await
-        .unwrap();
+    let search = app.see_role("searchbox", "Search sessions").await;
     search.send_keys("alpha").await.unwrap();
     app.browser
         .wait_until(
@@ -47,38 +40,20 @@ async fn lists_sessions_newest_first_searches_and_opens_one() {
     assert_eq!(app.text(".session-title").await, "Alpha plan");
     assert!(app.text(".count").await.contains("1 of 2"));
 
-    app.browser
-        .find_by_role_name("link", "Alpha plan")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    app.browser
-        .wait_for_role("heading", "Alpha plan", WAIT)
-        .await
-        .unwrap();
+    app.click("link", "Alpha plan").await;
+    app.see_role("heading", "Alpha plan").await;
     assert!(app
         .browser
         .current_url()
         .await
         .unwrap()
         .ends_with(&format!("/session/{}", alpha.id)));
-    app.browser
-        .wait_for_text("article", "first question", WAIT)
-        .await
-        .unwrap();
+    app.see("article", "first question").await;
 
     // Same route component, new id: the page must show the other session.
     app.open(&format!("/session/{}", beta.id)).await;
-    app.browser
-        .wait_for_role("heading", "Beta notes", WAIT)
-        .await
-        .unwrap();
-    app.browser
-        .wait_for_text("article", "another", WAIT)
-        .await
-        .unwrap();
+    app.see_role("heading", "Beta notes").await;
+    app.see("article", "another").await;
 }
 
 #[tokio::test]
@@ -126,10 +101,7 @@ async fn renders_every_part_type_safely() {
 
     let app = App::start(&server.base_url(), None).await;
     app.open(&format!("/session/{}", session.id)).await;
-    app.browser
-        .wait_for_role("heading", "Every part", WAIT)
-        .await
-        .unwrap();
+    app.see_role("heading", "Every part").await;
     app.browser
         .wait_for("article .part-file", WAIT)
         .await
@@ -197,19 +169,28 @@ async fn renders_every_part_type_safely() {
         .await
         .unwrap();
     assert_eq!(pwned, json!(true));
-    app.browser
-        .wait_for_text("article", "<script>window.__pwned = 1</script>", WAIT)
-        .await
-        .unwrap();
+    app.see("article", "<script>window.__pwned = 1</script>")
+        .await;
 
     app.browser
         .screenshot(root().join("target/screenshots/session-view.png"))
         .await
         .unwrap();
-    app.browser
-        .execute("document.documentElement.dataset.theme = 'dark';", vec![])
+    // The theme toggle: system → light → dark, remembered.
+    app.click("button", "Theme: system").await;
+    app.click("button", "Theme: light").await;
+    app.see_role("button", "Theme: dark").await;
+    let theme = "return document.documentElement.dataset.theme;";
+    assert_eq!(
+        app.browser.execute(theme, vec![]).await.unwrap(),
+        json!("dark")
+    );
+    let stored = app
+        .browser
+        .local_storage("branchpoint.theme")
         .await
         .unwrap();
+    assert_eq!(stored.as_deref(), Some("dark"));
     app.browser
         .screenshot(root().join("target/screenshots/session-view-dark.png"))
         .await
@@ -228,16 +209,10 @@ async fn unknown_and_malformed_session_ids() {
     let app = App::start(&server.base_url(), None).await;
 
     app.open("/session/ses_00000000000000000000000000").await;
-    app.browser
-        .wait_for_role("heading", "Session not found", WAIT)
-        .await
-        .unwrap();
+    app.see_role("heading", "Session not found").await;
 
     app.open("/session/not-a-session").await;
-    app.browser
-        .wait_for_role("heading", "Not a valid session id", WAIT)
-        .await
-        .unwrap();
+    app.see_role("heading", "Not a valid session id").await;
     assert!(app
         .text("[role=alert]")
         .await
@@ -249,10 +224,7 @@ async fn unknown_and_malformed_session_ids() {
     );
 
     app.open("/no/such/page").await;
-    app.browser
-        .wait_for_role("heading", "Page not found", WAIT)
-        .await
-        .unwrap();
+    app.see_role("heading", "Page not found").await;
 }
 
 #[tokio::test]
@@ -260,10 +232,7 @@ async fn unreachable_server_and_wrong_password_say_what_to_do() {
     let nobody = format!("http://127.0.0.1:{}", support::free_port());
     let app = App::start(&nobody, None).await;
     app.open("/").await;
-    app.browser
-        .wait_for_role("heading", "Server unreachable", WAIT)
-        .await
-        .unwrap();
+    app.see_role("heading", "Server unreachable").await;
     assert!(app.text("[role=alert]").await.contains(&nobody));
     app.browser
         .find_by_role_name("link", "Open settings")
@@ -278,41 +247,17 @@ async fn unreachable_server_and_wrong_password_say_what_to_do() {
     server.seed("Guarded", &["hi"]).await;
     let app = App::start(&server.base_url(), None).await;
     app.open("/").await;
-    app.browser
-        .wait_for_role("heading", "Wrong or missing password", WAIT)
-        .await
-        .unwrap();
+    app.see_role("heading", "Wrong or missing password").await;
 
     // Fix it in Settings: test the connection, save, and the sessions appear.
     app.open("/settings").await;
-    let password = app
-        .browser
-        .wait_for_role("textbox", "Password", WAIT)
-        .await
-        .unwrap();
+    let password = app.see_role("textbox", "Password").await;
     password.send_keys("s3cret").await.unwrap();
-    app.browser
-        .find_by_role_name("button", "Test connection")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    app.browser
-        .wait_for_text("[role=status]", "Connected to OpenCode 1.18.33", WAIT)
-        .await
-        .unwrap();
-    app.browser
-        .find_by_role_name("button", "Save")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    app.browser
-        .wait_for_text("[role=status]", "Settings saved", WAIT)
-        .await
-        .unwrap();
+    app.click("button", "Test connection").await;
+    app.see("[role=status]", "Connected to OpenCode 1.18.33")
+        .await;
+    app.click("button", "Save").await;
+    app.see("[role=status]", "Settings saved").await;
     assert_eq!(
         app.browser
             .local_storage("branchpoint.password")
@@ -332,17 +277,8 @@ async fn unreachable_server_and_wrong_password_say_what_to_do() {
         .screenshot(root().join("target/screenshots/settings.png"))
         .await
         .unwrap();
-    app.browser
-        .find_by_role_name("link", "Sessions")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    app.browser
-        .wait_for_text(".session-row", "Guarded", WAIT)
-        .await
-        .unwrap();
+    app.click("link", "Sessions").await;
+    app.see(".session-row", "Guarded").await;
 }
 
 #[tokio::test]
@@ -359,12 +295,6 @@ async fn deep_links_work_on_a_host_that_falls_back_to_404_html() {
 
     let app = App::start_on(site, &server.base_url(), None).await;
     app.browser.goto(&deep).await.unwrap();
-    app.browser
-        .wait_for_role("heading", "Deep link", WAIT)
-        .await
-        .unwrap();
-    app.browser
-        .wait_for_text("article", "hello from a deep link", WAIT)
-        .await
-        .unwrap();
+    app.see_role("heading", "Deep link").await;
+    app.see("article", "hello from a deep link").await;
 }

@@ -72,10 +72,8 @@ async fn fork_from_first_middle_and_last_messages_and_find_the_way_back() {
     let source = two_turns(&server).await;
     let app = App::start(&server.base_url(), None).await;
     app.open(&format!("/session/{}", source.id)).await;
-    app.browser
-        .wait_for_text("article", "Scripted reply to: second question", WAIT)
-        .await
-        .unwrap();
+    app.see("article", "Scripted reply to: second question")
+        .await;
     let fork_button = app
         .browser
         .find_by_role_name("button", "Fork from here")
@@ -86,10 +84,7 @@ async fn fork_from_first_middle_and_last_messages_and_find_the_way_back() {
     // The first message (user): its turn, with the reply.
     click_in_article(&app, 0, "Fork from here").await;
     let first = landed_on(&app, &source.id).await;
-    app.browser
-        .wait_for_text(".fork-banner", "Forked from Source", WAIT)
-        .await
-        .unwrap();
+    app.see(".fork-banner", "Forked from Source").await;
     assert!(app
         .text(".fork-banner")
         .await
@@ -98,29 +93,15 @@ async fn fork_from_first_middle_and_last_messages_and_find_the_way_back() {
         texts(&client, &first).await,
         ["first question", "Scripted reply to: first question"]
     );
-    app.browser
-        .wait_for_role("heading", "Source — after “first question”", WAIT)
-        .await
-        .unwrap();
+    app.see_role("heading", "Source — after “first question”")
+        .await;
     assert_eq!(app.count("article").await, 2);
 
     // Back to the parent by the banner's link; the fork point shows a marker with the fork.
     app.browser.find("article").await.unwrap();
-    app.browser
-        .find_by_role_name("link", "Source")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    app.browser
-        .wait_for_text(
-            "nav[aria-label='Forks from this message']",
-            "1 fork here",
-            WAIT,
-        )
-        .await
-        .unwrap();
+    app.click("link", "Source").await;
+    app.see("nav[aria-label='Forks from this message']", "1 fork here")
+        .await;
     assert_eq!(app.count("article").await, 4);
 
     // A middle message (the first reply, an assistant message): the same turn.
@@ -130,10 +111,8 @@ async fn fork_from_first_middle_and_last_messages_and_find_the_way_back() {
 
     // The last message: everything.
     app.open(&format!("/session/{}", source.id)).await;
-    app.browser
-        .wait_for_text("article", "Scripted reply to: second question", WAIT)
-        .await
-        .unwrap();
+    app.see("article", "Scripted reply to: second question")
+        .await;
     click_in_article(&app, 3, "Fork from here").await;
     let last = landed_on(&app, &source.id).await;
     assert_eq!(
@@ -152,10 +131,7 @@ async fn fork_from_first_middle_and_last_messages_and_find_the_way_back() {
         assert!(stored.contains(id.as_str()), "{id} missing from {stored}");
     }
     app.browser.refresh().await.unwrap();
-    app.browser
-        .wait_for_text(".fork-banner", "Forked from Source", WAIT)
-        .await
-        .unwrap();
+    app.see(".fork-banner", "Forked from Source").await;
     app.browser
         .screenshot(root().join("target/screenshots/fork-banner.png"))
         .await
@@ -163,17 +139,8 @@ async fn fork_from_first_middle_and_last_messages_and_find_the_way_back() {
 
     // The sessions list marks forks, and can show them under their source.
     app.open("/").await;
-    app.browser
-        .wait_for_text(".session-row", "fork of Source", WAIT)
-        .await
-        .unwrap();
-    app.browser
-        .find_by_role_name("checkbox", "Show forks under their source")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    app.see(".session-row", "fork of Source").await;
+    app.click("checkbox", "Show forks under their source").await;
     app.browser
         .wait_until(
             "document.querySelectorAll('.session-row.depth-1').length === 3",
@@ -194,10 +161,8 @@ async fn edit_and_resend_whole_session_and_siblings() {
     let source = two_turns(&server).await;
     let app = App::start(&server.base_url(), None).await;
     app.open(&format!("/session/{}", source.id)).await;
-    app.browser
-        .wait_for_text("article", "Scripted reply to: second question", WAIT)
-        .await
-        .unwrap();
+    app.see("article", "Scripted reply to: second question")
+        .await;
 
     // Edit and resend the second question: a fork before it, its text in the composer, focused.
     click_in_article(&app, 2, "Edit and resend").await;
@@ -223,10 +188,7 @@ async fn edit_and_resend_whole_session_and_siblings() {
         .unwrap();
     assert_eq!(value, json!("second question"));
     assert_eq!(texts(&client, &edit).await.len(), 2, "not sent");
-    app.browser
-        .wait_for_text(".fork-banner", "editing “second question”", WAIT)
-        .await
-        .unwrap();
+    app.see(".fork-banner", "editing “second question”").await;
     app.browser
         .screenshot(root().join("target/screenshots/edit-and-resend.png"))
         .await
@@ -235,84 +197,34 @@ async fn edit_and_resend_whole_session_and_siblings() {
     // Send the edited text: it reaches the server and gets a reply.
     let composer = app.browser.find("#composer-input").await.unwrap();
     composer.send_keys(" (edited)").await.unwrap();
-    app.browser
-        .find_by_role_name("button", "Send")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    app.browser
-        .wait_for_text(
-            "article",
-            "Scripted reply to: second question (edited)",
-            WAIT,
-        )
-        .await
-        .unwrap();
+    app.click("button", "Send").await;
+    app.see("article", "Scripted reply to: second question (edited)")
+        .await;
     assert_eq!(texts(&client, &edit).await.len(), 4);
 
     // The whole session from the header.
     app.open(&format!("/session/{}", source.id)).await;
-    app.browser
-        .wait_for_text("article", "Scripted reply to: second question", WAIT)
-        .await
-        .unwrap();
-    app.browser
-        .find_by_role_name("button", "Fork session")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    app.see("article", "Scripted reply to: second question")
+        .await;
+    app.click("button", "Fork session").await;
     let whole = landed_on(&app, &source.id).await;
     assert_eq!(
         texts(&client, &whole).await,
         texts(&client, &source.id).await
     );
-    app.browser
-        .wait_for_text(".fork-banner", "a copy of the whole session", WAIT)
-        .await
-        .unwrap();
+    app.see(".fork-banner", "a copy of the whole session").await;
 
     // Two forks at the same point are siblings: ‹ 1 / 2 › moves between them.
     app.open(&format!("/session/{}", source.id)).await;
-    app.browser
-        .wait_for_role("button", "Fork session", WAIT)
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    app.click("button", "Fork session").await;
     let second_whole = landed_on(&app, &source.id).await;
     assert_ne!(second_whole, whole);
-    app.browser
-        .wait_for_text(".sibling-count", "2 / 2", WAIT)
-        .await
-        .unwrap();
-    app.browser
-        .find_by_role_name("link", "Previous sibling fork")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    app.browser
-        .wait_for_text(".sibling-count", "1 / 2", WAIT)
-        .await
-        .unwrap();
+    app.see(".sibling-count", "2 / 2").await;
+    app.click("link", "Previous sibling fork").await;
+    app.see(".sibling-count", "1 / 2").await;
     assert!(app.browser.current_url().await.unwrap().ends_with(&whole));
-    app.browser
-        .find_by_role_name("link", "Next sibling fork")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    app.browser
-        .wait_for_text(".sibling-count", "2 / 2", WAIT)
-        .await
-        .unwrap();
+    app.click("link", "Next sibling fork").await;
+    app.see(".sibling-count", "2 / 2").await;
     assert!(app
         .browser
         .current_url()
@@ -328,10 +240,7 @@ async fn a_double_click_makes_one_fork_and_errors_are_told() {
     let source = server.seed("Guarded", &["one", "two"]).await;
     let app = App::start(&server.base_url(), None).await;
     app.open(&format!("/session/{}", source.id)).await;
-    app.browser
-        .wait_for_text("article", "two", WAIT)
-        .await
-        .unwrap();
+    app.see("article", "two").await;
 
     let before = client.list_sessions().await.unwrap().len();
     let double = "const b = Array.from(document.querySelectorAll('article')[0].querySelectorAll('button'))
@@ -347,10 +256,7 @@ async fn a_double_click_makes_one_fork_and_errors_are_told() {
 
     // A message deleted on the server since the page loaded: refused, nothing created.
     app.open(&format!("/session/{}", source.id)).await;
-    app.browser
-        .wait_for_text("article", "two", WAIT)
-        .await
-        .unwrap();
+    app.see("article", "two").await;
     let messages = client.messages(&source.id).await.unwrap();
     let doomed = messages[1].info.id();
     let url = format!(
@@ -367,10 +273,7 @@ async fn a_double_click_makes_one_fork_and_errors_are_told() {
     );
     let count = client.list_sessions().await.unwrap().len();
     click_in_article(&app, 1, "Fork from here").await;
-    app.browser
-        .wait_for_text("[role=alert]", "not in this session", WAIT)
-        .await
-        .unwrap();
+    app.see("[role=alert]", "not in this session").await;
     assert_eq!(client.list_sessions().await.unwrap().len(), count);
     assert!(
         app.browser
@@ -400,16 +303,9 @@ async fn server_failures_during_a_fork_are_shown_and_record_nothing() {
     let proxy = FaultProxy::start(&server.base_url(), r"^POST /session/[^/]+/fork$", 500);
     let app = App::start(&proxy.url(), None).await;
     app.open(&format!("/session/{}", source.id)).await;
-    app.browser
-        .wait_for_text("article", "beta", WAIT)
-        .await
-        .unwrap();
+    app.see("article", "beta").await;
     click_in_article(&app, 0, "Fork from here").await;
-    let toast = app
-        .browser
-        .wait_for_text("[role=alert]", "injected failure", WAIT)
-        .await
-        .unwrap();
+    let toast = app.see("[role=alert]", "injected failure").await;
     assert!(
         toast.text().await.unwrap().contains("err_injected"),
         "the server's reference is shown"
@@ -430,16 +326,11 @@ async fn server_failures_during_a_fork_are_shown_and_record_nothing() {
     // The server stopped after the page loaded.
     let app = App::start(&server.base_url(), None).await;
     app.open(&format!("/session/{}", source.id)).await;
-    app.browser
-        .wait_for_text("article", "beta", WAIT)
-        .await
-        .unwrap();
+    app.see("article", "beta").await;
     server.stop();
     click_in_article(&app, 1, "Fork from here").await;
-    app.browser
-        .wait_for_text("[role=alert]", "Could not reach the OpenCode server", WAIT)
-        .await
-        .unwrap();
+    app.see("[role=alert]", "Could not reach the OpenCode server")
+        .await;
     assert_eq!(
         app.browser
             .local_storage("branchpoint.lineage")
@@ -482,29 +373,14 @@ async fn a_busy_session_asks_before_forking() {
     }
     let app = App::start(&server.base_url(), None).await;
     app.open(&format!("/session/{}", source.id)).await;
-    app.browser
-        .wait_for_text("article", "finished", WAIT)
-        .await
-        .unwrap();
-    app.browser
-        .find_by_role_name("button", "Fork session")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    app.browser.wait_for_role("dialog", "", WAIT).await.unwrap();
+    app.see("article", "finished").await;
+    app.click("button", "Fork session").await;
+    app.see_role("dialog", "").await;
     app.browser
         .screenshot(root().join("target/screenshots/busy-dialog.png"))
         .await
         .unwrap();
-    app.browser
-        .find_by_role_name("button", "Fork what is complete")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    app.click("button", "Fork what is complete").await;
     let fork = landed_on(&app, &source.id).await;
     let copied = client.messages(&fork).await.unwrap();
     assert!(
@@ -521,73 +397,26 @@ async fn rename_in_place_reaches_the_server_and_the_lineage() {
     let source = server.seed("Old name", &["hello"]).await;
     let app = App::start(&server.base_url(), None).await;
     app.open(&format!("/session/{}", source.id)).await;
-    app.browser
-        .wait_for_text("article", "hello", WAIT)
-        .await
-        .unwrap();
-    app.browser
-        .find_by_role_name("button", "Fork session")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    app.see("article", "hello").await;
+    app.click("button", "Fork session").await;
     let fork = landed_on(&app, &source.id).await;
-    app.browser
-        .wait_for_text(".fork-banner", "Forked from Old name", WAIT)
-        .await
-        .unwrap();
+    app.see(".fork-banner", "Forked from Old name").await;
 
     // Rename the parent from the fork's banner link, by keyboard: Escape cancels, Enter saves.
-    app.browser
-        .find_by_role_name("link", "Old name")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    app.browser
-        .wait_for_role("heading", "Old name", WAIT)
-        .await
-        .unwrap();
-    app.browser
-        .find_by_role_name("button", "Rename session")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let input = app
-        .browser
-        .wait_for_role("textbox", "Session title", WAIT)
-        .await
-        .unwrap();
+    app.click("link", "Old name").await;
+    app.see_role("heading", "Old name").await;
+    app.click("button", "Rename session").await;
+    let input = app.see_role("textbox", "Session title").await;
     input.send_keys("\u{E00C}").await.unwrap(); // Escape
-    app.browser
-        .wait_for_role("heading", "Old name", WAIT)
-        .await
-        .unwrap();
-    app.browser
-        .find_by_role_name("button", "Rename session")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let input = app
-        .browser
-        .wait_for_role("textbox", "Session title", WAIT)
-        .await
-        .unwrap();
+    app.see_role("heading", "Old name").await;
+    app.click("button", "Rename session").await;
+    let input = app.see_role("textbox", "Session title").await;
     // Select all (Ctrl+A), type over it, Enter — as a person would, so input events fire.
     input
         .send_keys("\u{E009}a\u{E000}New name\u{E007}")
         .await
         .unwrap();
-    app.browser
-        .wait_for_role("heading", "New name", WAIT)
-        .await
-        .unwrap();
+    app.see_role("heading", "New name").await;
     assert_eq!(
         client.get_session(&source.id).await.unwrap().title,
         "New name"
@@ -595,31 +424,15 @@ async fn rename_in_place_reaches_the_server_and_the_lineage() {
 
     // The fork's banner follows, from the lineage in this browser.
     app.open(&format!("/session/{fork}")).await;
-    app.browser
-        .wait_for_text(".fork-banner", "Forked from New name", WAIT)
-        .await
-        .unwrap();
+    app.see(".fork-banner", "Forked from New name").await;
 
     // An empty title is refused with a message, and nothing is sent.
-    app.browser
-        .find_by_role_name("button", "Rename session")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let input = app
-        .browser
-        .wait_for_role("textbox", "Session title", WAIT)
-        .await
-        .unwrap();
+    app.click("button", "Rename session").await;
+    let input = app.see_role("textbox", "Session title").await;
     input
         .send_keys("\u{E009}a\u{E000}\u{E003}\u{E007}")
         .await
         .unwrap();
-    app.browser
-        .wait_for_text("[role=alert]", "cannot be empty", WAIT)
-        .await
-        .unwrap();
+    app.see("[role=alert]", "cannot be empty").await;
     assert_ne!(client.get_session(&fork).await.unwrap().title, "");
 }

@@ -66,3 +66,31 @@ impl App {
             .unwrap() as usize
     }
 }
+
+/// Steps a test takes as a person would, failing with what the page showed instead.
+impl App {
+    /// Waits for an element of `role` whose accessible name contains `name`.
+    pub async fn see_role(&self, role: &str, name: &str) -> super::webdriver::Element {
+        self.browser
+            .wait_for_role(role, name, WAIT)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Waits for an element matching `css` whose text contains `needle`.
+    pub async fn see(&self, css: &str, needle: &str) -> super::webdriver::Element {
+        self.browser
+            .wait_for_text(css, needle, WAIT)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Clicks the element of `role` named `name` (waiting for it first).
+    pub async fn click(&self, role: &str, name: &str) {
+        let element = self.see_role(role, name).await;
+        element
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {role} {name:?}: {e}"));
+    }
+}
