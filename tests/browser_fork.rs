@@ -6,25 +6,10 @@ mod support;
 
 use std::time::Duration;
 
-use branchpoint::api::{Client, PromptInput, Session};
+use branchpoint::api::Client;
 use serde_json::json;
 use support::app::{App, WAIT};
 use support::{root, FaultProxy, OpenCode, Reqwest};
-
-/// A session of two turns with real (scripted) replies: user, assistant, user, assistant.
-async fn two_turns(server: &OpenCode) -> Session {
-    let client = server.client();
-    let session = client.create_session(Some("Source")).await.unwrap();
-    client
-        .prompt(&session.id, &PromptInput::text("first question"))
-        .await
-        .unwrap();
-    client
-        .prompt(&session.id, &PromptInput::text("second question"))
-        .await
-        .unwrap();
-    session
-}
 
 /// The id at the end of the page's URL, once it is a session other than `not`.
 async fn landed_on(app: &App, not: &str) -> String {
@@ -69,7 +54,9 @@ async fn click_in_article(app: &App, index: usize, name: &str) {
 async fn fork_from_first_middle_and_last_messages_and_find_the_way_back() {
     let server = OpenCode::start().await;
     let client = server.client();
-    let source = two_turns(&server).await;
+    let source = server
+        .chat("Source", &["first question", "second question"])
+        .await;
     let app = App::start(&server.base_url(), None).await;
     app.open(&format!("/session/{}", source.id)).await;
     app.see("article", "Scripted reply to: second question")
@@ -158,7 +145,9 @@ async fn fork_from_first_middle_and_last_messages_and_find_the_way_back() {
 async fn edit_and_resend_whole_session_and_siblings() {
     let server = OpenCode::start().await;
     let client = server.client();
-    let source = two_turns(&server).await;
+    let source = server
+        .chat("Source", &["first question", "second question"])
+        .await;
     let app = App::start(&server.base_url(), None).await;
     app.open(&format!("/session/{}", source.id)).await;
     app.see("article", "Scripted reply to: second question")
@@ -350,27 +339,7 @@ async fn server_failures_during_a_fork_are_shown_and_record_nothing() {
 async fn a_busy_session_asks_before_forking() {
     let server = OpenCode::start().await;
     let client = server.client();
-    let source = client.create_session(Some("Running")).await.unwrap();
-    client
-        .prompt(&source.id, &PromptInput::text("finished"))
-        .await
-        .unwrap();
-    client
-        .prompt_async(&source.id, &PromptInput::text("slow one [[slow:800]]"))
-        .await
-        .unwrap();
-    for _ in 0..100 {
-        if client
-            .messages(&source.id)
-            .await
-            .unwrap()
-            .iter()
-            .any(branchpoint::fork::is_running)
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let source = server.busy("Running", "finished").await;
     let app = App::start(&server.base_url(), None).await;
     app.open(&format!("/session/{}", source.id)).await;
     app.see("article", "finished").await;

@@ -3,7 +3,7 @@
 
 mod support;
 
-use branchpoint::api::{MessageInfo, PromptInput, Role};
+use branchpoint::api::{MessageInfo, Role};
 use branchpoint::fork::{ForkKind, ForkPoint};
 use branchpoint::forking::{draft_key, fork_session, ForkError, WhenBusy};
 use branchpoint::lineage::store;
@@ -18,15 +18,7 @@ fn texts(messages: &[branchpoint::api::Message]) -> Vec<String> {
 async fn each_fork_point_copies_what_it_says() {
     let server = OpenCode::start().await;
     let client = server.client();
-    let source = client.create_session(Some("Source")).await.unwrap();
-    client
-        .prompt(&source.id, &PromptInput::text("first"))
-        .await
-        .unwrap();
-    client
-        .prompt(&source.id, &PromptInput::text("second"))
-        .await
-        .unwrap();
+    let source = server.chat("Source", &["first", "second"]).await;
     let messages = client.messages(&source.id).await.unwrap();
     let roles: Vec<Role> = messages.iter().map(|m| m.info.role()).collect();
     assert_eq!(
@@ -191,26 +183,7 @@ async fn refuses_a_message_that_is_not_in_the_session_and_sends_no_fork() {
 async fn a_busy_session_asks_then_stops_or_forks_what_is_complete() {
     let server = OpenCode::start().await;
     let client = server.client();
-    let source = client.create_session(Some("Busy")).await.unwrap();
-    client
-        .prompt(&source.id, &PromptInput::text("done already"))
-        .await
-        .unwrap();
-    client
-        .prompt_async(
-            &source.id,
-            &PromptInput::text("take your time [[slow:600]]"),
-        )
-        .await
-        .unwrap();
-    // Wait until the slow reply is under way.
-    for _ in 0..100 {
-        let messages = client.messages(&source.id).await.unwrap();
-        if messages.iter().any(branchpoint::fork::is_running) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let source = server.busy("Busy", "done already").await;
 
     let asked = fork_session(&client, &source, &ForkPoint::Whole, WhenBusy::Ask, 1.0)
         .await

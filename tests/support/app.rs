@@ -85,12 +85,19 @@ impl App {
             .unwrap_or_else(|e| panic!("{e}"))
     }
 
-    /// Clicks the element of `role` named `name` (waiting for it first).
+    /// Clicks the element of `role` named `name` (waiting for it first). A page that re-renders
+    /// between finding and clicking replaces the element: find it again, as a person would.
     pub async fn click(&self, role: &str, name: &str) {
-        let element = self.see_role(role, name).await;
-        element
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("click {role} {name:?}: {e}"));
+        let mut last = String::new();
+        for _ in 0..10 {
+            let element = self.see_role(role, name).await;
+            match element.click().await {
+                Ok(()) => return,
+                Err(e) if e.contains("stale element") => last = e,
+                Err(e) => panic!("click {role} {name:?}: {e}"),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("click {role} {name:?}: {last}");
     }
 }

@@ -332,6 +332,42 @@ impl OpenCode {
         session
     }
 
+    /// A session titled `title` with a real (scripted) reply to each prompt.
+    pub async fn chat(&self, title: &str, prompts: &[&str]) -> Session {
+        let client = self.client();
+        let session = client
+            .create_session(Some(title))
+            .await
+            .expect("create session");
+        for prompt in prompts {
+            client
+                .prompt(&session.id, &PromptInput::text(*prompt))
+                .await
+                .expect("prompt");
+        }
+        session
+    }
+
+    /// A session with a finished turn for `done`, and a slow reply to a second prompt still
+    /// being written when this returns.
+    pub async fn busy(&self, title: &str, done: &str) -> Session {
+        let client = self.client();
+        let session = self.chat(title, &[done]).await;
+        let slow = PromptInput::text("take your time [[slow:800]]");
+        client
+            .prompt_async(&session.id, &slow)
+            .await
+            .expect("prompt_async");
+        for _ in 0..100 {
+            let messages = client.messages(&session.id).await.expect("messages");
+            if messages.iter().any(branchpoint::fork::is_running) {
+                return session;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the slow reply never started");
+    }
+
     /// The project folder, for files the tests attach.
     pub fn project_dir(&self) -> &Path {
         &self.project
