@@ -7,7 +7,10 @@ use crate::components::Toasts as ToastRegion;
 use crate::platform::apply_theme;
 use crate::route::Route;
 use crate::settings::Settings;
-use crate::state::{use_settings, LineageState, ToastKind, Toasts};
+use crate::state::{
+    use_event_stream_provider, use_events, use_settings, LineageState, StreamStatus, ToastKind,
+    Toasts,
+};
 use crate::storage::{self, Area};
 
 const STYLE: Asset = asset!("/assets/main.css");
@@ -26,6 +29,7 @@ pub fn App() -> Element {
         }
         LineageState(Signal::new(loaded.lineage))
     });
+    use_event_stream_provider();
     rsx! {
         document::Stylesheet { href: STYLE }
         document::Link { rel: "icon", href: ICON }
@@ -46,6 +50,12 @@ pub fn App() -> Element {
 pub fn Shell() -> Element {
     let settings = use_settings();
     let server = settings.read().server_url.clone();
+    let status = use_events().status;
+    let (stream_class, stream_label) = match &*status.read() {
+        StreamStatus::Live => ("live", "Live".to_owned()),
+        StreamStatus::Connecting => ("connecting", "Connecting…".to_owned()),
+        StreamStatus::Retrying(s) => ("offline", format!("Offline · retry in {s} s")),
+    };
     let mut theme = use_signal(|| storage::get(Area::Local, THEME_KEY).unwrap_or_default());
     use_effect(move || apply_theme(&theme.read()));
     let (theme_label, next_theme) = match theme.read().as_str() {
@@ -64,6 +74,10 @@ pub fn Shell() -> Element {
                 Link { to: Route::Settings {}, active_class: "active", "Settings" }
             }
             span { class: "server muted", title: "OpenCode server", "{server}" }
+            span { class: "stream stream-{stream_class}", role: "status", title: "Live updates from the server",
+                span { class: "dot", aria_hidden: "true" }
+                "{stream_label}"
+            }
             button {
                 r#type: "button",
                 class: "link-button theme-toggle",

@@ -6,6 +6,7 @@ pub mod components;
 pub mod fork;
 pub mod forking;
 pub mod lineage;
+pub mod live;
 pub mod markdown;
 pub mod pages;
 pub mod platform;

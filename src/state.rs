@@ -87,3 +87,118 @@ pub struct LineageState(pub Signal<crate::lineage::Lineage>);
 pub fn use_lineage() -> LineageState {
     use_context::<LineageState>()
 }
+
+/// Where the app's one `/event` stream stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamStatus {
+    Connecting,
+    Live,
+    /// Lost; the next try is in this many seconds.
+    Retrying(u32),
+}
+
+type Listener = std::rc::Rc<dyn Fn(&crate::api::events::Event)>;
+
+/// The app's one event stream, fanned out to whoever listens (the open session). `epoch`
+/// grows on every reconnect after the first connection: pages that read it refetch then, so
+/// nothing missed while the stream was down stays missing.
+#[derive(Clone)]
+pub struct EventBus {
+    listeners: std::rc::Rc<std::cell::RefCell<Vec<(u64, Listener)>>>,
+    next: std::rc::Rc<std::cell::Cell<u64>>,
+    pub status: Signal<StreamStatus>,
+    pub epoch: Signal<u64>,
+}
+
+impl EventBus {
+    fn new() -> EventBus {
+        EventBus {
+            listeners: Default::default(),
+            next: Default::default(),
+            status: Signal::new(StreamStatus::Connecting),
+            epoch: Signal::new(0),
+        }
+    }
+
+    /// Calls `listener` for every event until the returned id is passed to `unlisten`.
+    pub fn listen(&self, listener: impl Fn(&crate::api::events::Event) + 'static) -> u64 {
+        let id = self.next.get() + 1;
+        self.next.set(id);
+        self.listeners
+            .borrow_mut()
+            .push((id, std::rc::Rc::new(listener)));
+        id
+    }
+
+    pub fn unlisten(&self, id: u64) {
+        self.listeners.borrow_mut().retain(|(i, _)| *i != id);
+    }
+
+    /// Hands an event to every listener.
+    pub fn dispatch(&self, event: &crate::api::events::Event) {
+        // Clone the list first: a listener may add or remove listeners.
+        let listeners: Vec<Listener> = self
+            .listeners
+            .borrow()
+            .iter()
+            .map(|(_, l)| l.clone())
+            .collect();
+        for listener in listeners {
+            listener(event);
+        }
+    }
+}
+
+/// The app's event bus.
+pub fn use_events() -> EventBus {
+    use_context::<EventBus>()
+}
+
+/// Provides the event bus and keeps the stream open for the current settings: reconnects with
+/// backoff (1 s doubling to 15 s), and restarts when the settings change.
+pub fn use_event_stream_provider() -> EventBus {
+    let bus = use_context_provider(EventBus::new);
+    let settings = use_settings();
+    let runner = bus.clone();
+    use_resource(move || {
+        let conn = settings.read().connection();
+        let bus = runner.clone();
+        async move { run_stream(conn, bus).await }
+    });
+    bus
+}
+
+#[cfg(target_arch = "wasm32")]
+async fn run_stream(conn: crate::api::Connection, bus: EventBus) {
+    let mut status = bus.status;
+    let mut epoch = bus.epoch;
+    let mut delay = 1u32;
+    let mut connected_before = false;
+    loop {
+        status.set(StreamStatus::Connecting);
+        let mut opened = false;
+        let reason = crate::api::stream::run(
+            &conn,
+            || {
+                opened = true;
+                status.set(StreamStatus::Live);
+                if connected_before {
+                    *epoch.write() += 1;
+                }
+            },
+            |event| bus.dispatch(&event),
+        )
+        .await;
+        if opened {
+            connected_before = true;
+            delay = 1;
+        }
+        let _ = reason;
+        status.set(StreamStatus::Retrying(delay));
+        gloo_timers::future::TimeoutFuture::new(delay * 1000).await;
+        delay = (delay * 2).min(15);
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+async fn run_stream(_conn: crate::api::Connection, _bus: EventBus) {}

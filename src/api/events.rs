@@ -57,7 +57,11 @@ pub enum Event {
         session_id: String,
         message_id: String,
     },
-    PartUpdated(Part),
+    PartUpdated {
+        session_id: String,
+        message_id: String,
+        part: Part,
+    },
     PartDelta {
         session_id: String,
         message_id: String,
@@ -96,6 +100,27 @@ fn text(value: &Value, key: &str) -> String {
 }
 
 impl Event {
+    /// The session an event is about, when it is about one.
+    pub fn session_id(&self) -> Option<&str> {
+        match self {
+            Event::SessionCreated(s) | Event::SessionUpdated(s) | Event::SessionDeleted(s) => {
+                Some(&s.id)
+            }
+            Event::SessionStatus { session_id, .. }
+            | Event::SessionIdle { session_id }
+            | Event::MessageRemoved { session_id, .. }
+            | Event::PartUpdated { session_id, .. }
+            | Event::PartDelta { session_id, .. }
+            | Event::PartRemoved { session_id, .. }
+            | Event::PermissionReplied { session_id, .. } => Some(session_id),
+            Event::SessionError { session_id, .. } => session_id.as_deref(),
+            Event::MessageUpdated(MessageInfo::User(m)) => Some(&m.session_id),
+            Event::MessageUpdated(MessageInfo::Assistant(m)) => Some(&m.session_id),
+            Event::PermissionAsked(p) => Some(&p.session_id),
+            Event::Connected | Event::Other(_) => None,
+        }
+    }
+
     /// Reads one event's JSON; unknown or unreadable events become `Other`.
     pub fn parse(data: &str) -> Event {
         let Ok(envelope) = serde_json::from_str::<Envelope>(data) else {
@@ -143,7 +168,14 @@ impl Event {
                     session_id: text(&p, "sessionID"),
                     message_id: text(&p, "messageID"),
                 }),
-                "message.part.updated" => Some(Event::PartUpdated(Part::from_value(typed("part")))),
+                "message.part.updated" => {
+                    let part = typed("part");
+                    Some(Event::PartUpdated {
+                        session_id: text(&part, "sessionID"),
+                        message_id: text(&part, "messageID"),
+                        part: Part::from_value(part),
+                    })
+                }
                 "message.part.delta" => Some(Event::PartDelta {
                     session_id: text(&p, "sessionID"),
                     message_id: text(&p, "messageID"),

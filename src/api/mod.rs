@@ -6,6 +6,8 @@ pub mod error;
 pub mod events;
 pub mod ids;
 #[cfg(target_arch = "wasm32")]
+pub mod stream;
+#[cfg(target_arch = "wasm32")]
 pub mod transport;
 pub mod types;
 

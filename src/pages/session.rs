@@ -3,16 +3,20 @@
 
 use dioxus::prelude::*;
 
+use crate::api::events::Event;
 use crate::api::ids::is_session_id;
-use crate::api::{self, ApiError, Message, PromptInput};
+use crate::api::{
+    self, ApiError, Message, PermissionReply, PermissionRequest, PromptInput, SessionStatus,
+};
 use crate::components::{ErrorPanel, Loading, MessageView};
 use crate::fork::{is_running, ForkKind, ForkPoint};
 use crate::forking::{draft_key, fork_session, ForkError, WhenBusy};
 use crate::lineage::{store, Lineage};
+use crate::live::apply;
 use crate::platform::now_ms;
 use crate::route::Route;
 use crate::session_list::age;
-use crate::state::{client, use_lineage, use_settings, use_toasts, ToastKind};
+use crate::state::{client, use_events, use_lineage, use_settings, use_toasts, ToastKind};
 use crate::storage::{self, Area};
 
 /// One session.
@@ -21,8 +25,10 @@ use crate::storage::{self, Area};
 #[component]
 pub fn Session(id: ReadSignal<String>) -> Element {
     let settings = use_settings();
+    let epoch = use_events().epoch;
     let mut data = use_resource(move || {
         let id = id();
+        let _reconnected = epoch(); // after a reconnect, refetch what may have been missed
         let client = client(&settings.read());
         async move {
             if !is_session_id(&id) {
@@ -83,6 +89,58 @@ fn SessionBody(
 ) -> Element {
     let settings = use_settings();
     let toasts = use_toasts();
+    // The messages as the event stream updates them; reset whenever the page refetches.
+    let mut live = use_signal(|| messages.clone());
+    use_effect(use_reactive!(|messages| live.set(messages)));
+    let busy = use_signal(|| messages.iter().any(is_running));
+    let mut permissions = use_signal(Vec::<PermissionRequest>::new);
+    let bus = use_events();
+    let listener = {
+        let sid = session.id.clone();
+        use_hook(move || {
+            bus.listen(move |event| {
+                if event.session_id() != Some(sid.as_str()) {
+                    return;
+                }
+                let mut live = live;
+                let mut busy = busy;
+                let mut permissions = permissions;
+                match event {
+                    Event::SessionStatus { status, .. } => busy.set(*status != SessionStatus::Idle),
+                    Event::SessionIdle { .. } => busy.set(false),
+                    Event::SessionError { message, .. } => {
+                        toasts.push(ToastKind::Error, message.clone())
+                    }
+                    Event::PermissionAsked(request) => {
+                        permissions.write().retain(|p| p.id != request.id);
+                        permissions.write().push(request.clone());
+                    }
+                    Event::PermissionReplied { request_id, .. } => {
+                        permissions.write().retain(|p| p.id != *request_id)
+                    }
+                    other => {
+                        apply(&mut live.write(), &sid, other);
+                    }
+                }
+            })
+        })
+    };
+    let bus_for_drop = use_events();
+    use_drop(move || bus_for_drop.unlisten(listener));
+    {
+        let sid = session.id.clone();
+        use_future(move || {
+            let client = client(&settings.peek());
+            let sid = sid.clone();
+            async move {
+                if let Ok(list) = client.permissions().await {
+                    permissions.set(list.into_iter().filter(|p| p.session_id == sid).collect());
+                }
+            }
+        });
+    }
+    let messages = live.read().clone();
+
     let mut lineage = use_lineage().0;
     let navigator = use_navigator();
     let mut forking = use_signal(|| None::<ForkPoint>);
@@ -150,7 +208,7 @@ fn SessionBody(
         .filter(|e| e.kind == ForkKind::Whole)
         .cloned()
         .collect();
-    let running = messages.iter().any(is_running);
+    let running = busy() || messages.iter().any(is_running);
     let current = forking.read().clone();
 
     rsx! {
@@ -171,7 +229,11 @@ fn SessionBody(
                     onclick: move |_| start_fork((ForkPoint::Whole, WhenBusy::Ask)),
                     if current == Some(ForkPoint::Whole) { "Forking…" } else { "Fork session" }
                 }
+                if running {
+                    StopButton { session_id: session.id.clone() }
+                }
                 button { r#type: "button", onclick: move |_| on_changed.call(()), "Reload" }
+                DeleteButton { session_id: session.id.clone(), title: title.clone() }
             }
             if !whole_forks.is_empty() {
                 nav { class: "fork-marker", aria_label: "Copies of this session",
@@ -207,7 +269,13 @@ fn SessionBody(
                 }
             }
         }
-        Composer { session_id: session.id.clone(), on_sent: move |_| on_changed.call(()) }
+        // Permission prompts sit with the composer, so they are never scrolled out of sight.
+        div { class: "composer-dock",
+            for request in permissions.read().iter() {
+                PermissionPrompt { key: "{request.id}", request: request.clone() }
+            }
+            Composer { session_id: session.id.clone() }
+        }
     }
 }
 
@@ -391,7 +459,7 @@ fn BusyDialog(
 /// The message box. Its text is kept per session until it is sent, so a reload or a failed
 /// send loses nothing; "Edit and resend" leaves its text here, focused.
 #[component]
-fn Composer(session_id: String, on_sent: EventHandler<()>) -> Element {
+fn Composer(session_id: String) -> Element {
     let settings = use_settings();
     let toasts = use_toasts();
     let key = draft_key(&session_id);
@@ -419,23 +487,9 @@ fn Composer(session_id: String, on_sent: EventHandler<()>) -> Element {
         spawn(async move {
             match client.prompt_async(&id, &PromptInput::text(prompt)).await {
                 Ok(()) => {
+                    // The message and the reply arrive over the event stream.
                     storage::remove(Area::Local, &key);
                     text.set(String::new());
-                    on_sent.call(());
-                    // Until the live event stream lands, follow the reply by polling.
-                    for _ in 0..120 {
-                        sleep_ms(1000).await;
-                        on_sent.call(());
-                        match client.messages(&id).await {
-                            Ok(messages)
-                                if !messages.iter().any(is_running) && messages.len() > 1 =>
-                            {
-                                break
-                            }
-                            Err(_) => break,
-                            _ => {}
-                        }
-                    }
                 }
                 Err(error) => toasts.push(
                     ToastKind::Error,
@@ -479,10 +533,132 @@ fn Composer(session_id: String, on_sent: EventHandler<()>) -> Element {
     }
 }
 
-#[cfg(target_arch = "wasm32")]
-async fn sleep_ms(ms: u32) {
-    gloo_timers::future::TimeoutFuture::new(ms).await;
+/// Stops the reply being written.
+#[component]
+fn StopButton(session_id: String) -> Element {
+    let settings = use_settings();
+    let toasts = use_toasts();
+    let mut stopping = use_signal(|| false);
+    rsx! {
+        button {
+            r#type: "button",
+            class: "danger",
+            disabled: stopping(),
+            onclick: move |_| {
+                stopping.set(true);
+                let client = client(&settings.read());
+                let id = session_id.clone();
+                spawn(async move {
+                    if let Err(error) = client.abort(&id).await {
+                        toasts.push(ToastKind::Error, format!("Could not stop the reply: {error}"));
+                    }
+                    stopping.set(false);
+                });
+            },
+            if stopping() { "Stopping…" } else { "Stop" }
+        }
+    }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-async fn sleep_ms(_ms: u32) {}
+/// Deletes the session, after asking.
+#[component]
+fn DeleteButton(session_id: String, title: String) -> Element {
+    let settings = use_settings();
+    let toasts = use_toasts();
+    let navigator = use_navigator();
+    let mut confirming = use_signal(|| false);
+    let mut deleting = use_signal(|| false);
+    let delete = move |_| {
+        deleting.set(true);
+        let client = client(&settings.read());
+        let id = session_id.clone();
+        spawn(async move {
+            match client.delete_session(&id).await {
+                Ok(_) => {
+                    toasts.push(ToastKind::Info, "Session deleted.");
+                    navigator.push(Route::Sessions {});
+                }
+                Err(error) => toasts.push(ToastKind::Error, format!("Could not delete: {error}")),
+            }
+            deleting.set(false);
+            confirming.set(false);
+        });
+    };
+    rsx! {
+        button { r#type: "button", onclick: move |_| confirming.set(true), "Delete" }
+        if confirming() {
+            div {
+                class: "dialog",
+                role: "alertdialog",
+                aria_modal: "true",
+                aria_labelledby: "delete-title",
+                onkeydown: move |e: KeyboardEvent| {
+                    if e.key() == Key::Escape {
+                        confirming.set(false);
+                    }
+                },
+                h2 { id: "delete-title", "Delete “{title}”?" }
+                p { "The session and its messages are removed from the server. This cannot be undone." }
+                div { class: "actions",
+                    button {
+                        r#type: "button",
+                        class: "danger",
+                        disabled: deleting(),
+                        onclick: delete,
+                        if deleting() { "Deleting…" } else { "Delete session" }
+                    }
+                    button {
+                        r#type: "button",
+                        onmounted: move |e: MountedEvent| async move {
+                            let _ = e.set_focus(true).await;
+                        },
+                        onclick: move |_| confirming.set(false),
+                        "Keep it"
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A tool asking to run: Allow once, Always, or Reject.
+#[component]
+fn PermissionPrompt(request: PermissionRequest) -> Element {
+    let settings = use_settings();
+    let toasts = use_toasts();
+    let mut answering = use_signal(|| false);
+    let what = if request.patterns.is_empty() {
+        request.permission.clone()
+    } else {
+        request.patterns.join(", ")
+    };
+    let id = request.id.clone();
+    let answer = use_callback(move |reply: PermissionReply| {
+        answering.set(true);
+        let client = client(&settings.read());
+        let id = id.clone();
+        spawn(async move {
+            if let Err(error) = client.reply_permission(&id, reply).await {
+                toasts.push(
+                    ToastKind::Error,
+                    format!("The answer did not reach the server: {error}"),
+                );
+            }
+            answering.set(false);
+        });
+    });
+    rsx! {
+        section { class: "permission", role: "alert", aria_label: "Permission request",
+            p {
+                strong { "{request.permission}" }
+                " wants to run: "
+                code { "{what}" }
+            }
+            div { class: "actions",
+                button { r#type: "button", class: "primary", disabled: answering(), onclick: move |_| answer(PermissionReply::Once), "Allow once" }
+                button { r#type: "button", disabled: answering(), onclick: move |_| answer(PermissionReply::Always), "Always" }
+                button { r#type: "button", class: "danger", disabled: answering(), onclick: move |_| answer(PermissionReply::Reject), "Reject" }
+            }
+        }
+    }
+}

@@ -6,7 +6,7 @@ use crate::components::{ErrorPanel, Loading};
 use crate::platform::now_ms;
 use crate::route::Route;
 use crate::session_list::{age, arrange};
-use crate::state::{client, use_lineage, use_settings};
+use crate::state::{client, use_lineage, use_settings, use_toasts, ToastKind};
 use crate::storage::{self, Area};
 
 const GROUP_KEY: &str = "branchpoint.group-forks";
@@ -16,6 +16,9 @@ const GROUP_KEY: &str = "branchpoint.group-forks";
 pub fn Sessions() -> Element {
     let settings = use_settings();
     let mut query = use_signal(String::new);
+    let mut creating = use_signal(|| false);
+    let navigator = use_navigator();
+    let toasts = use_toasts();
     let lineage = use_lineage().0;
     let mut group = use_signal(|| storage::get(Area::Local, GROUP_KEY).as_deref() == Some("true"));
     let mut sessions = use_resource(move || {
@@ -93,6 +96,25 @@ pub fn Sessions() -> Element {
                     "Show forks under their source"
                 }
                 button { r#type: "button", onclick: move |_| sessions.restart(), "Refresh" }
+                button {
+                    r#type: "button",
+                    class: "primary",
+                    disabled: creating(),
+                    onclick: move |_| {
+                        creating.set(true);
+                        let client = client(&settings.read());
+                        spawn(async move {
+                            match client.create_session(None).await {
+                                Ok(session) => {
+                                    navigator.push(Route::Session { id: session.id });
+                                }
+                                Err(error) => toasts.push(ToastKind::Error, format!("Could not create a session: {error}")),
+                            }
+                            creating.set(false);
+                        });
+                    },
+                    if creating() { "Creating…" } else { "New session" }
+                }
             }
             {body}
         }

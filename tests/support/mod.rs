@@ -151,6 +151,8 @@ pub struct ServerOptions {
     pub password: Option<String>,
     /// Extra CORS origin to allow (`--cors`).
     pub cors: Option<String>,
+    /// Make bash calls wait for the user's permission.
+    pub ask_bash: bool,
 }
 
 /// The `opencode` binary from the pinned npm package.
@@ -201,7 +203,7 @@ impl OpenCode {
             "small_model": "scripted/scripted-1",
             "autoupdate": false,
             "share": "disabled",
-            "permission": { "bash": "allow" }
+            "permission": { "bash": if options.ask_bash { "ask" } else { "allow" } }
         });
         std::fs::write(
             project.join("opencode.json"),

@@ -1,0 +1,120 @@
+//! The `/event` stream in the browser: a streaming `fetch` (unlike EventSource it can send the
+//! `Authorization` header), read chunk by chunk through the SSE parser. Aborted when dropped.
+
+use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{ReadableStreamDefaultReader, RequestInit, TextDecodeOptions, TextDecoder};
+
+use super::client::Connection;
+use super::error::ApiError;
+use super::events::{Event, SseParser};
+
+struct AbortOnDrop(web_sys::AbortController);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+fn network(url: &str, error: JsValue) -> ApiError {
+    let detail = error
+        .as_string()
+        .or_else(|| Reflect::get(&error, &"message".into()).ok()?.as_string());
+    ApiError::Network {
+        url: url.to_owned(),
+        detail: detail.unwrap_or_else(|| "stream failed".into()),
+    }
+}
+
+/// Reads `/event` until it ends or fails, calling `on_open` once connected and `on_event`
+/// for every event. Returns why it stopped.
+pub async fn run(
+    conn: &Connection,
+    mut on_open: impl FnMut(),
+    mut on_event: impl FnMut(Event),
+) -> ApiError {
+    let url = conn.url("/event", &[]);
+    let fail = |e: JsValue| network(&url, e);
+    let Some(window) = web_sys::window() else {
+        return ApiError::Network {
+            url,
+            detail: "no window".into(),
+        };
+    };
+    let Ok(controller) = web_sys::AbortController::new() else {
+        return ApiError::Network {
+            url,
+            detail: "no AbortController".into(),
+        };
+    };
+    let _guard = AbortOnDrop(controller.clone());
+    let init = RequestInit::new();
+    init.set_method("GET");
+    init.set_signal(Some(&controller.signal()));
+    let request = match web_sys::Request::new_with_str_and_init(&url, &init) {
+        Ok(request) => request,
+        Err(e) => return fail(e),
+    };
+    let _ = request.headers().set("accept", "text/event-stream");
+    if let Some(auth) = conn.authorization() {
+        let _ = request.headers().set("authorization", &auth);
+    }
+    let response: web_sys::Response =
+        match JsFuture::from(window.fetch_with_request(&request)).await {
+            Ok(value) => match value.dyn_into() {
+                Ok(response) => response,
+                Err(e) => return fail(e),
+            },
+            Err(e) => return fail(e),
+        };
+    if !response.ok() {
+        return ApiError::from_status(response.status(), "");
+    }
+    let Some(body) = response.body() else {
+        return ApiError::Decode {
+            detail: "the event stream has no body".into(),
+        };
+    };
+    let reader: ReadableStreamDefaultReader = match body.get_reader().dyn_into() {
+        Ok(reader) => reader,
+        Err(e) => return fail(e.into()),
+    };
+    let Ok(decoder) = TextDecoder::new() else {
+        return ApiError::Decode {
+            detail: "no TextDecoder".into(),
+        };
+    };
+    let options = TextDecodeOptions::new();
+    options.set_stream(true);
+    on_open();
+    let mut parser = SseParser::default();
+    loop {
+        let chunk = match JsFuture::from(reader.read()).await {
+            Ok(chunk) => chunk,
+            Err(e) => return fail(e),
+        };
+        if Reflect::get(&chunk, &"done".into())
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true)
+        {
+            return ApiError::Network {
+                url,
+                detail: "the server closed the event stream".into(),
+            };
+        }
+        let Ok(bytes) = Reflect::get(&chunk, &"value".into())
+            .and_then(|v| v.dyn_into::<Uint8Array>().map_err(JsValue::from))
+        else {
+            continue;
+        };
+        let text = decoder
+            .decode_with_js_u8_array_and_options(&bytes, &options)
+            .unwrap_or_default();
+        for data in parser.push(&text) {
+            on_event(Event::parse(&data));
+        }
+    }
+}

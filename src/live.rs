@@ -1,0 +1,233 @@
+//! Applying `/event` entries to the messages of an open session, as a pure function: a reply
+//! grows part by part and delta by delta, with nothing refetched.
+
+use crate::api::events::Event;
+use crate::api::{Message, MessageInfo, Part};
+
+/// Applies `event` to `messages` (those of `session_id`, oldest first). Returns whether
+/// anything changed.
+pub fn apply(messages: &mut Vec<Message>, session_id: &str, event: &Event) -> bool {
+    match event {
+        Event::MessageUpdated(info) if session_of(info) == session_id => {
+            match messages.iter_mut().find(|m| m.info.id() == info.id()) {
+                Some(message) if message.info == *info => false,
+                Some(message) => {
+                    message.info = info.clone();
+                    true
+                }
+                None => {
+                    let at = messages.partition_point(|m| m.info.id() < info.id());
+                    messages.insert(
+                        at,
+                        Message {
+                            info: info.clone(),
+                            parts: Vec::new(),
+                        },
+                    );
+                    true
+                }
+            }
+        }
+        Event::MessageRemoved {
+            session_id: s,
+            message_id,
+        } if s == session_id => {
+            let before = messages.len();
+            messages.retain(|m| m.info.id() != message_id);
+            messages.len() != before
+        }
+        Event::PartUpdated {
+            session_id: s,
+            message_id,
+            part,
+        } if s == session_id => {
+            let Some(message) = messages.iter_mut().find(|m| m.info.id() == message_id) else {
+                return false;
+            };
+            match message.parts.iter_mut().find(|p| p.id() == part.id()) {
+                Some(existing) if existing == part => false,
+                Some(existing) => {
+                    *existing = keep_longer_text(existing, part.clone());
+                    true
+                }
+                None => {
+                    message.parts.push(part.clone());
+                    true
+                }
+            }
+        }
+        Event::PartDelta {
+            session_id: s,
+            message_id,
+            part_id,
+            field,
+            delta,
+        } if s == session_id => {
+            let Some(message) = messages.iter_mut().find(|m| m.info.id() == message_id) else {
+                return false;
+            };
+            let Some(part) = message.parts.iter_mut().find(|p| p.id() == part_id) else {
+                return false;
+            };
+            match (part, field.as_str()) {
+                (Part::Text(t), "text") => t.text.push_str(delta),
+                (Part::Reasoning(r), "text") => r.text.push_str(delta),
+                _ => return false,
+            }
+            true
+        }
+        Event::PartRemoved {
+            session_id: s,
+            message_id,
+            part_id,
+        } if s == session_id => {
+            let Some(message) = messages.iter_mut().find(|m| m.info.id() == message_id) else {
+                return false;
+            };
+            let before = message.parts.len();
+            message.parts.retain(|p| p.id() != part_id);
+            message.parts.len() != before
+        }
+        _ => false,
+    }
+}
+
+fn session_of(info: &MessageInfo) -> &str {
+    match info {
+        MessageInfo::User(m) => &m.session_id,
+        MessageInfo::Assistant(m) => &m.session_id,
+    }
+}
+
+/// While a part streams, the server may send it again with the text it had when it started
+/// (often empty): keep the text the deltas built unless the update carries more.
+fn keep_longer_text(existing: &Part, mut update: Part) -> Part {
+    match (existing, &mut update) {
+        (Part::Text(old), Part::Text(new))
+            if new.text.len() < old.text.len()
+                && new.time.as_ref().and_then(|t| t.end).is_none() =>
+        {
+            new.text = old.text.clone();
+        }
+        (Part::Reasoning(old), Part::Reasoning(new))
+            if new.text.len() < old.text.len()
+                && new.time.as_ref().and_then(|t| t.end).is_none() =>
+        {
+            new.text = old.text.clone();
+        }
+        _ => {}
+    }
+    update
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn info(id: &str, role: &str) -> MessageInfo {
+        serde_json::from_value(
+            json!({"id": id, "sessionID": "ses_1", "role": role, "time": {"created": 1}}),
+        )
+        .unwrap()
+    }
+
+    fn text_part(id: &str, text: &str) -> Part {
+        Part::from_value(json!({"id": id, "type": "text", "text": text, "time": {"start": 1}}))
+    }
+
+    fn delta(part: &str, text: &str) -> Event {
+        Event::PartDelta {
+            session_id: "ses_1".into(),
+            message_id: "msg_2".into(),
+            part_id: part.into(),
+            field: "text".into(),
+            delta: text.into(),
+        }
+    }
+
+    #[test]
+    fn a_reply_grows_in_place() {
+        let mut messages = vec![Message {
+            info: info("msg_1", "user"),
+            parts: vec![text_part("prt_1", "hi")],
+        }];
+        assert!(apply(
+            &mut messages,
+            "ses_1",
+            &Event::MessageUpdated(info("msg_2", "assistant"))
+        ));
+        let part = Event::PartUpdated {
+            session_id: "ses_1".into(),
+            message_id: "msg_2".into(),
+            part: text_part("prt_2", ""),
+        };
+        assert!(apply(&mut messages, "ses_1", &part));
+        assert!(apply(&mut messages, "ses_1", &delta("prt_2", "Hel")));
+        assert!(apply(&mut messages, "ses_1", &delta("prt_2", "lo")));
+        assert_eq!(messages[1].text(), "Hello");
+        // A repeat of the part as it started does not wipe what the deltas built.
+        assert!(!apply(&mut messages, "ses_1", &part) || messages[1].text() == "Hello");
+        assert_eq!(messages[1].text(), "Hello");
+        // The final part replaces it.
+        let done = Part::from_value(
+            json!({"id": "prt_2", "type": "text", "text": "Hello!", "time": {"start": 1, "end": 2}}),
+        );
+        apply(
+            &mut messages,
+            "ses_1",
+            &Event::PartUpdated {
+                session_id: "ses_1".into(),
+                message_id: "msg_2".into(),
+                part: done,
+            },
+        );
+        assert_eq!(messages[1].text(), "Hello!");
+    }
+
+    #[test]
+    fn other_sessions_and_unknown_targets_change_nothing() {
+        let mut messages = vec![Message {
+            info: info("msg_1", "user"),
+            parts: vec![],
+        }];
+        assert!(!apply(
+            &mut messages,
+            "ses_2",
+            &Event::MessageUpdated(info("msg_9", "user"))
+        ));
+        assert!(!apply(&mut messages, "ses_1", &delta("prt_x", "x")));
+        assert!(!apply(
+            &mut messages,
+            "ses_1",
+            &Event::Other("server.heartbeat".into())
+        ));
+        assert_eq!(messages.len(), 1);
+    }
+
+    #[test]
+    fn messages_are_inserted_in_order_and_removed() {
+        let mut messages = vec![Message {
+            info: info("msg_3", "user"),
+            parts: vec![],
+        }];
+        apply(
+            &mut messages,
+            "ses_1",
+            &Event::MessageUpdated(info("msg_1", "user")),
+        );
+        apply(
+            &mut messages,
+            "ses_1",
+            &Event::MessageUpdated(info("msg_5", "assistant")),
+        );
+        let ids: Vec<&str> = messages.iter().map(|m| m.info.id()).collect();
+        assert_eq!(ids, ["msg_1", "msg_3", "msg_5"]);
+        let removed = Event::MessageRemoved {
+            session_id: "ses_1".into(),
+            message_id: "msg_3".into(),
+        };
+        assert!(apply(&mut messages, "ses_1", &removed));
+        assert_eq!(messages.len(), 2);
+    }
+}

@@ -1,0 +1,218 @@
+//! Live chat in the browser against a real server and the scripted model: streaming over
+//! `/event`, Stop, permission prompts, reconnecting after a restart, drafts, new and deleted
+//! sessions.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use branchpoint::api::PromptInput;
+use serde_json::json;
+use support::app::{App, WAIT};
+use support::{root, OpenCode, ServerOptions};
+
+/// Types `text` into the composer and presses Enter.
+async fn send(app: &App, text: &str) {
+    let composer = app.see_role("textbox", "Message").await;
+    composer
+        .send_keys(&format!("{text}\u{E007}"))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_reply_streams_in_place_without_redrawing_the_rest() {
+    let server = OpenCode::start().await;
+    let session = server.chat("Streaming", &["hello"]).await;
+    let app = App::start(&server.base_url(), None).await;
+    app.open(&format!("/session/{}", session.id)).await;
+    app.see("article", "Scripted reply to: hello").await;
+    app.see(".stream", "Live").await;
+    // Mark the first article: if the list were redrawn, the mark would be gone.
+    app.browser
+        .execute(
+            "document.querySelector('article').dataset.mark = 'kept';",
+            vec![],
+        )
+        .await
+        .unwrap();
+
+    let prompt = "tell me a long story please [[slow:250]]";
+    send(&app, prompt).await;
+    let full = "Scripted reply to: tell me a long story please";
+    let script = "const a = document.querySelectorAll('article'); return a.length ? a[a.length - 1].innerText : '';";
+    let mut seen: Vec<String> = Vec::new();
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let text = app
+            .browser
+            .execute(script, vec![])
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if seen.last() != Some(&text) {
+            seen.push(text.clone());
+        }
+        if text.contains(full) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the reply never completed; saw {seen:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(40)).await;
+    }
+    let partial: Vec<&String> = seen
+        .iter()
+        .filter(|t| t.contains("Scripted") && !t.contains(full))
+        .collect();
+    assert!(
+        partial.len() >= 2,
+        "the text should grow in steps, saw {seen:?}"
+    );
+    let mark = app
+        .browser
+        .execute(
+            "return document.querySelector('article').dataset.mark;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(mark, json!("kept"), "the earlier messages were not redrawn");
+    // What the page shows is what the server has (its text part is filled in when it completes).
+    let client = server.client();
+    let deadline = Instant::now() + WAIT;
+    let messages = loop {
+        let messages = client.messages(&session.id).await.unwrap();
+        if messages.last().map(|m| m.text()) == Some(full.to_owned()) {
+            break messages;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server never completed the reply"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(app.count("article").await, messages.len());
+}
+
+#[tokio::test]
+async fn stop_ends_a_running_reply() {
+    let server = OpenCode::start().await;
+    let session = server.chat("Stoppable", &["hi"]).await;
+    let app = App::start(&server.base_url(), None).await;
+    app.open(&format!("/session/{}", session.id)).await;
+    app.see("article", "Scripted reply to: hi").await;
+    send(&app, "go slowly [[slow:1500]]").await;
+    app.click("button", "Stop").await;
+    app.see(".message-error", "Aborted").await;
+    app.browser.wait_until("!Array.from(document.querySelectorAll('button')).some(b => b.textContent.trim() === 'Stop')", WAIT).await.unwrap();
+    let status = server.client().session_status().await.unwrap();
+    assert!(
+        !status.contains_key(&session.id),
+        "the server is idle again"
+    );
+}
+
+#[tokio::test]
+async fn a_permission_reply_lets_the_tool_run() {
+    let options = ServerOptions {
+        ask_bash: true,
+        ..Default::default()
+    };
+    let server = OpenCode::start_with(options).await;
+    let session = server.seed("Careful", &["start"]).await;
+    let app = App::start(&server.base_url(), None).await;
+    app.open(&format!("/session/{}", session.id)).await;
+    app.see("article", "start").await;
+    send(&app, "run it [[tool:bash:echo permitted]]").await;
+    let prompt = app
+        .see("section[aria-label='Permission request']", "wants to run")
+        .await;
+    assert!(prompt.text().await.unwrap().contains("echo permitted"));
+    app.browser
+        .screenshot(root().join("target/screenshots/permission.png"))
+        .await
+        .unwrap();
+    app.click("button", "Allow once").await;
+    app.see("article", "The tool said: permitted").await;
+    assert!(app
+        .browser
+        .find_all("section[aria-label='Permission request']")
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn a_restarted_server_loses_nothing() {
+    let mut server = OpenCode::start().await;
+    let session = server.seed("Durable", &["before the restart"]).await;
+    let app = App::start(&server.base_url(), None).await;
+    app.open(&format!("/session/{}", session.id)).await;
+    app.see("article", "before the restart").await;
+    app.see(".stream", "Live").await;
+
+    let port = server.port;
+    server.stop();
+    app.see(".stream", "Offline").await;
+    server.launch(port).await;
+    // Written while the page is not listening yet: only the refetch after reconnecting shows it.
+    let mut input = PromptInput::text("written during the outage");
+    input.no_reply = true;
+    server.client().prompt(&session.id, &input).await.unwrap();
+    app.see("article", "written during the outage").await;
+    app.see(".stream", "Live").await;
+}
+
+#[tokio::test]
+async fn drafts_survive_a_reload_and_sessions_are_created_and_deleted() {
+    let server = OpenCode::start().await;
+    let app = App::start(&server.base_url(), None).await;
+    app.open("/").await;
+    app.see("p", "No sessions yet").await;
+    app.click("button", "New session").await;
+    app.browser
+        .wait_until("location.pathname.startsWith('/session/ses_')", WAIT)
+        .await
+        .unwrap();
+    let id = app
+        .browser
+        .current_url()
+        .await
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    let composer = app.see_role("textbox", "Message").await;
+    composer
+        .send_keys("half a thought\u{E008}\u{E007}\u{E000}second line")
+        .await
+        .unwrap(); // Shift+Enter breaks the line
+    app.browser.refresh().await.unwrap();
+    let composer = app.see_role("textbox", "Message").await;
+    assert_eq!(
+        composer.property("value").await.unwrap(),
+        json!("half a thought\nsecond line")
+    );
+    assert!(
+        server.client().messages(&id).await.unwrap().is_empty(),
+        "nothing was sent"
+    );
+
+    app.click("button", "Delete").await;
+    app.see_role("alertdialog", "").await;
+    app.click("button", "Delete session").await;
+    app.browser
+        .wait_until("location.pathname === '/'", WAIT)
+        .await
+        .unwrap();
+    assert!(
+        server.client().get_session(&id).await.is_err(),
+        "deleted on the server"
+    );
+}
