@@ -243,7 +243,10 @@ async fn a_double_click_makes_one_fork_and_errors_are_told() {
         "one fork for a triple click"
     );
 
-    // A message deleted on the server since the page loaded: refused, nothing created.
+    // A message deleted on the server since the page loaded, while the page hears no events
+    // (its event stream is blocked): the page still offers it; the fork is refused.
+    let deaf = FaultProxy::start(&server.base_url(), r"^GET /event$", 503);
+    let app = App::start(&deaf.url(), None).await;
     app.open(&format!("/session/{}", source.id)).await;
     app.see("article", "two").await;
     let messages = client.messages(&source.id).await.unwrap();

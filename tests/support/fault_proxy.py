@@ -48,7 +48,8 @@ class Proxy(BaseHTTPRequestHandler):
         try:
             conn.request(self.command, self.path, body=payload, headers=headers)
             response = conn.getresponse()
-            data = response.read()
+            streaming = response.getheader("content-type", "").startswith("text/event-stream")
+            data = b"" if streaming else response.read()
         except OSError as error:
             self.send_error(502, f"upstream failed: {error}")
             return
@@ -56,9 +57,21 @@ class Proxy(BaseHTTPRequestHandler):
         for key, value in response.getheaders():
             if key.lower() not in HOP and key.lower() != "content-length":
                 self.send_header(key, value)
-        self.send_header("content-length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        try:
+            if streaming:
+                # Pass the event stream through as it comes, until either side closes.
+                self.send_header("connection", "close")
+                self.end_headers()
+                self.close_connection = True
+                while chunk := response.read1(4096):
+                    self.wfile.write(chunk)
+                    self.wfile.flush()
+                return
+            self.send_header("content-length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except OSError:
+            pass  # the browser went away
 
     do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = do_OPTIONS = handle_any
 
