@@ -7,6 +7,7 @@ use crate::components::Toasts as ToastRegion;
 use crate::platform::apply_theme;
 use crate::route::Route;
 use crate::settings::Settings;
+use crate::state::Catalog;
 use crate::state::{
     use_event_stream_provider, use_events, use_settings, LineageState, StreamStatus, ToastKind,
     Toasts,
@@ -30,6 +31,10 @@ pub fn App() -> Element {
         LineageState(Signal::new(loaded.lineage))
     });
     use_event_stream_provider();
+    use_context_provider(|| Catalog {
+        agents: Signal::new(None),
+        providers: Signal::new(None),
+    });
     rsx! {
         document::Stylesheet { href: STYLE }
         document::Link { rel: "icon", href: ICON }

@@ -202,3 +202,35 @@ async fn run_stream(conn: crate::api::Connection, bus: EventBus) {
 
 #[cfg(not(target_arch = "wasm32"))]
 async fn run_stream(_conn: crate::api::Connection, _bus: EventBus) {}
+
+/// What the server offers to talk to, fetched once and only when a picker is opened (the
+/// provider list can be large).
+#[derive(Clone, Copy)]
+pub struct Catalog {
+    pub agents: Signal<Option<Result<Vec<crate::api::Agent>, String>>>,
+    pub providers: Signal<Option<Result<crate::api::Providers, String>>>,
+}
+
+impl Catalog {
+    /// Fetches the agents and providers unless they are here or on their way.
+    pub fn load(mut self, settings: &Settings) {
+        if self.providers.peek().is_some() {
+            return;
+        }
+        self.agents.set(Some(Ok(Vec::new())));
+        self.providers
+            .set(Some(Ok(crate::api::Providers::default())));
+        let client = client(settings);
+        spawn(async move {
+            let (agents, providers) = futures_util::join!(client.agents(), client.providers());
+            self.agents.set(Some(agents.map_err(|e| e.to_string())));
+            self.providers
+                .set(Some(providers.map_err(|e| e.to_string())));
+        });
+    }
+}
+
+/// The app's catalog of agents and models.
+pub fn use_catalog() -> Catalog {
+    use_context::<Catalog>()
+}

@@ -43,6 +43,13 @@ async fn sessions_can_be_created_listed_renamed_and_deleted() {
 
     let projects = client.projects().await.expect("projects");
     assert!(!projects.is_empty());
+    let providers = client.providers().await.expect("providers");
+    let scripted = providers
+        .providers
+        .iter()
+        .find(|p| p.id == "scripted")
+        .expect("the scripted provider");
+    assert!(scripted.models.contains_key("scripted-1"));
     let agents = client.agents().await.expect("agents");
     assert!(
         agents.iter().any(|a| a.name == "build"),

@@ -216,3 +216,67 @@ async fn drafts_survive_a_reload_and_sessions_are_created_and_deleted() {
         "deleted on the server"
     );
 }
+
+#[tokio::test]
+async fn agent_and_model_pickers_and_provider_errors() {
+    let server = OpenCode::start().await;
+    let session = server.seed("Pickers", &["ready"]).await;
+    let app = App::start(&server.base_url(), None).await;
+    app.open(&format!("/session/{}", session.id)).await;
+    app.see("article", "ready").await;
+    // Nothing is asked about models until a picker is opened.
+    assert_eq!(app.requests_to("/config/providers").await, 0);
+    app.click("combobox", "Model").await;
+    app.browser.wait_until("Array.from(document.querySelectorAll('option')).some(o => o.value === 'scripted/scripted-1')", WAIT).await.unwrap();
+    assert_eq!(app.requests_to("/config/providers").await, 1);
+    let choose = "const [label, value] = arguments; const s = document.querySelector(`select[aria-label='${label}']`);
+        s.value = value; s.dispatchEvent(new Event('change', {bubbles: true})); return s.value;";
+    app.browser
+        .execute(choose, vec![json!("Model"), json!("scripted/scripted-1")])
+        .await
+        .unwrap();
+    app.browser
+        .execute(choose, vec![json!("Agent"), json!("plan")])
+        .await
+        .unwrap();
+    send(&app, "with my choices").await;
+    app.see("article", "Scripted reply to: with my choices")
+        .await;
+    let messages = server.client().messages(&session.id).await.unwrap();
+    let user = messages.iter().rev().find_map(|m| match &m.info {
+        branchpoint::api::MessageInfo::User(u) => Some(u.clone()),
+        _ => None,
+    });
+    let user = user.unwrap();
+    assert_eq!(user.agent, "plan");
+    assert_eq!(user.model.unwrap().model_id, "scripted-1");
+    assert_eq!(
+        app.requests_to("/config/providers").await,
+        1,
+        "fetched once"
+    );
+
+    // A provider that fails: the server retries, and the page says why; Stop gives up.
+    send(&app, "this will fail [[error:400]]").await;
+    app.see(".retry-notice", "scripted provider error 400")
+        .await;
+    app.browser
+        .screenshot(root().join("target/screenshots/chat-retry.png"))
+        .await
+        .unwrap();
+    app.click("button", "Stop").await;
+    let settled = "!document.querySelector('.retry-notice') && !document.querySelector('.running')";
+    app.browser.wait_until(settled, WAIT).await.unwrap();
+    let messages = server.client().messages(&session.id).await.unwrap();
+    let error = messages.iter().rev().find_map(|m| match &m.info {
+        branchpoint::api::MessageInfo::Assistant(a) => a.error.clone(),
+        _ => None,
+    });
+    if let Some(error) = error {
+        app.see(".message-error", &error.message()).await;
+    }
+    app.browser
+        .screenshot(root().join("target/screenshots/chat.png"))
+        .await
+        .unwrap();
+}

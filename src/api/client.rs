@@ -367,6 +367,11 @@ impl<T: Transport> Client<T> {
         self.call(Method::Get, "/project", &[], None).await
     }
 
+    /// The model providers the server is configured with, and their default models.
+    pub async fn providers(&self) -> Result<super::types::Providers, ApiError> {
+        self.call(Method::Get, "/config/providers", &[], None).await
+    }
+
     /// The agents the server offers.
     pub async fn agents(&self) -> Result<Vec<Agent>, ApiError> {
         self.call(Method::Get, "/agent", &[], None).await

@@ -113,3 +113,25 @@ pub fn MessageView(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_failed_reply_shows_its_error() {
+        let message: Message = serde_json::from_value(json!({
+            "info": {"id": "msg_1", "role": "assistant", "time": {"created": 1, "completed": 2},
+                     "error": {"name": "APIError", "data": {"message": "scripted provider error 400"}}},
+            "parts": []
+        }))
+        .unwrap();
+        let html = dioxus_ssr::render_element(
+            rsx! { MessageView { message, now: 3.0, on_fork: None, forking: None } },
+        );
+        assert!(html.contains("message-error"), "{html}");
+        assert!(html.contains("scripted provider error 400"), "{html}");
+        assert!(html.contains("aria-label=\"Assistant message\""), "{html}");
+    }
+}

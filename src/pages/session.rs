@@ -16,7 +16,9 @@ use crate::live::apply;
 use crate::platform::now_ms;
 use crate::route::Route;
 use crate::session_list::age;
-use crate::state::{client, use_events, use_lineage, use_settings, use_toasts, ToastKind};
+use crate::state::{
+    client, use_catalog, use_events, use_lineage, use_settings, use_toasts, ToastKind,
+};
 use crate::storage::{self, Area};
 
 /// One session.
@@ -93,6 +95,7 @@ fn SessionBody(
     let mut live = use_signal(|| messages.clone());
     use_effect(use_reactive!(|messages| live.set(messages)));
     let busy = use_signal(|| messages.iter().any(is_running));
+    let retry = use_signal(|| None::<(u32, String)>);
     let mut permissions = use_signal(Vec::<PermissionRequest>::new);
     let bus = use_events();
     let listener = {
@@ -105,9 +108,21 @@ fn SessionBody(
                 let mut live = live;
                 let mut busy = busy;
                 let mut permissions = permissions;
+                let mut retry = retry;
                 match event {
-                    Event::SessionStatus { status, .. } => busy.set(*status != SessionStatus::Idle),
-                    Event::SessionIdle { .. } => busy.set(false),
+                    Event::SessionStatus { status, .. } => {
+                        busy.set(*status != SessionStatus::Idle);
+                        retry.set(match status {
+                            SessionStatus::Retry { attempt, message } => {
+                                Some((*attempt, message.clone()))
+                            }
+                            _ => None,
+                        });
+                    }
+                    Event::SessionIdle { .. } => {
+                        busy.set(false);
+                        retry.set(None);
+                    }
                     Event::SessionError { message, .. } => {
                         toasts.push(ToastKind::Error, message.clone())
                     }
@@ -229,9 +244,6 @@ fn SessionBody(
                     onclick: move |_| start_fork((ForkPoint::Whole, WhenBusy::Ask)),
                     if current == Some(ForkPoint::Whole) { "Forking…" } else { "Fork session" }
                 }
-                if running {
-                    StopButton { session_id: session.id.clone() }
-                }
                 button { r#type: "button", onclick: move |_| on_changed.call(()), "Reload" }
                 DeleteButton { session_id: session.id.clone(), title: title.clone() }
             }
@@ -257,6 +269,11 @@ fn SessionBody(
         if messages.is_empty() {
             p { class: "empty", "This session has no messages yet." }
         }
+        if let Some((attempt, message)) = retry.read().clone() {
+            p { class: "retry-notice warning", role: "status",
+                "The model's provider failed: {message}. Retrying (attempt {attempt})… Stop gives up."
+            }
+        }
         div { class: "messages",
             for message in messages.iter() {
                 MessageView {
@@ -273,6 +290,13 @@ fn SessionBody(
         div { class: "composer-dock",
             for request in permissions.read().iter() {
                 PermissionPrompt { key: "{request.id}", request: request.clone() }
+            }
+            if running {
+                div { class: "running",
+                    span { class: "spinner", aria_hidden: "true" }
+                    span { class: "muted", "Writing a reply…" }
+                    StopButton { session_id: session.id.clone() }
+                }
             }
             Composer { session_id: session.id.clone() }
         }
@@ -467,6 +491,49 @@ fn Composer(session_id: String) -> Element {
     let had_draft = !initial.is_empty();
     let mut text = use_signal(|| initial);
     let mut sending = use_signal(|| false);
+    let catalog = use_catalog();
+    let mut agent = use_signal(String::new);
+    let mut model = use_signal(String::new);
+    let agents: Vec<api::Agent> = match &*catalog.agents.read() {
+        Some(Ok(list)) => list
+            .iter()
+            .filter(|a| a.mode != "subagent" && a.hidden != Some(true))
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    };
+    let (models, no_model): (Vec<(String, String)>, Option<String>) = match &*catalog
+        .providers
+        .read()
+    {
+        Some(Ok(p)) => {
+            let models: Vec<(String, String)> = p
+                .providers
+                .iter()
+                .flat_map(|provider| {
+                    provider.models.values().map(move |m| {
+                        let name = if m.name.is_empty() { &m.id } else { &m.name };
+                        (
+                            format!("{}/{}", provider.id, m.id),
+                            format!("{} · {name}", provider.name),
+                        )
+                    })
+                })
+                .collect();
+            let loaded = !p.providers.is_empty()
+                || catalog
+                    .agents
+                    .read()
+                    .as_ref()
+                    .is_some_and(|a| a.as_ref().is_ok_and(|l| !l.is_empty()));
+            let none = (loaded && models.is_empty()).then(|| {
+                "This server has no model to answer with. Configure a provider for OpenCode (for example `opencode auth login`), then reload.".to_owned()
+            });
+            (models, none)
+        }
+        // A failed look-up must not stop the user from sending with the server's defaults.
+        Some(Err(_)) | None => (Vec::new(), None),
+    };
     // A kept draft (from "Edit and resend", or typed before a reload) is where the user goes on.
     use_effect(move || {
         if had_draft {
@@ -485,7 +552,16 @@ fn Composer(session_id: String) -> Element {
         let id = id.clone();
         let key = key.clone();
         spawn(async move {
-            match client.prompt_async(&id, &PromptInput::text(prompt)).await {
+            let mut input = PromptInput::text(prompt);
+            input.agent = Some(agent.peek().clone()).filter(|a| !a.is_empty());
+            input.model = model
+                .peek()
+                .split_once('/')
+                .map(|(provider, model)| api::ModelRef {
+                    provider_id: provider.to_owned(),
+                    model_id: model.to_owned(),
+                });
+            match client.prompt_async(&id, &input).await {
                 Ok(()) => {
                     // The message and the reply arrive over the event stream.
                     storage::remove(Area::Local, &key);
@@ -506,9 +582,35 @@ fn Composer(session_id: String) -> Element {
                 e.prevent_default();
                 send(());
             },
+            div { class: "pickers",
+                select {
+                    aria_label: "Agent",
+                    onfocus: move |_| catalog.load(&settings.read()),
+                    onmousedown: move |_| catalog.load(&settings.read()),
+                    onchange: move |e| agent.set(e.value()),
+                    option { value: "", selected: agent.read().is_empty(), "Default agent" }
+                    for a in agents.iter() {
+                        option { key: "{a.name}", value: "{a.name}", selected: *agent.read() == a.name, "{a.name}" }
+                    }
+                }
+                select {
+                    aria_label: "Model",
+                    onfocus: move |_| catalog.load(&settings.read()),
+                    onmousedown: move |_| catalog.load(&settings.read()),
+                    onchange: move |e| model.set(e.value()),
+                    option { value: "", selected: model.read().is_empty(), "Default model" }
+                    for (value, label) in models.iter() {
+                        option { key: "{value}", value: "{value}", selected: *model.read() == *value, "{label}" }
+                    }
+                }
+                if let Some(reason) = &no_model {
+                    p { class: "notice failed", role: "alert", "{reason}" }
+                }
+            }
             label { r#for: "composer-input", class: "visually-hidden", "Message" }
             textarea {
                 id: "composer-input",
+                disabled: no_model.is_some(),
                 rows: "3",
                 placeholder: "Write a message… (Enter sends, Shift+Enter breaks the line)",
                 value: "{text}",
@@ -528,7 +630,7 @@ fn Composer(session_id: String) -> Element {
                     }
                 },
             }
-            button { r#type: "submit", class: "primary", disabled: sending(), if sending() { "Sending…" } else { "Send" } }
+            button { r#type: "submit", class: "primary", disabled: sending() || no_model.is_some(), if sending() { "Sending…" } else { "Send" } }
         }
     }
 }

@@ -547,6 +547,7 @@ const implicit = (el) => {
   }
   if (tag === 'a') return el.hasAttribute('href') ? 'link' : null;
   if (/^h[1-6]$/.test(tag)) return 'heading';
+  if (tag === 'select') return el.multiple ? 'listbox' : 'combobox';
   return { button: 'button', textarea: 'textbox', article: 'article', nav: 'navigation', main: 'main', form: 'form' }[tag] || null;
 };
 const roleOf = (el) => (el.getAttribute('role') || '').trim().split(/\s+/)[0] || implicit(el);
