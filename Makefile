@@ -2,6 +2,7 @@
 #   make run    build the app, serve it on http://127.0.0.1:8080, start an OpenCode server if none answers
 #   make test   install what the tests need and run every test (native and in headless Chromium)
 #   make dist   write the static site to dist/ (BASE=/sub/path/ for a sub-path host)
+#   make demo   the app with an OpenCode server wired to the scripted model: chat and fork with no model account
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -16,8 +17,9 @@ WASM_BINDGEN_VERSION := $(shell grep -A1 '^name = "wasm-bindgen"$$' Cargo.lock |
 BASE ?= /
 PORT ?= 8080
 SERVER ?= http://127.0.0.1:4096
+DEMO_SERVER_PORT ?= 4096
 
-.PHONY: help tools browser dist run test check unit bench-size clean
+.PHONY: help tools browser dist run demo test check clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -49,6 +51,9 @@ dist: tools
 
 run: dist
 	scripts/run.sh "$(PORT)" "$(SERVER)"
+
+demo: dist
+	scripts/demo.sh "$(PORT)" "$(DEMO_SERVER_PORT)"
 
 check:
 	cargo fmt --check

@@ -269,11 +269,6 @@ fn SessionBody(
         if messages.is_empty() {
             p { class: "empty", "This session has no messages yet." }
         }
-        if let Some((attempt, message)) = retry.read().clone() {
-            p { class: "retry-notice warning", role: "status",
-                "The model's provider failed: {message}. Retrying (attempt {attempt})… Stop gives up."
-            }
-        }
         div { class: "messages",
             for message in messages.iter() {
                 MessageView {
@@ -290,6 +285,11 @@ fn SessionBody(
         div { class: "composer-dock",
             for request in permissions.read().iter() {
                 PermissionPrompt { key: "{request.id}", request: request.clone() }
+            }
+            if let Some((attempt, message)) = retry.read().clone() {
+                p { class: "retry-notice warning", role: "status",
+                    "The model's provider failed: {message}. Retrying (attempt {attempt})… Stop gives up."
+                }
             }
             if running {
                 div { class: "running",
