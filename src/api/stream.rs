@@ -105,8 +105,8 @@ pub async fn run(
                 detail: "the server closed the event stream".into(),
             };
         }
-        let Ok(bytes) = Reflect::get(&chunk, &"value".into())
-            .and_then(|v| v.dyn_into::<Uint8Array>().map_err(JsValue::from))
+        let Ok(bytes) =
+            Reflect::get(&chunk, &"value".into()).and_then(|v| v.dyn_into::<Uint8Array>())
         else {
             continue;
         };
