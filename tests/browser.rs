@@ -277,6 +277,16 @@ async fn unreachable_server_and_wrong_password_say_what_to_do() {
         .screenshot(root().join("target/screenshots/settings.png"))
         .await
         .unwrap();
+    // Ticked, the password is kept across visits.
+    app.click("checkbox", "Remember password").await;
+    app.click("button", "Save").await;
+    app.browser
+        .wait_until(
+            "localStorage.getItem('branchpoint.password') === 's3cret'",
+            WAIT,
+        )
+        .await
+        .unwrap();
     app.click("link", "Sessions").await;
     app.see(".session-row", "Guarded").await;
 }

@@ -280,3 +280,33 @@ async fn agent_and_model_pickers_and_provider_errors() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn the_models_questions_are_answered_inline() {
+    let server = OpenCode::start().await;
+    let session = server.seed("Questions", &["hello"]).await;
+    let app = App::start(&server.base_url(), None).await;
+    app.open(&format!("/session/{}", session.id)).await;
+    app.see("article", "hello").await;
+    let question = r#"{"questions":[{"question":"Which colour?","header":"Colour","options":[{"label":"Red","description":"warm"},{"label":"Blue","description":"cool"}]}]}"#;
+    send(&app, &format!("ask me [[call:question:{question}]]")).await;
+    app.see(
+        "form[aria-label='Question from the model']",
+        "Which colour?",
+    )
+    .await;
+    app.browser
+        .screenshot(root().join("target/screenshots/question.png"))
+        .await
+        .unwrap();
+    app.click("radio", "Blue").await;
+    app.click("button", "Answer").await;
+    app.see("article", "The tool said:").await;
+    app.see("article", "Blue").await;
+    assert!(app
+        .browser
+        .find_all("form[aria-label='Question from the model']")
+        .await
+        .unwrap()
+        .is_empty());
+}

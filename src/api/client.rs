@@ -362,6 +362,33 @@ impl<T: Transport> Client<T> {
             .await
     }
 
+    /// Questions waiting for the user's answer.
+    pub async fn questions(&self) -> Result<Vec<super::types::QuestionRequest>, ApiError> {
+        self.call(Method::Get, "/question", &[], None).await
+    }
+
+    /// Answers a question request: for each question, the labels picked (or typed).
+    pub async fn reply_question(
+        &self,
+        request_id: &str,
+        answers: &[Vec<String>],
+    ) -> Result<bool, ApiError> {
+        let path = format!("/question/{}/reply", percent_encode(request_id));
+        self.call(
+            Method::Post,
+            &path,
+            &[],
+            Some(json!({ "answers": answers })),
+        )
+        .await
+    }
+
+    /// Declines to answer a question request.
+    pub async fn reject_question(&self, request_id: &str) -> Result<bool, ApiError> {
+        let path = format!("/question/{}/reject", percent_encode(request_id));
+        self.call(Method::Post, &path, &[], None).await
+    }
+
     /// The projects (directories) the server knows.
     pub async fn projects(&self) -> Result<Vec<Project>, ApiError> {
         self.call(Method::Get, "/project", &[], None).await

@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::types::{MessageInfo, Part, PermissionRequest, Session, SessionStatus};
+use super::types::{MessageInfo, Part, PermissionRequest, QuestionRequest, Session, SessionStatus};
 
 /// Splits an SSE byte stream into the `data` payloads of its events. Feed it chunks as they
 /// arrive; it keeps what is incomplete for the next chunk.
@@ -79,6 +79,12 @@ pub enum Event {
         session_id: String,
         request_id: String,
     },
+    QuestionAsked(QuestionRequest),
+    /// A question was answered or declined.
+    QuestionDone {
+        session_id: String,
+        request_id: String,
+    },
     /// Anything else, by its type name.
     Other(String),
 }
@@ -112,7 +118,9 @@ impl Event {
             | Event::PartUpdated { session_id, .. }
             | Event::PartDelta { session_id, .. }
             | Event::PartRemoved { session_id, .. }
-            | Event::PermissionReplied { session_id, .. } => Some(session_id),
+            | Event::PermissionReplied { session_id, .. }
+            | Event::QuestionDone { session_id, .. } => Some(session_id),
+            Event::QuestionAsked(q) => Some(&q.session_id),
             Event::SessionError { session_id, .. } => session_id.as_deref(),
             Event::MessageUpdated(MessageInfo::User(m)) => Some(&m.session_id),
             Event::MessageUpdated(MessageInfo::Assistant(m)) => Some(&m.session_id),
@@ -191,6 +199,13 @@ impl Event {
                 "permission.asked" => serde_json::from_value(p.clone())
                     .ok()
                     .map(Event::PermissionAsked),
+                "question.asked" => serde_json::from_value(p.clone())
+                    .ok()
+                    .map(Event::QuestionAsked),
+                "question.replied" | "question.rejected" => Some(Event::QuestionDone {
+                    session_id: text(&p, "sessionID"),
+                    request_id: text(&p, "requestID"),
+                }),
                 "permission.replied" => Some(Event::PermissionReplied {
                     session_id: text(&p, "sessionID"),
                     request_id: text(&p, "requestID"),

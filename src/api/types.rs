@@ -640,6 +640,42 @@ pub struct Agent {
     pub hidden: Option<bool>,
 }
 
+/// A question the model asks the user (`GET /question`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct QuestionRequest {
+    pub id: String,
+    #[serde(default, rename = "sessionID")]
+    pub session_id: String,
+    #[serde(default)]
+    pub questions: Vec<Question>,
+}
+
+/// One question, with its choices.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Question {
+    #[serde(default)]
+    pub question: String,
+    #[serde(default)]
+    pub header: String,
+    #[serde(default)]
+    pub options: Vec<QuestionOption>,
+    /// More than one choice may be picked.
+    #[serde(default)]
+    pub multiple: Option<bool>,
+    /// The user may type an answer of their own.
+    #[serde(default)]
+    pub custom: Option<bool>,
+}
+
+/// A choice offered by a question.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct QuestionOption {
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub description: String,
+}
+
 /// A model a provider offers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Model {

@@ -6,7 +6,8 @@ use dioxus::prelude::*;
 use crate::api::events::Event;
 use crate::api::ids::is_session_id;
 use crate::api::{
-    self, ApiError, Message, PermissionReply, PermissionRequest, PromptInput, SessionStatus,
+    self, ApiError, Message, PermissionReply, PermissionRequest, PromptInput, QuestionRequest,
+    SessionStatus,
 };
 use crate::components::{ErrorPanel, Loading, MessageView};
 use crate::fork::{is_running, ForkKind, ForkPoint};
@@ -97,6 +98,7 @@ fn SessionBody(
     let busy = use_signal(|| messages.iter().any(is_running));
     let retry = use_signal(|| None::<(u32, String)>);
     let mut permissions = use_signal(Vec::<PermissionRequest>::new);
+    let mut questions = use_signal(Vec::<QuestionRequest>::new);
     let bus = use_events();
     let listener = {
         let sid = session.id.clone();
@@ -109,6 +111,7 @@ fn SessionBody(
                 let mut busy = busy;
                 let mut permissions = permissions;
                 let mut retry = retry;
+                let mut questions = questions;
                 match event {
                     Event::SessionStatus { status, .. } => {
                         busy.set(*status != SessionStatus::Idle);
@@ -133,6 +136,13 @@ fn SessionBody(
                     Event::PermissionReplied { request_id, .. } => {
                         permissions.write().retain(|p| p.id != *request_id)
                     }
+                    Event::QuestionAsked(request) => {
+                        questions.write().retain(|q| q.id != request.id);
+                        questions.write().push(request.clone());
+                    }
+                    Event::QuestionDone { request_id, .. } => {
+                        questions.write().retain(|q| q.id != *request_id)
+                    }
                     other => {
                         apply(&mut live.write(), &sid, other);
                     }
@@ -148,8 +158,13 @@ fn SessionBody(
             let client = client(&settings.peek());
             let sid = sid.clone();
             async move {
-                if let Ok(list) = client.permissions().await {
+                let (asked, waiting) =
+                    futures_util::join!(client.permissions(), client.questions());
+                if let Ok(list) = asked {
                     permissions.set(list.into_iter().filter(|p| p.session_id == sid).collect());
+                }
+                if let Ok(list) = waiting {
+                    questions.set(list.into_iter().filter(|q| q.session_id == sid).collect());
                 }
             }
         });
@@ -285,6 +300,9 @@ fn SessionBody(
         div { class: "composer-dock",
             for request in permissions.read().iter() {
                 PermissionPrompt { key: "{request.id}", request: request.clone() }
+            }
+            for request in questions.read().iter() {
+                QuestionPrompt { key: "{request.id}", request: request.clone() }
             }
             if let Some((attempt, message)) = retry.read().clone() {
                 p { class: "retry-notice warning", role: "status",
@@ -760,6 +778,110 @@ fn PermissionPrompt(request: PermissionRequest) -> Element {
                 button { r#type: "button", class: "primary", disabled: answering(), onclick: move |_| answer(PermissionReply::Once), "Allow once" }
                 button { r#type: "button", disabled: answering(), onclick: move |_| answer(PermissionReply::Always), "Always" }
                 button { r#type: "button", class: "danger", disabled: answering(), onclick: move |_| answer(PermissionReply::Reject), "Reject" }
+            }
+        }
+    }
+}
+
+/// The model's questions: pick an option (or several), type your own where allowed, or dismiss.
+#[component]
+fn QuestionPrompt(request: QuestionRequest) -> Element {
+    let settings = use_settings();
+    let toasts = use_toasts();
+    let count = request.questions.len();
+    let mut picked = use_signal(|| vec![Vec::<String>::new(); count]);
+    let mut typed = use_signal(|| vec![String::new(); count]);
+    let mut sending = use_signal(|| false);
+    let id = request.id.clone();
+    let submit = use_callback(move |reject: bool| {
+        let answers: Vec<Vec<String>> = picked
+            .peek()
+            .iter()
+            .zip(typed.peek().iter())
+            .map(|(labels, own)| {
+                let mut answer = labels.clone();
+                if !own.trim().is_empty() {
+                    answer.push(own.trim().to_owned());
+                }
+                answer
+            })
+            .collect();
+        if !reject && answers.iter().any(Vec::is_empty) {
+            toasts.push(ToastKind::Error, "Answer every question, or dismiss them.");
+            return;
+        }
+        sending.set(true);
+        let client = client(&settings.read());
+        let id = id.clone();
+        spawn(async move {
+            let result = if reject {
+                client.reject_question(&id).await
+            } else {
+                client.reply_question(&id, &answers).await
+            };
+            if let Err(error) = result {
+                toasts.push(
+                    ToastKind::Error,
+                    format!("The answer did not reach the server: {error}"),
+                );
+            }
+            sending.set(false);
+        });
+    });
+    rsx! {
+        form {
+            class: "question",
+            aria_label: "Question from the model",
+            onsubmit: move |e: FormEvent| {
+                e.prevent_default();
+                submit(false);
+            },
+            for (i, q) in request.questions.iter().enumerate() {
+                fieldset { key: "{i}",
+                    legend { strong { "{q.header}" } " {q.question}" }
+                    for option in q.options.iter() {
+                        label { key: "{option.label}", class: "checkbox",
+                            input {
+                                r#type: if q.multiple == Some(true) { "checkbox" } else { "radio" },
+                                name: "question-{request.id}-{i}",
+                                checked: picked.read()[i].contains(&option.label),
+                                // A click (or Space, which clicks) toggles: it fires for radios and
+                                // checkboxes alike, whatever the change event carries.
+                                onclick: {
+                                    let label = option.label.clone();
+                                    let multiple = q.multiple == Some(true);
+                                    move |_| {
+                                        let mut all = picked.write();
+                                        let had = all[i].contains(&label);
+                                        if !multiple {
+                                            all[i].clear();
+                                        }
+                                        all[i].retain(|l| *l != label);
+                                        if !had || !multiple {
+                                            all[i].push(label.clone());
+                                        }
+                                    }
+                                },
+                            }
+                            span { "{option.label}" }
+                            if !option.description.is_empty() {
+                                span { class: "muted", " — {option.description}" }
+                            }
+                        }
+                    }
+                    if q.custom != Some(false) {
+                        input {
+                            aria_label: "Your own answer",
+                            placeholder: "Or type your own answer",
+                            value: "{typed.read()[i]}",
+                            oninput: move |e| typed.write()[i] = e.value(),
+                        }
+                    }
+                }
+            }
+            div { class: "actions",
+                button { r#type: "submit", class: "primary", disabled: sending(), "Answer" }
+                button { r#type: "button", disabled: sending(), onclick: move |_| submit(true), "Dismiss" }
             }
         }
     }

@@ -255,6 +255,7 @@ impl OpenCode {
             // opencode npm-installs its plugin package into the config dir in the background;
             // offline, that fails harmlessly and no test touches the network.
             .env("npm_config_offline", "true")
+            .env("OPENCODE_ENABLE_QUESTION_TOOL", "1")
             .env_remove("OPENCODE_SERVER_PASSWORD")
             .stdin(Stdio::null())
             .stdout(Stdio::null())

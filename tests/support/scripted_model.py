@@ -7,6 +7,7 @@ last user message, so a test scripts the model by what it types:
 
   [[reasoning]]           think out loud first (delta.reasoning_content)
   [[tool:bash:COMMAND]]   call the bash tool with COMMAND; the follow-up call gets a text answer
+  [[call:TOOL:JSON]]      call any tool with these JSON arguments (for example the question tool)
   [[slow:MS]]             wait MS milliseconds between chunks (for streaming and Stop tests)
   [[error:STATUS]]        answer with an HTTP error STATUS instead of a completion
   [[markdown]]            answer with a markdown sample (heading, list, code, link)
@@ -46,6 +47,7 @@ def directives(text):
         "reasoning": "[[reasoning]]" in text,
         "markdown": "[[markdown]]" in text,
         "tool": re.search(r"\[\[tool:bash:(.*?)\]\]", text),
+        "call": re.search(r"\[\[call:([\w-]+):(.*?)\]\]", text),
         "slow": re.search(r"\[\[slow:(\d+)\]\]", text),
         "error": re.search(r"\[\[error:(\d+)\]\]", text),
     }
@@ -108,7 +110,10 @@ class Handler(BaseHTTPRequestHandler):
         reasoning = "Let me think about this step by step." if d["reasoning"] else None
         if d["tool"]:
             command = d["tool"].group(1)
-            return self.stream(reasoning=reasoning, tool=command, delay=delay)
+            args = json.dumps({"command": command, "description": "Run a scripted command"})
+            return self.stream(reasoning=reasoning, tool=("bash", args), delay=delay)
+        if d["call"]:
+            return self.stream(reasoning=reasoning, tool=(d["call"].group(1), d["call"].group(2)), delay=delay)
         if d["markdown"]:
             return self.stream(reasoning=reasoning, text=MARKDOWN_SAMPLE, delay=delay)
         clean = re.sub(r"\[\[.*?\]\]", "", last_user).strip()
@@ -143,7 +148,7 @@ class Handler(BaseHTTPRequestHandler):
                 for piece in chunks(reasoning):
                     send({"reasoning_content": piece})
             if tool is not None:
-                args = json.dumps({"command": tool, "description": "Run a scripted command"})
+                name, args = tool
                 send(
                     {
                         "tool_calls": [
@@ -151,7 +156,7 @@ class Handler(BaseHTTPRequestHandler):
                                 "index": 0,
                                 "id": "call_scripted_1",
                                 "type": "function",
-                                "function": {"name": "bash", "arguments": ""},
+                                "function": {"name": name, "arguments": ""},
                             }
                         ]
                     }
