@@ -310,3 +310,22 @@ async fn the_models_questions_are_answered_inline() {
         .unwrap()
         .is_empty());
 }
+
+#[tokio::test]
+async fn renames_and_deletions_elsewhere_show_up_live() {
+    let server = OpenCode::start().await;
+    let session = server.seed("Before", &["hello"]).await;
+    let app = App::start(&server.base_url(), None).await;
+    app.open(&format!("/session/{}", session.id)).await;
+    app.see("article", "hello").await;
+    app.see(".stream", "Live").await;
+    server
+        .client()
+        .rename_session(&session.id, "Renamed in the TUI")
+        .await
+        .unwrap();
+    app.see_role("heading", "Renamed in the TUI").await;
+    server.client().delete_session(&session.id).await.unwrap();
+    app.see("[role=alert]", "deleted on the server").await;
+    app.see("article", "hello").await;
+}

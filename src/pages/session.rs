@@ -97,6 +97,10 @@ fn SessionBody(
     use_effect(use_reactive!(|messages| live.set(messages)));
     let busy = use_signal(|| messages.iter().any(is_running));
     let retry = use_signal(|| None::<(u32, String)>);
+    // The session itself follows session.updated (a generated title, a rename elsewhere).
+    let mut current_session = use_signal(|| session.clone());
+    use_effect(use_reactive!(|session| current_session.set(session)));
+    let deleted = use_signal(|| false);
     let mut permissions = use_signal(Vec::<PermissionRequest>::new);
     let mut questions = use_signal(Vec::<QuestionRequest>::new);
     let bus = use_events();
@@ -112,6 +116,8 @@ fn SessionBody(
                 let mut permissions = permissions;
                 let mut retry = retry;
                 let mut questions = questions;
+                let mut current_session = current_session;
+                let mut deleted = deleted;
                 match event {
                     Event::SessionStatus { status, .. } => {
                         busy.set(*status != SessionStatus::Idle);
@@ -136,6 +142,8 @@ fn SessionBody(
                     Event::PermissionReplied { request_id, .. } => {
                         permissions.write().retain(|p| p.id != *request_id)
                     }
+                    Event::SessionUpdated(updated) => current_session.set(updated.clone()),
+                    Event::SessionDeleted(_) => deleted.set(true),
                     Event::QuestionAsked(request) => {
                         questions.write().retain(|q| q.id != request.id);
                         questions.write().push(request.clone());
@@ -170,6 +178,7 @@ fn SessionBody(
         });
     }
     let messages = live.read().clone();
+    let session = current_session.read().clone();
 
     let mut lineage = use_lineage().0;
     let navigator = use_navigator();
@@ -279,6 +288,11 @@ fn SessionBody(
                 },
                 on_complete: move |_| start_fork((point.clone(), WhenBusy::CompleteOnly)),
                 on_cancel: move |_| asking.set(None),
+            }
+        }
+        if deleted() {
+            p { class: "error-panel", role: "alert",
+                "This session was deleted on the server. What is on screen is all that is left of it."
             }
         }
         if messages.is_empty() {
