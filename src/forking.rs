@@ -58,6 +58,18 @@ pub fn draft_key(session_id: &str) -> String {
     format!("branchpoint.draft.{session_id}")
 }
 
+/// The storage key of the files attached to a session's unsent message (a JSON array).
+pub fn draft_files_key(session_id: &str) -> String {
+    format!("branchpoint.draft-files.{session_id}")
+}
+
+/// The files kept for a session's unsent message.
+pub fn draft_files(session_id: &str) -> Vec<crate::api::FilePart> {
+    storage::get(Area::Local, &draft_files_key(session_id))
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default()
+}
+
 async fn settle<T: Transport>(client: &Client<T>, id: &str) -> Result<Vec<Message>, ApiError> {
     let mut messages = client.messages(id).await?;
     for _ in 0..40 {
@@ -121,7 +133,16 @@ pub async fn fork_session<T: Transport>(
         Err(problem) => (None, Some(problem)),
     };
     if let Some(resend) = &plan.resend {
-        if let Err(problem) = storage::set(Area::Local, &draft_key(&session.id), &resend.text) {
+        let files = serde_json::to_string(&resend.files).unwrap_or_default();
+        let kept =
+            storage::set(Area::Local, &draft_key(&session.id), &resend.text).and_then(|()| {
+                if resend.files.is_empty() {
+                    Ok(())
+                } else {
+                    storage::set(Area::Local, &draft_files_key(&session.id), &files)
+                }
+            });
+        if let Err(problem) = kept {
             warning = Some(format!("The message to edit could not be kept: {problem}."));
         }
     }

@@ -408,3 +408,55 @@ async fn rename_in_place_reaches_the_server_and_the_lineage() {
     app.see("[role=alert]", "cannot be empty").await;
     assert_ne!(client.get_session(&fork).await.unwrap().title, "");
 }
+
+#[tokio::test]
+async fn edit_and_resend_keeps_the_attached_files() {
+    let server = OpenCode::start().await;
+    let client = server.client();
+    std::fs::write(server.project_dir().join("notes.txt"), "some notes\n").unwrap();
+    let url = format!(
+        "file://{}",
+        server.project_dir().join("notes.txt").display()
+    );
+    let source = client.create_session(Some("With a file")).await.unwrap();
+    let message = branchpoint::api::PromptInput {
+        parts: vec![
+            branchpoint::api::PartInput::Text {
+                text: "read this".into(),
+            },
+            branchpoint::api::PartInput::File {
+                mime: "text/plain".into(),
+                url: url.clone(),
+                filename: Some("notes.txt".into()),
+            },
+        ],
+        no_reply: true,
+        ..Default::default()
+    };
+    client.prompt(&source.id, &message).await.unwrap();
+    let app = App::start(&server.base_url(), None).await;
+    app.open(&format!("/session/{}", source.id)).await;
+    app.see("article", "read this").await;
+    click_in_article(&app, 0, "Edit and resend").await;
+    let fork = landed_on(&app, &source.id).await;
+    app.see("ul[aria-label='Attached files']", "notes.txt")
+        .await;
+    app.click("button", "Send").await;
+    app.see("article", "Scripted reply to: read this").await;
+    let sent = client.messages(&fork).await.unwrap();
+    let files: Vec<String> = sent[0]
+        .parts
+        .iter()
+        .filter_map(|p| match p {
+            branchpoint::api::Part::File(f) => Some(f.url.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(files, [url], "the file went out with the edited message");
+    assert!(app
+        .browser
+        .find_all("ul[aria-label='Attached files']")
+        .await
+        .unwrap()
+        .is_empty());
+}

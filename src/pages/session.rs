@@ -11,7 +11,7 @@ use crate::api::{
 };
 use crate::components::{ErrorPanel, Loading, MessageView};
 use crate::fork::{is_running, ForkKind, ForkPoint};
-use crate::forking::{draft_key, fork_session, ForkError, WhenBusy};
+use crate::forking::{draft_files, draft_files_key, draft_key, fork_session, ForkError, WhenBusy};
 use crate::lineage::{store, Lineage};
 use crate::live::apply;
 use crate::platform::now_ms;
@@ -519,9 +519,12 @@ fn Composer(session_id: String) -> Element {
     let settings = use_settings();
     let toasts = use_toasts();
     let key = draft_key(&session_id);
+    let files_key = draft_files_key(&session_id);
     let initial = storage::get(Area::Local, &key).unwrap_or_default();
-    let had_draft = !initial.is_empty();
+    let initial_files = draft_files(&session_id);
+    let had_draft = !initial.is_empty() || !initial_files.is_empty();
     let mut text = use_signal(|| initial);
+    let mut files = use_signal(|| initial_files);
     let mut sending = use_signal(|| false);
     let catalog = use_catalog();
     let mut agent = use_signal(String::new);
@@ -576,15 +579,26 @@ fn Composer(session_id: String) -> Element {
     let id = session_id.clone();
     let send = use_callback(move |()| {
         let prompt = text.peek().trim().to_owned();
-        if prompt.is_empty() || *sending.peek() {
+        if (prompt.is_empty() && files.peek().is_empty()) || *sending.peek() {
             return;
         }
         sending.set(true);
         let client = client(&settings.read());
         let id = id.clone();
         let key = key.clone();
+        let files_key = files_key.clone();
         spawn(async move {
-            let mut input = PromptInput::text(prompt);
+            let mut input = PromptInput::default();
+            if !prompt.is_empty() {
+                input.parts.push(api::PartInput::Text { text: prompt });
+            }
+            input
+                .parts
+                .extend(files.peek().iter().map(|f| api::PartInput::File {
+                    mime: f.mime.clone(),
+                    url: f.url.clone(),
+                    filename: f.filename.clone(),
+                }));
             input.agent = Some(agent.peek().clone()).filter(|a| !a.is_empty());
             input.model = model
                 .peek()
@@ -597,7 +611,9 @@ fn Composer(session_id: String) -> Element {
                 Ok(()) => {
                     // The message and the reply arrive over the event stream.
                     storage::remove(Area::Local, &key);
+                    storage::remove(Area::Local, &files_key);
                     text.set(String::new());
+                    files.set(Vec::new());
                 }
                 Err(error) => toasts.push(
                     ToastKind::Error,
@@ -637,6 +653,29 @@ fn Composer(session_id: String) -> Element {
                 }
                 if let Some(reason) = &no_model {
                     p { class: "notice failed", role: "alert", "{reason}" }
+                }
+            }
+            if !files.read().is_empty() {
+                ul { class: "attachments", aria_label: "Attached files",
+                    for (i, file) in files.read().iter().enumerate() {
+                        li { key: "{file.url}",
+                            "📄 {file.filename.clone().unwrap_or_else(|| file.url.clone())}"
+                            button {
+                                r#type: "button",
+                                class: "link-button",
+                                aria_label: "Remove {file.filename.clone().unwrap_or_default()}",
+                                onclick: {
+                                    let files_key = draft_files_key(&session_id);
+                                    move |_| {
+                                        files.write().remove(i);
+                                        let json = serde_json::to_string(&*files.peek()).unwrap_or_default();
+                                        let _ = storage::set(Area::Local, &files_key, &json);
+                                    }
+                                },
+                                "×"
+                            }
+                        }
+                    }
                 }
             }
             label { r#for: "composer-input", class: "visually-hidden", "Message" }
