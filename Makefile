@@ -24,8 +24,11 @@ DEMO_SERVER_PORT ?= 4096
 help:
 	@sed -n 's/^#   //p' Makefile
 
+# `npm install`, not `npm ci`: the registry here serves only this platform's opencode binary, so
+# the lock cannot list the other platforms' optional packages and `npm ci` refuses it. With the
+# versions pinned exactly in package.json, `npm install` installs the same and leaves the lock as is.
 node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm install --no-audit --no-fund
 	@touch $@
 
 tools: node_modules/.package-lock.json
