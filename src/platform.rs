@@ -62,3 +62,20 @@ pub fn apply_theme(theme: &str) {
     #[cfg(not(target_arch = "wasm32"))]
     let _ = theme;
 }
+
+/// Sets the page's title. (Dioxus' `document::Title` goes through `eval`, which the app's
+/// Content-Security-Policy forbids.)
+pub fn set_title(title: &str) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(title);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = title;
+}
+
+/// Keeps the page's title at `title` while the calling component shows.
+pub fn use_title(title: String) {
+    use dioxus::prelude::*;
+    use_effect(use_reactive!(|title| set_title(&title)));
+}

@@ -50,6 +50,12 @@ async fn lists_sessions_newest_first_searches_and_opens_one() {
         .ends_with(&format!("/session/{}", alpha.id)));
     app.see("article", "first question").await;
 
+    let title = "return document.title === 'Alpha plan · Branchpoint';";
+    app.browser
+        .wait_until(&format!("(function(){{{title}}})()"), WAIT)
+        .await
+        .unwrap();
+
     // Same route component, new id: the page must show the other session.
     app.open(&format!("/session/{}", beta.id)).await;
     app.see_role("heading", "Beta notes").await;
@@ -201,6 +207,15 @@ async fn renders_every_part_type_safely() {
         .unwrap();
     let tools = root().join("target/screenshots/session-view-tools-dark.png");
     app.browser.screenshot(tools).await.unwrap();
+    // The Content-Security-Policy lets the app itself run, and it had nothing to block.
+    let log = app.browser.browser_log().await;
+    let blocked: Vec<&String> = log
+        .iter()
+        .filter(|l| l.contains("Content Security Policy") || l.contains("Refused to"))
+        .collect();
+    assert!(blocked.is_empty(), "CSP violations: {blocked:?}");
+    let csp = "return !!document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]');";
+    assert_eq!(app.browser.execute(csp, vec![]).await.unwrap(), json!(true));
 }
 
 #[tokio::test]

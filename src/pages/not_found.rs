@@ -8,8 +8,8 @@ use crate::route::Route;
 #[component]
 pub fn NotFound(segments: Vec<String>) -> Element {
     let path = format!("/{}", segments.join("/"));
+    crate::platform::use_title("Not found · Branchpoint".to_owned());
     rsx! {
-        document::Title { "Not found · Branchpoint" }
         section { class: "error-panel", role: "alert",
             h1 { "Page not found" }
             p { "There is nothing at {path}." }

@@ -250,8 +250,8 @@ fn SessionBody(
     let running = busy() || messages.iter().any(is_running);
     let current = forking.read().clone();
 
+    crate::platform::use_title(format!("{title} · Branchpoint"));
     rsx! {
-        document::Title { "{title} · Branchpoint" }
         header { class: "session-header",
             ForkOrigin { session_id: session.id.clone(), lineage: graph.clone() }
             TitleEditor { session: session.clone(), on_renamed: move |_| on_changed.call(()) }

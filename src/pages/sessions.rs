@@ -70,8 +70,8 @@ pub fn Sessions() -> Element {
             }
         }
     };
+    crate::platform::use_title("Sessions · Branchpoint".to_owned());
     rsx! {
-        document::Title { "Sessions · Branchpoint" }
         div { class: "page sessions-page",
             div { class: "page-head",
                 h1 { "Sessions" }

@@ -78,8 +78,8 @@ pub fn Settings() -> Element {
     let current_dir = draft.read().directory.clone();
     let known = projects.read().iter().any(|p| p.worktree == current_dir);
     let busy = matches!(*notice.read(), Notice::Working(_));
+    crate::platform::use_title("Settings · Branchpoint".to_owned());
     rsx! {
-        document::Title { "Settings · Branchpoint" }
         div { class: "page settings-page",
             h1 { "Settings" }
             form { class: "settings-form", onsubmit: save,

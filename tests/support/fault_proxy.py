@@ -70,8 +70,8 @@ class Proxy(BaseHTTPRequestHandler):
             self.send_header("content-length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
-        except OSError:
-            pass  # the browser went away
+        except (OSError, http.client.HTTPException):
+            pass  # the browser went away, or the server did (a test stopped it)
 
     do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = do_OPTIONS = handle_any
 
