@@ -76,6 +76,7 @@ pub fn Shell() -> Element {
             }
             nav { aria_label: "Main",
                 Link { to: Route::Sessions {}, active_class: "active", "Sessions" }
+                Link { to: Route::Lineage { focus: String::new() }, active_class: "active", "Lineage" }
                 Link { to: Route::Settings {}, active_class: "active", "Settings" }
             }
             span { class: "server muted", title: "OpenCode server", "{server}" }

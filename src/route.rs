@@ -3,7 +3,7 @@
 use dioxus::prelude::*;
 
 use crate::app::Shell;
-use crate::pages::{NotFound, Session, Sessions, Settings};
+use crate::pages::{Lineage, NotFound, Session, Sessions, Settings};
 
 #[derive(Routable, Clone, PartialEq, Debug)]
 #[rustfmt::skip]
@@ -13,6 +13,8 @@ pub enum Route {
         Sessions {},
         #[route("/session/:id")]
         Session { id: String },
+        #[route("/lineage?:focus")]
+        Lineage { focus: String },
         #[route("/settings")]
         Settings {},
         #[route("/:..segments")]

@@ -128,7 +128,7 @@ impl Lineage {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub fn edge(child: &str, parent: &str, anchor: Option<&str>, created: f64) -> Edge {
@@ -209,5 +209,90 @@ mod tests {
         cycle.add(edge("p", "q", None, 1.0));
         cycle.add(edge("q", "p", None, 2.0));
         let _ = cycle.root_of("p"); // terminates
+    }
+}
+
+/// One line of the lineage view: a session, how deep it sits, and the edge that made it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TreeRow {
+    pub session: String,
+    pub title: String,
+    pub depth: usize,
+    /// `None` for a root.
+    pub edge: Option<Edge>,
+}
+
+impl Lineage {
+    /// Every fork tree, roots with their descendants in depth-first order. Trees with the most
+    /// recent fork come first; siblings oldest first, as they were made.
+    pub fn trees(&self) -> Vec<TreeRow> {
+        let latest = |root: &str| -> f64 {
+            self.edges
+                .iter()
+                .filter(|e| self.root_of(&e.child) == root)
+                .map(|e| e.created)
+                .fold(0.0, f64::max)
+        };
+        let mut roots = self.roots();
+        roots.sort_by(|a, b| latest(b).total_cmp(&latest(a)));
+        let mut rows = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for root in roots {
+            let title = self
+                .edges
+                .iter()
+                .find(|e| e.parent == root)
+                .map(|e| e.parent_title.clone())
+                .unwrap_or_default();
+            let mut stack = vec![(root.to_owned(), title, 0usize, None::<Edge>)];
+            while let Some((session, title, depth, edge)) = stack.pop() {
+                if !seen.insert(session.clone()) {
+                    continue;
+                }
+                for child in self.children(&session).into_iter().rev() {
+                    stack.push((
+                        child.child.clone(),
+                        child.child_title.clone(),
+                        depth + 1,
+                        Some(child.clone()),
+                    ));
+                }
+                rows.push(TreeRow {
+                    session,
+                    title,
+                    depth,
+                    edge,
+                });
+            }
+        }
+        rows
+    }
+}
+
+#[cfg(test)]
+mod tree_tests {
+    use super::tests::edge;
+    use super::*;
+
+    #[test]
+    fn trees_put_the_most_recent_first_and_nest_forks() {
+        let mut lineage = Lineage::default();
+        lineage.add(edge("b", "a", Some("m1"), 2.0));
+        lineage.add(edge("c", "a", Some("m1"), 1.0));
+        lineage.add(edge("e", "b", None, 4.0));
+        lineage.add(edge("y", "x", None, 9.0));
+        let rows: Vec<(String, usize)> = lineage
+            .trees()
+            .iter()
+            .map(|r| (r.session.clone(), r.depth))
+            .collect();
+        let expected: Vec<(String, usize)> =
+            [("x", 0), ("y", 1), ("a", 0), ("c", 1), ("b", 1), ("e", 2)]
+                .iter()
+                .map(|(s, d)| (s.to_string(), *d))
+                .collect();
+        assert_eq!(rows, expected);
+        assert_eq!(lineage.trees()[2].title, "title a");
+        assert!(lineage.trees()[2].edge.is_none());
     }
 }

@@ -1,10 +1,12 @@
 //! One page per route, named after it.
 
+mod lineage;
 mod not_found;
 mod session;
 mod sessions;
 mod settings;
 
+pub use lineage::Lineage;
 pub use not_found::NotFound;
 pub use session::Session;
 pub use sessions::Sessions;

@@ -266,6 +266,7 @@ fn SessionBody(
                     if current == Some(ForkPoint::Whole) { "Forking…" } else { "Fork session" }
                 }
                 button { r#type: "button", onclick: move |_| on_changed.call(()), "Reload" }
+                Link { class: "button", to: Route::Lineage { focus: session.id.clone() }, "Lineage" }
                 DeleteButton { session_id: session.id.clone(), title: title.clone() }
             }
             if !whole_forks.is_empty() {

@@ -1,0 +1,98 @@
+//! The lineage view in the browser: the fork trees from localStorage, a session highlighted from
+//! its "Lineage" button, and the view still complete with the server stopped.
+
+mod support;
+
+use support::app::{App, WAIT};
+use support::{root, OpenCode};
+
+#[tokio::test]
+async fn the_lineage_view_shows_the_trees_even_with_the_server_down() {
+    let mut server = OpenCode::start().await;
+    let source = server.chat("Root session", &["first", "second"]).await;
+    let app = App::start(&server.base_url(), None).await;
+    app.open("/lineage").await;
+    app.see("p", "No forks yet.").await;
+
+    app.open(&format!("/session/{}", source.id)).await;
+    app.see("article", "Scripted reply to: second").await;
+    app.click("button", "Fork session").await;
+    app.browser
+        .wait_until(
+            &format!("!location.pathname.endsWith('{}')", source.id),
+            WAIT,
+        )
+        .await
+        .unwrap();
+    app.see(".fork-banner", "Forked from Root session").await;
+    let child = app
+        .browser
+        .current_url()
+        .await
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    // A fork of the fork: the tree has three levels.
+    app.click("button", "Fork session").await;
+    app.browser
+        .wait_until(&format!("!location.pathname.endsWith('{child}')"), WAIT)
+        .await
+        .unwrap();
+    app.see(".fork-banner", "Forked from Root session (copy)")
+        .await;
+    let grandchild = app
+        .browser
+        .current_url()
+        .await
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    // The session's own "Lineage" button (the header's nav has a "Lineage" link too).
+    app.browser
+        .find(".session-actions a.button")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.see_role("heading", "Lineage").await;
+    let focused = app
+        .see("li[aria-current='true']", "Root session (copy) (copy)")
+        .await;
+    assert!(focused.text().await.unwrap().contains("whole session"));
+    let rows = app.browser.find_all(".lineage-node").await.unwrap();
+    let mut texts = Vec::new();
+    for row in &rows {
+        texts.push(row.attr("class").await.unwrap().unwrap_or_default());
+    }
+    assert_eq!(texts.len(), 3, "{texts:?}");
+    assert!(
+        texts[0].contains("depth-0")
+            && texts[1].contains("depth-1")
+            && texts[2].contains("depth-2"),
+        "{texts:?}"
+    );
+    assert!(app
+        .browser
+        .current_url()
+        .await
+        .unwrap()
+        .contains(&format!("focus={grandchild}")));
+
+    // The server goes away; the view, reloaded cold, still shows every tree.
+    server.stop();
+    app.browser.refresh().await.unwrap();
+    app.see(".lineage-node", "Root session (copy)").await;
+    assert_eq!(app.count(".lineage-node").await, 3);
+    app.browser
+        .screenshot(root().join("target/screenshots/lineage-offline.png"))
+        .await
+        .unwrap();
+    app.click("link", "Root session (copy)").await;
+    app.see_role("heading", "Server unreachable").await;
+}
