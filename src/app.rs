@@ -30,6 +30,14 @@ pub fn App() -> Element {
         }
         LineageState(Signal::new(loaded.lineage))
     });
+    // Another tab forked (or imported): show its edges here too. Writes already merge.
+    let lineage = use_context::<LineageState>().0;
+    use_hook(move || {
+        crate::platform::on_storage_change(crate::lineage::store::KEY, move || {
+            let mut lineage = lineage;
+            lineage.set(crate::lineage::store::load().lineage);
+        })
+    });
     use_event_stream_provider();
     use_context_provider(|| Catalog {
         agents: Signal::new(None),

@@ -79,3 +79,60 @@ pub fn use_title(title: String) {
     use dioxus::prelude::*;
     use_effect(use_reactive!(|title| set_title(&title)));
 }
+
+/// Offers `contents` to the user as a file download named `filename`.
+pub fn download(filename: &str, mime: &str, contents: &str) -> Result<(), String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        let fail = |_| "the browser refused the download".to_owned();
+        let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(contents));
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type(mime);
+        let blob =
+            web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
+        let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
+        let document = web_sys::window()
+            .and_then(|w| w.document())
+            .ok_or("no document")?;
+        let anchor: web_sys::HtmlAnchorElement = document
+            .create_element("a")
+            .map_err(fail)?
+            .dyn_into()
+            .map_err(|_| "no anchor".to_owned())?;
+        anchor.set_href(&url);
+        anchor.set_download(filename);
+        anchor.click();
+        let _ = web_sys::Url::revoke_object_url(&url);
+        Ok(())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = (filename, mime, contents);
+        Err("downloads need a browser".into())
+    }
+}
+
+/// Calls `changed` whenever another tab writes `key` in localStorage (the `storage` event).
+/// The listener lives as long as the page.
+pub fn on_storage_change(key: &'static str, changed: impl Fn() + 'static) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let listener = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::StorageEvent)>::new(
+            move |event: web_sys::StorageEvent| {
+                if event.key().as_deref() == Some(key) {
+                    changed();
+                }
+            },
+        );
+        let _ =
+            window.add_event_listener_with_callback("storage", listener.as_ref().unchecked_ref());
+        listener.forget(); // app-lifetime listener
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (key, changed);
+}

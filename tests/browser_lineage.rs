@@ -96,3 +96,47 @@ async fn the_lineage_view_shows_the_trees_even_with_the_server_down() {
     app.click("link", "Root session (copy)").await;
     app.see_role("heading", "Server unreachable").await;
 }
+
+fn edge(child: &str, parent: &str, title: &str) -> serde_json::Value {
+    serde_json::json!({"child": child, "parent": parent, "kind": "whole", "created": 1.0,
+        "parent_title": "Imported root", "child_title": title, "excerpt": "", "server": "", "directory": ""})
+}
+
+#[tokio::test]
+async fn import_merges_and_another_tabs_forks_show_up() {
+    let server = OpenCode::start().await;
+    let app = App::start(&server.base_url(), None).await;
+    app.open("/lineage").await;
+    app.see("p", "No forks yet.").await;
+
+    // Import a file exported elsewhere; a second import adds nothing; a wrong file is refused.
+    let dir = support::TempDir::new("import");
+    let good = dir.0.join("lineage.json");
+    let document = serde_json::json!({"version": 1, "edges": [edge("ses_importedchild001", "ses_importedroot0001", "Imported child")]});
+    std::fs::write(&good, document.to_string()).unwrap();
+    let input = app.browser.find("input[type=file]").await.unwrap();
+    input.send_keys(good.to_str().unwrap()).await.unwrap();
+    app.see("[role=status]", "1 new forks").await;
+    app.see(".lineage-node", "Imported child").await;
+    let bad = dir.0.join("notes.json");
+    std::fs::write(&bad, "{\"not\": \"a lineage\"}").unwrap();
+    let input = app.browser.find("input[type=file]").await.unwrap();
+    input.send_keys(bad.to_str().unwrap()).await.unwrap();
+    app.see("[role=alert]", "not a Branchpoint lineage").await;
+    assert_eq!(app.count(".lineage-node").await, 2);
+
+    // Another tab (a same-origin frame is another document) records a fork: it shows here.
+    let other_tab = "const f = document.createElement('iframe'); f.src = '/settings'; document.body.appendChild(f);
+        f.onload = () => { const key = 'branchpoint.lineage'; const doc = JSON.parse(f.contentWindow.localStorage.getItem(key));
+        doc.edges.push(arguments[0]); f.contentWindow.localStorage.setItem(key, JSON.stringify(doc)); }; return true;";
+    let theirs = edge(
+        "ses_othertabchild01",
+        "ses_importedroot0001",
+        "From the other tab",
+    );
+    app.browser.execute(other_tab, vec![theirs]).await.unwrap();
+    app.see(".lineage-node", "From the other tab").await;
+    assert_eq!(app.count(".lineage-node").await, 3);
+    app.click("button", "Export JSON").await;
+    app.see("[role=status]", "exported").await;
+}

@@ -103,6 +103,20 @@ pub fn update(change: impl Fn(&mut Lineage)) -> Result<Lineage, String> {
     Ok(lineage)
 }
 
+/// Merges a lineage exported from this or another browser into the stored one. Returns the
+/// lineage now stored and how many edges were new. A file that is not a lineage (or is from a
+/// newer Branchpoint) is refused with the reason, and nothing is changed.
+pub fn import(raw: &str) -> Result<(Lineage, usize), String> {
+    let incoming = decode(raw)
+        .map_err(|problem| format!("This file is not a Branchpoint lineage: {problem}."))?;
+    let mut lineage = load().lineage;
+    let before = lineage.edges.len();
+    lineage.merge(&incoming);
+    let added = lineage.edges.len() - before;
+    write(&mut lineage)?;
+    Ok((lineage, added))
+}
+
 fn write(lineage: &mut Lineage) -> Result<(), String> {
     let mut last = String::new();
     for limit in [usize::MAX, 24, 0] {
@@ -223,5 +237,27 @@ mod tests {
         let full = record(edge("ses_d", "ses_a"));
         storage::set_quota(usize::MAX);
         assert!(full.unwrap_err().contains("could not be recorded"));
+    }
+
+    #[test]
+    fn import_merges_without_duplicates_and_refuses_bad_files() {
+        storage::remove(Area::Local, KEY);
+        record(edge("ses_b", "ses_a")).unwrap();
+        let mut exported = load().lineage;
+        exported.add(edge("ses_c", "ses_a"));
+        let (lineage, added) = import(&encode(&exported)).unwrap();
+        assert_eq!((lineage.edges.len(), added), (2, 1));
+        let (_, again) = import(&encode(&exported)).unwrap();
+        assert_eq!(again, 0, "importing twice adds nothing");
+        let refused = import("{\"hello\": 1}").unwrap_err();
+        assert!(
+            refused.starts_with("This file is not a Branchpoint lineage"),
+            "{refused}"
+        );
+        assert_eq!(
+            load().lineage.edges.len(),
+            2,
+            "a refused file changes nothing"
+        );
     }
 }

@@ -4,15 +4,48 @@
 use dioxus::prelude::*;
 
 use crate::fork::ForkKind;
+use crate::lineage::store;
 use crate::platform::now_ms;
 use crate::route::Route;
 use crate::session_list::age;
-use crate::state::use_lineage;
+use crate::state::{use_lineage, use_toasts, ToastKind};
 
 /// The lineage view.
 #[component]
 pub fn Lineage(focus: ReadSignal<String>) -> Element {
-    let lineage = use_lineage().0;
+    let mut lineage = use_lineage().0;
+    let toasts = use_toasts();
+    let export = move |_| {
+        let json = store::encode(&lineage.read());
+        match crate::platform::download("branchpoint-lineage.json", "application/json", &json) {
+            Ok(()) => toasts.push(
+                ToastKind::Info,
+                "Lineage exported as branchpoint-lineage.json.",
+            ),
+            Err(problem) => toasts.push(ToastKind::Error, format!("Export failed: {problem}")),
+        }
+    };
+    let import = move |event: FormEvent| async move {
+        let Some(file) = event.files().into_iter().next() else {
+            return;
+        };
+        match file.read_string().await {
+            Ok(raw) => match store::import(&raw) {
+                Ok((stored, added)) => {
+                    lineage.set(stored);
+                    toasts.push(
+                        ToastKind::Info,
+                        format!("Imported {}: {added} new forks.", file.name()),
+                    );
+                }
+                Err(problem) => toasts.push(ToastKind::Error, problem),
+            },
+            Err(error) => toasts.push(
+                ToastKind::Error,
+                format!("Could not read {}: {error}", file.name()),
+            ),
+        }
+    };
     let rows = lineage.read().trees();
     let now = now_ms();
     let focus_id = focus();
@@ -22,6 +55,11 @@ pub fn Lineage(focus: ReadSignal<String>) -> Element {
             div { class: "page-head",
                 h1 { "Lineage" }
                 span { class: "muted", "Kept in this browser · {lineage.read().edges.len()} forks" }
+                button { r#type: "button", onclick: export, "Export JSON" }
+                label { class: "button file-button",
+                    "Import JSON"
+                    input { r#type: "file", accept: "application/json,.json", class: "visually-hidden", onchange: import }
+                }
             }
             if rows.is_empty() {
                 div { class: "empty",
