@@ -30,6 +30,9 @@ pub fn App() -> Element {
         }
         LineageState(Signal::new(loaded.lineage))
     });
+    use_hook(|| {
+        crate::platform::register_service_worker(&crate::platform::base_path(&ICON.to_string()))
+    });
     // Another tab forked (or imported): show its edges here too. Writes already merge.
     let lineage = use_context::<LineageState>().0;
     use_hook(move || {

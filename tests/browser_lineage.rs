@@ -140,3 +140,43 @@ async fn import_merges_and_another_tabs_forks_show_up() {
     app.click("button", "Export JSON").await;
     app.see("[role=status]", "exported").await;
 }
+
+#[tokio::test]
+async fn the_app_opens_cold_with_no_network_at_all() {
+    let mut server = OpenCode::start().await;
+    let source = server.seed("Kept offline", &["hello"]).await;
+    let app = App::start(&server.base_url(), None).await;
+    app.open(&format!("/session/{}", source.id)).await;
+    app.see("article", "hello").await;
+    app.click("button", "Fork session").await;
+    app.see(".fork-banner", "Forked from Kept offline").await;
+    // The service worker takes control, and a visit under it caches the shell and its assets.
+    app.browser
+        .wait_until(
+            "navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+            WAIT,
+        )
+        .await
+        .unwrap();
+    app.open("/lineage").await;
+    app.see(".lineage-node", "Kept offline").await;
+
+    // Now nothing answers: not the OpenCode server, not even the host of the app.
+    server.stop();
+    let App { browser, site } = app;
+    let lineage = site.url("/lineage");
+    drop(site);
+    assert!(
+        reqwest::get(&lineage).await.is_err(),
+        "the static host is down"
+    );
+    browser.goto(&lineage).await.unwrap();
+    browser
+        .wait_for_text(".lineage-node", "Kept offline (copy)", WAIT)
+        .await
+        .unwrap();
+    browser
+        .screenshot(root().join("target/screenshots/lineage-cold-offline.png"))
+        .await
+        .unwrap();
+}

@@ -47,6 +47,10 @@ pub fn Lineage(focus: ReadSignal<String>) -> Element {
         }
     };
     let rows = lineage.read().trees();
+    let forks = match lineage.read().edges.len() {
+        1 => "1 fork".to_owned(),
+        n => format!("{n} forks"),
+    };
     let now = now_ms();
     let focus_id = focus();
     crate::platform::use_title("Lineage · Branchpoint".to_owned());
@@ -54,7 +58,7 @@ pub fn Lineage(focus: ReadSignal<String>) -> Element {
         div { class: "page lineage-page",
             div { class: "page-head",
                 h1 { "Lineage" }
-                span { class: "muted", "Kept in this browser · {lineage.read().edges.len()} forks" }
+                span { class: "muted", "Kept in this browser · {forks}" }
                 button { r#type: "button", onclick: export, "Export JSON" }
                 label { class: "button file-button",
                     "Import JSON"
