@@ -180,3 +180,29 @@ async fn the_app_opens_cold_with_no_network_at_all() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn corrupted_lineage_storage_is_set_aside_and_said() {
+    let server = OpenCode::start().await;
+    let app = App::start(&server.base_url(), None).await;
+    app.browser
+        .set_local_storage("branchpoint.lineage", "{\"version\":1,\"edges\":[{broken")
+        .await
+        .unwrap();
+    app.open("/lineage").await;
+    let toast = app.see("[role=alert]", "could not be read").await;
+    let text = toast.text().await.unwrap();
+    let backup = text
+        .split('“')
+        .nth(1)
+        .and_then(|t| t.split('”').next())
+        .expect("the backup key is named")
+        .to_owned();
+    let kept = app.browser.local_storage(&backup).await.unwrap();
+    assert_eq!(
+        kept.as_deref(),
+        Some("{\"version\":1,\"edges\":[{broken"),
+        "nothing lost"
+    );
+    app.see("p", "No forks yet.").await;
+}
