@@ -66,6 +66,14 @@ impl Toasts {
             kind,
             text: text.into(),
         });
+        // News fades after a while; errors stay until dismissed.
+        #[cfg(target_arch = "wasm32")]
+        if kind == ToastKind::Info {
+            spawn(async move {
+                gloo_timers::future::TimeoutFuture::new(8_000).await;
+                self.dismiss(id);
+            });
+        }
     }
 
     /// Removes a toast.
