@@ -9,14 +9,7 @@ use web_sys::{ReadableStreamDefaultReader, RequestInit, TextDecodeOptions, TextD
 use super::client::Connection;
 use super::error::ApiError;
 use super::events::{Event, SseParser};
-
-struct AbortOnDrop(web_sys::AbortController);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
+use super::transport::AbortOnDrop;
 
 fn network(url: &str, error: JsValue) -> ApiError {
     let detail = error
@@ -49,7 +42,7 @@ pub async fn run(
             detail: "no AbortController".into(),
         };
     };
-    let _guard = AbortOnDrop(controller.clone());
+    let _guard = AbortOnDrop(Some(controller.clone()));
     let init = RequestInit::new();
     init.set_method("GET");
     init.set_signal(Some(&controller.signal()));

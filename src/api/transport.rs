@@ -9,8 +9,9 @@ use super::error::ApiError;
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct FetchTransport;
 
-/// Aborts the fetch when dropped, so a page that goes away does not leave requests running.
-struct AbortOnDrop(Option<web_sys::AbortController>);
+/// Aborts a fetch when dropped, so a page that goes away does not leave requests running.
+/// Shared with the event stream (`stream.rs`).
+pub(super) struct AbortOnDrop(pub(super) Option<web_sys::AbortController>);
 
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {
