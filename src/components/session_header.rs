@@ -5,21 +5,14 @@ use dioxus::prelude::*;
 
 use crate::api::{self};
 use crate::fork::ForkKind;
-use crate::lineage::{store, Lineage};
+use crate::lineage::{store, Edge};
 use crate::route::Route;
 use crate::state::{client, use_lineage, use_settings, use_toasts, ToastKind};
 
-/// "Forked from …" with the fork point, and the switcher between sibling forks.
+/// "Forked from …" with the fork point (`edge`, the one that made `session_id`), and the
+/// switcher between `siblings`: the forks made at the same point, oldest first.
 #[component]
-pub fn ForkOrigin(session_id: String, lineage: Lineage) -> Element {
-    let Some(edge) = lineage.parent_of(&session_id).cloned() else {
-        return rsx! {};
-    };
-    let siblings: Vec<String> = lineage
-        .siblings(&session_id)
-        .into_iter()
-        .map(|e| e.child.clone())
-        .collect();
+pub fn ForkOrigin(session_id: String, edge: Edge, siblings: Vec<String>) -> Element {
     let position = siblings.iter().position(|s| *s == session_id).unwrap_or(0);
     let parent_title = if edge.parent_title.is_empty() {
         edge.parent.clone()

@@ -12,6 +12,7 @@ use crate::components::{
 };
 use crate::fork::{is_running, ForkKind, ForkPoint};
 use crate::forking::{fork_session, ForkError, WhenBusy};
+use crate::lineage::Edge;
 use crate::live::apply;
 use crate::platform::now_ms;
 use crate::route::Route;
@@ -101,6 +102,7 @@ fn SessionBody(
     let mut permissions = use_signal(Vec::<PermissionRequest>::new);
     let mut questions = use_signal(Vec::<QuestionRequest>::new);
     let bus = use_events();
+    let bus_for_drop = bus.clone();
     let listener = {
         let sid = session.id.clone();
         use_hook(move || {
@@ -155,7 +157,6 @@ fn SessionBody(
             })
         })
     };
-    let bus_for_drop = use_events();
     use_drop(move || bus_for_drop.unlisten(listener));
     {
         let sid = session.id.clone();
@@ -174,7 +175,8 @@ fn SessionBody(
             }
         });
     }
-    let messages = live.read().clone();
+    // Read in place: a streaming reply re-renders this on every delta.
+    let messages = live.read();
     let session = current_session.read().clone();
 
     let mut lineage = use_lineage().0;
@@ -229,28 +231,34 @@ fn SessionBody(
         session.title.clone()
     };
     let count = messages.len();
-    let graph = lineage.read().clone();
-    let forks_of = |message_id: &str| -> Vec<crate::lineage::Edge> {
-        graph
-            .children(&session.id)
-            .into_iter()
-            .filter(|e| e.kind != ForkKind::Whole && e.anchor.as_deref() == Some(message_id))
-            .cloned()
-            .collect()
-    };
-    let whole_forks: Vec<crate::lineage::Edge> = graph
+    let graph = lineage.read();
+    let origin = graph.parent_of(&session.id).cloned();
+    let siblings: Vec<String> = graph
+        .siblings(&session.id)
+        .into_iter()
+        .map(|e| e.child.clone())
+        .collect();
+    // This session's forks, looked up once: copies of the whole, and those made at a message.
+    let (whole_forks, anchored): (Vec<&Edge>, Vec<&Edge>) = graph
         .children(&session.id)
         .into_iter()
-        .filter(|e| e.kind == ForkKind::Whole)
-        .cloned()
-        .collect();
+        .partition(|e| e.kind == ForkKind::Whole);
+    let forks_of = |message_id: &str| -> Vec<Edge> {
+        anchored
+            .iter()
+            .filter(|e| e.anchor.as_deref() == Some(message_id))
+            .map(|e| (*e).clone())
+            .collect()
+    };
     let running = busy() || messages.iter().any(is_running);
     let current = forking.read().clone();
 
     crate::platform::use_title(format!("{title} · Branchpoint"));
     rsx! {
         header { class: "session-header",
-            ForkOrigin { session_id: session.id.clone(), lineage: graph.clone() }
+            if let Some(edge) = origin {
+                ForkOrigin { session_id: session.id.clone(), edge, siblings }
+            }
             TitleEditor { session: session.clone(), on_renamed: move |_| on_changed.call(()) }
             p { class: "muted",
                 "{count} messages · updated {age(now, session.time.updated)}"
