@@ -196,11 +196,7 @@ pub fn complete_only(plan: ForkPlan, messages: &[Message]) -> ForkPlan {
 
 /// A title that tells this fork from its siblings (the server names them all "… (fork #1)").
 pub fn fork_title(parent_title: &str, plan: &ForkPlan) -> String {
-    let base = if parent_title.trim().is_empty() {
-        "Untitled session"
-    } else {
-        parent_title.trim()
-    };
+    let base = crate::session_list::display_title(parent_title).trim();
     match (&plan.kind, &plan.anchor) {
         (ForkKind::Whole, _) | (_, None) => format!("{base} (copy)"),
         (ForkKind::Through, Some(anchor)) => {

@@ -69,6 +69,15 @@ pub fn arrange(sessions: &[Session], query: &str, forks: Option<&Lineage>) -> Ve
     rows
 }
 
+/// A session's title for display: "Untitled session" when it has none.
+pub fn display_title(title: &str) -> &str {
+    if title.trim().is_empty() {
+        "Untitled session"
+    } else {
+        title
+    }
+}
+
 /// "just now", "5 min ago", "3 h ago", "2 days ago", or a date for older times.
 pub fn age(now_ms: f64, then_ms: f64) -> String {
     let seconds = ((now_ms - then_ms) / 1000.0).max(0.0) as u64;
@@ -185,6 +194,13 @@ mod tests {
             session("b", "B", 2.0, Some("a")),
         ];
         assert_eq!(arrange(&sessions, "", None).len(), 2);
+    }
+
+    #[test]
+    fn missing_titles_read_untitled() {
+        assert_eq!(display_title(""), "Untitled session");
+        assert_eq!(display_title("  "), "Untitled session");
+        assert_eq!(display_title("Refactor"), "Refactor");
     }
 
     #[test]

@@ -65,11 +65,7 @@ pub fn TitleEditor(session: api::Session, on_renamed: EventHandler<()>) -> Eleme
     let mut editing = use_signal(|| false);
     let mut draft = use_signal(|| session.title.clone());
     let mut saving = use_signal(|| false);
-    let title = if session.title.is_empty() {
-        "Untitled session".to_owned()
-    } else {
-        session.title.clone()
-    };
+    let title = crate::session_list::display_title(&session.title).to_owned();
     let id = session.id.clone();
     let mut save = move || {
         let new_title = draft.peek().trim().to_owned();

@@ -16,7 +16,7 @@ use crate::lineage::Edge;
 use crate::live::apply;
 use crate::platform::now_ms;
 use crate::route::Route;
-use crate::session_list::age;
+use crate::session_list::{age, display_title};
 use crate::state::{client, use_events, use_lineage, use_settings, use_toasts, ToastKind};
 
 /// One session.
@@ -225,11 +225,7 @@ fn SessionBody(
     });
 
     let now = now_ms();
-    let title = if session.title.is_empty() {
-        "Untitled session".to_owned()
-    } else {
-        session.title.clone()
-    };
+    let title = display_title(&session.title).to_owned();
     let count = messages.len();
     let graph = lineage.read();
     let origin = graph.parent_of(&session.id).cloned();

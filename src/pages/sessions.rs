@@ -5,7 +5,7 @@ use dioxus::prelude::*;
 use crate::components::{ErrorPanel, Loading};
 use crate::platform::now_ms;
 use crate::route::Route;
-use crate::session_list::{age, arrange};
+use crate::session_list::{age, arrange, display_title};
 use crate::state::{client, use_lineage, use_settings, use_toasts, ToastKind};
 use crate::storage::{self, Area};
 
@@ -57,7 +57,7 @@ pub fn Sessions() -> Element {
                                     if graph.parent_of(&row.session.id).is_some() {
                                         crate::components::ForkIcon {}
                                     }
-                                    if row.session.title.is_empty() { "Untitled session" } else { "{row.session.title}" }
+                                    {display_title(&row.session.title)}
                                     if let Some(edge) = graph.parent_of(&row.session.id) {
                                         span { class: "fork-of muted", " · fork of {edge.parent_title}" }
                                     }
