@@ -174,19 +174,8 @@ async fn drafts_survive_a_reload_and_sessions_are_created_and_deleted() {
     app.open("/").await;
     app.see("p", "No sessions yet").await;
     app.click("button", "New session").await;
-    app.browser
-        .wait_until("location.pathname.startsWith('/session/ses_')", WAIT)
-        .await
-        .unwrap();
-    let id = app
-        .browser
-        .current_url()
-        .await
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let id = app.landed_on("").await;
+    assert!(id.starts_with("ses_"), "{id}");
 
     let composer = app.see_role("textbox", "Message").await;
     composer

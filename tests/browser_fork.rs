@@ -11,19 +11,6 @@ use serde_json::json;
 use support::app::{App, WAIT};
 use support::{root, FaultProxy, OpenCode, Reqwest};
 
-/// The id at the end of the page's URL, once it is a session other than `not`.
-async fn landed_on(app: &App, not: &str) -> String {
-    let script = format!(
-        "return location.pathname.startsWith('/session/') && !location.pathname.endsWith('{not}');"
-    );
-    app.browser
-        .wait_until(&format!("(function(){{{script}}})()"), WAIT)
-        .await
-        .unwrap();
-    let url = app.browser.current_url().await.unwrap();
-    url.rsplit('/').next().unwrap().to_owned()
-}
-
 async fn texts(client: &Client<Reqwest>, id: &str) -> Vec<String> {
     client
         .messages(id)
@@ -70,7 +57,7 @@ async fn fork_from_first_middle_and_last_messages_and_find_the_way_back() {
 
     // The first message (user): its turn, with the reply.
     click_in_article(&app, 0, "Fork from here").await;
-    let first = landed_on(&app, &source.id).await;
+    let first = app.landed_on(&source.id).await;
     app.see(".fork-banner", "Forked from Source").await;
     assert!(app
         .text(".fork-banner")
@@ -93,7 +80,7 @@ async fn fork_from_first_middle_and_last_messages_and_find_the_way_back() {
 
     // A middle message (the first reply, an assistant message): the same turn.
     click_in_article(&app, 1, "Fork from here").await;
-    let middle = landed_on(&app, &source.id).await;
+    let middle = app.landed_on(&source.id).await;
     assert_eq!(texts(&client, &middle).await.len(), 2);
 
     // The last message: everything.
@@ -101,7 +88,7 @@ async fn fork_from_first_middle_and_last_messages_and_find_the_way_back() {
     app.see("article", "Scripted reply to: second question")
         .await;
     click_in_article(&app, 3, "Fork from here").await;
-    let last = landed_on(&app, &source.id).await;
+    let last = app.landed_on(&source.id).await;
     assert_eq!(
         texts(&client, &last).await,
         texts(&client, &source.id).await
@@ -155,7 +142,7 @@ async fn edit_and_resend_whole_session_and_siblings() {
 
     // Edit and resend the second question: a fork before it, its text in the composer, focused.
     click_in_article(&app, 2, "Edit and resend").await;
-    let edit = landed_on(&app, &source.id).await;
+    let edit = app.landed_on(&source.id).await;
     let focused = app
         .browser
         .wait_until(
@@ -196,7 +183,7 @@ async fn edit_and_resend_whole_session_and_siblings() {
     app.see("article", "Scripted reply to: second question")
         .await;
     app.click("button", "Fork session").await;
-    let whole = landed_on(&app, &source.id).await;
+    let whole = app.landed_on(&source.id).await;
     assert_eq!(
         texts(&client, &whole).await,
         texts(&client, &source.id).await
@@ -206,7 +193,7 @@ async fn edit_and_resend_whole_session_and_siblings() {
     // Two forks at the same point are siblings: ‹ 1 / 2 › moves between them.
     app.open(&format!("/session/{}", source.id)).await;
     app.click("button", "Fork session").await;
-    let second_whole = landed_on(&app, &source.id).await;
+    let second_whole = app.landed_on(&source.id).await;
     assert_ne!(second_whole, whole);
     app.see(".sibling-count", "2 / 2").await;
     app.click("link", "Previous sibling fork").await;
@@ -235,7 +222,7 @@ async fn a_double_click_makes_one_fork_and_errors_are_told() {
     let double = "const b = Array.from(document.querySelectorAll('article')[0].querySelectorAll('button'))
         .find(b => b.textContent.trim() === 'Fork from here'); b.click(); b.click(); b.click(); return true;";
     app.browser.execute(double, vec![]).await.unwrap();
-    landed_on(&app, &source.id).await;
+    app.landed_on(&source.id).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(
         client.list_sessions().await.unwrap().len(),
@@ -353,7 +340,7 @@ async fn a_busy_session_asks_before_forking() {
         .await
         .unwrap();
     app.click("button", "Fork what is complete").await;
-    let fork = landed_on(&app, &source.id).await;
+    let fork = app.landed_on(&source.id).await;
     let copied = client.messages(&fork).await.unwrap();
     assert!(
         !copied.iter().any(branchpoint::fork::is_running),
@@ -371,7 +358,7 @@ async fn rename_in_place_reaches_the_server_and_the_lineage() {
     app.open(&format!("/session/{}", source.id)).await;
     app.see("article", "hello").await;
     app.click("button", "Fork session").await;
-    let fork = landed_on(&app, &source.id).await;
+    let fork = app.landed_on(&source.id).await;
     app.see(".fork-banner", "Forked from Old name").await;
 
     // Rename the parent from the fork's banner link, by keyboard: Escape cancels, Enter saves.
@@ -438,7 +425,7 @@ async fn edit_and_resend_keeps_the_attached_files() {
     app.open(&format!("/session/{}", source.id)).await;
     app.see("article", "read this").await;
     click_in_article(&app, 0, "Edit and resend").await;
-    let fork = landed_on(&app, &source.id).await;
+    let fork = app.landed_on(&source.id).await;
     app.see("ul[aria-label='Attached files']", "notes.txt")
         .await;
     app.click("button", "Send").await;

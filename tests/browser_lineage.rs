@@ -17,40 +17,13 @@ async fn the_lineage_view_shows_the_trees_even_with_the_server_down() {
     app.open(&format!("/session/{}", source.id)).await;
     app.see("article", "Scripted reply to: second").await;
     app.click("button", "Fork session").await;
-    app.browser
-        .wait_until(
-            &format!("!location.pathname.endsWith('{}')", source.id),
-            WAIT,
-        )
-        .await
-        .unwrap();
+    let child = app.landed_on(&source.id).await;
     app.see(".fork-banner", "Forked from Root session").await;
-    let child = app
-        .browser
-        .current_url()
-        .await
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
     // A fork of the fork: the tree has three levels.
     app.click("button", "Fork session").await;
-    app.browser
-        .wait_until(&format!("!location.pathname.endsWith('{child}')"), WAIT)
-        .await
-        .unwrap();
+    let grandchild = app.landed_on(&child).await;
     app.see(".fork-banner", "Forked from Root session (copy)")
         .await;
-    let grandchild = app
-        .browser
-        .current_url()
-        .await
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
 
     // The session's own "Lineage" button (the header's nav has a "Lineage" link too).
     app.browser

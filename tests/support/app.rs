@@ -69,6 +69,24 @@ impl App {
 
 /// Steps a test takes as a person would, failing with what the page showed instead.
 impl App {
+    /// Waits until the page shows a session other than `not` (any session for ""), and
+    /// returns its id.
+    pub async fn landed_on(&self, not: &str) -> String {
+        let expr = format!(
+            "location.pathname.startsWith('/session/ses_') && location.pathname !== '/session/{not}'"
+        );
+        self.browser
+            .wait_until(&expr, WAIT)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let url = self
+            .browser
+            .current_url()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        url.rsplit('/').next().unwrap_or_default().to_owned()
+    }
+
     /// Waits for an element of `role` whose accessible name contains `name`.
     pub async fn see_role(&self, role: &str, name: &str) -> super::webdriver::Element {
         self.browser

@@ -90,6 +90,20 @@ impl Process {
             .unwrap_or_else(|| panic!("{} did not say its port: {line:?}", self.name))
     }
 
+    /// Starts one of our Python services (`script`, relative to the project root) on a free
+    /// port (`--port 0`) and returns it with the port it printed.
+    pub fn python_service(name: &str, script: &str, args: &[&str]) -> (Process, u16) {
+        let mut command = Command::new("python3");
+        command
+            .arg(root().join(script))
+            .args(args)
+            .args(["--port", "0"])
+            .stdout(Stdio::piped());
+        let mut process = Process::spawn(name, command);
+        let port = process.read_port();
+        (process, port)
+    }
+
     /// Stops the process group: SIGTERM, up to `grace` to exit, then SIGKILL.
     pub fn stop(&mut self, grace: Duration) {
         if self.child.try_wait().ok().flatten().is_some() {
@@ -130,13 +144,8 @@ pub struct ScriptedModel {
 
 impl ScriptedModel {
     pub fn start() -> ScriptedModel {
-        let mut command = Command::new("python3");
-        command
-            .arg(root().join("tests/support/scripted_model.py"))
-            .args(["--port", "0"])
-            .stdout(Stdio::piped());
-        let mut process = Process::spawn("scripted model", command);
-        let port = process.read_port();
+        let (process, port) =
+            Process::python_service("scripted model", "tests/support/scripted_model.py", &[]);
         ScriptedModel {
             port,
             _process: process,
@@ -431,14 +440,9 @@ impl StaticSite {
             dist.join("index.html").exists(),
             "dist/ is not built: run `make dist` (make test does it) before the browser tests"
         );
-        let mut command = Command::new("python3");
-        command
-            .arg(root().join("scripts/serve.py"))
-            .args(["--dir", dist.to_str().unwrap(), "--port", "0"])
-            .args(pages.then_some("--pages"))
-            .stdout(Stdio::piped());
-        let mut process = Process::spawn("static server", command);
-        let port = process.read_port();
+        let mut args = vec!["--dir", dist.to_str().unwrap()];
+        args.extend(pages.then_some("--pages"));
+        let (process, port) = Process::python_service("static server", "scripts/serve.py", &args);
         StaticSite {
             port,
             _process: process,
@@ -459,22 +463,10 @@ pub struct FaultProxy {
 
 impl FaultProxy {
     pub fn start(target: &str, fail: &str, status: u16) -> FaultProxy {
-        let mut command = Command::new("python3");
-        command
-            .arg(root().join("tests/support/fault_proxy.py"))
-            .args([
-                "--target",
-                target,
-                "--fail",
-                fail,
-                "--status",
-                &status.to_string(),
-                "--port",
-                "0",
-            ])
-            .stdout(Stdio::piped());
-        let mut process = Process::spawn("fault proxy", command);
-        let port = process.read_port();
+        let status = status.to_string();
+        let args = ["--target", target, "--fail", fail, "--status", &status];
+        let (process, port) =
+            Process::python_service("fault proxy", "tests/support/fault_proxy.py", &args);
         FaultProxy {
             port,
             _process: process,
