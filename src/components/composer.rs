@@ -23,8 +23,8 @@ pub fn Composer(session_id: String) -> Element {
     let mut files = use_signal(|| initial_files);
     let mut sending = use_signal(|| false);
     let catalog = use_catalog();
-    let mut agent = use_signal(String::new);
-    let mut model = use_signal(String::new);
+    let agent = use_signal(String::new);
+    let model = use_signal(String::new);
     let agents: Vec<api::Agent> = match &*catalog.agents.read() {
         Some(Ok(list)) => list
             .iter()
@@ -127,25 +127,19 @@ pub fn Composer(session_id: String) -> Element {
                 send(());
             },
             div { class: "pickers",
-                select {
-                    aria_label: "Agent",
-                    onfocus: move |_| catalog.load(&settings.read()),
-                    onmousedown: move |_| catalog.load(&settings.read()),
-                    onchange: move |e| agent.set(e.value()),
-                    option { value: "", selected: agent.read().is_empty(), "Default agent" }
-                    for a in agents.iter() {
-                        option { key: "{a.name}", value: "{a.name}", selected: *agent.read() == a.name, "{a.name}" }
-                    }
+                Picker {
+                    label: "Agent",
+                    default_label: "Default agent",
+                    choice: agent,
+                    options: agents.iter().map(|a| (a.name.clone(), a.name.clone())).collect::<Vec<_>>(),
+                    on_open: move |_| catalog.load(&settings.read()),
                 }
-                select {
-                    aria_label: "Model",
-                    onfocus: move |_| catalog.load(&settings.read()),
-                    onmousedown: move |_| catalog.load(&settings.read()),
-                    onchange: move |e| model.set(e.value()),
-                    option { value: "", selected: model.read().is_empty(), "Default model" }
-                    for (value, label) in models.iter() {
-                        option { key: "{value}", value: "{value}", selected: *model.read() == *value, "{label}" }
-                    }
+                Picker {
+                    label: "Model",
+                    default_label: "Default model",
+                    choice: model,
+                    options: models.clone(),
+                    on_open: move |_| catalog.load(&settings.read()),
                 }
                 if let Some(reason) = &no_model {
                     p { class: "notice failed", role: "alert", "{reason}" }
@@ -198,6 +192,30 @@ pub fn Composer(session_id: String) -> Element {
                 },
             }
             button { r#type: "submit", class: "primary", disabled: sending() || no_model.is_some(), if sending() { "Sending…" } else { "Send" } }
+        }
+    }
+}
+
+/// A choice among `options` (value, label), with "" meaning the server's default. Opening it
+/// (focus or press) calls `on_open`, so its options can be fetched only when wanted.
+#[component]
+fn Picker(
+    label: &'static str,
+    default_label: &'static str,
+    choice: Signal<String>,
+    options: Vec<(String, String)>,
+    on_open: EventHandler<()>,
+) -> Element {
+    rsx! {
+        select {
+            aria_label: label,
+            onfocus: move |_| on_open.call(()),
+            onmousedown: move |_| on_open.call(()),
+            onchange: move |e| choice.set(e.value()),
+            option { value: "", selected: choice.read().is_empty(), "{default_label}" }
+            for (value, text) in options.iter() {
+                option { key: "{value}", value: "{value}", selected: *choice.read() == *value, "{text}" }
+            }
         }
     }
 }
