@@ -165,17 +165,10 @@ pub fn DeleteButton(session_id: String, title: String) -> Element {
     rsx! {
         button { r#type: "button", onclick: move |_| confirming.set(true), "Delete" }
         if confirming() {
-            div {
-                class: "dialog",
+            Dialog {
                 role: "alertdialog",
-                aria_modal: "true",
-                aria_labelledby: "delete-title",
-                onkeydown: move |e: KeyboardEvent| {
-                    if e.key() == Key::Escape {
-                        confirming.set(false);
-                    }
-                },
-                h2 { id: "delete-title", "Delete “{title}”?" }
+                heading: format!("Delete “{title}”?"),
+                on_cancel: move |_| confirming.set(false),
                 p { "The session and its messages are removed from the server. This cannot be undone." }
                 div { class: "actions",
                     button {
@@ -207,17 +200,10 @@ pub fn BusyDialog(
     on_cancel: EventHandler<()>,
 ) -> Element {
     rsx! {
-        div {
-            class: "dialog",
+        Dialog {
             role: "dialog",
-            aria_modal: "true",
-            aria_labelledby: "busy-title",
-            onkeydown: move |e: KeyboardEvent| {
-                if e.key() == Key::Escape {
-                    on_cancel.call(());
-                }
-            },
-            h2 { id: "busy-title", "This session is still writing a reply" }
+            heading: "This session is still writing a reply",
+            on_cancel: move |_| on_cancel.call(()),
             p { "Stop the reply and fork everything, or fork only what is complete and let it run." }
             div { class: "actions",
                 button {
@@ -232,6 +218,31 @@ pub fn BusyDialog(
                 button { r#type: "button", onclick: move |_| on_complete.call(()), "Fork what is complete" }
                 button { r#type: "button", onclick: move |_| on_cancel.call(()), "Cancel" }
             }
+        }
+    }
+}
+
+/// A modal box: labelled by its heading, closed by Escape (`on_cancel`).
+#[component]
+fn Dialog(
+    role: &'static str,
+    heading: String,
+    on_cancel: EventHandler<()>,
+    children: Element,
+) -> Element {
+    rsx! {
+        div {
+            class: "dialog",
+            role,
+            aria_modal: "true",
+            aria_labelledby: "dialog-title",
+            onkeydown: move |e: KeyboardEvent| {
+                if e.key() == Key::Escape {
+                    on_cancel.call(());
+                }
+            },
+            h2 { id: "dialog-title", "{heading}" }
+            {children}
         }
     }
 }
