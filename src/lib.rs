@@ -15,3 +15,4 @@ pub mod session_list;
 pub mod settings;
 pub mod state;
 pub mod storage;
+pub mod virtual_list;

@@ -158,6 +158,111 @@ pub fn register_service_worker(base: &str) {
     let _ = base;
 }
 
+/// Where the screen is over the element `id`: (its top's distance above the screen's top,
+/// the screen's height, whether the page is scrolled to its end).
+pub fn scroll_view(id: &str) -> Option<(f64, f64, bool)> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let window = web_sys::window()?;
+        let document = window.document()?;
+        let element = document.get_element_by_id(id)?;
+        let height = window.inner_height().ok()?.as_f64()?;
+        let page = document.document_element()?;
+        let scrolled = window.scroll_y().ok()?;
+        let at_end = f64::from(page.scroll_height()) - (scrolled + height) < 48.0;
+        Some((-element.get_bounding_client_rect().top(), height, at_end))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = id;
+        None
+    }
+}
+
+/// The rendered height of each child of the element `id` that has an id (the messages of a
+/// list), plus `gap`.
+pub fn child_heights(id: &str, gap: f64) -> Vec<(String, f64)> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(list) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+        else {
+            return Vec::new();
+        };
+        let children = list.children();
+        (0..children.length())
+            .filter_map(|i| children.item(i))
+            .filter(|e| !e.id().is_empty())
+            .filter_map(|e| {
+                let height = f64::from(e.dyn_ref::<web_sys::HtmlElement>()?.offset_height());
+                Some((e.id(), height + gap))
+            })
+            .collect()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = (id, gap);
+        Vec::new()
+    }
+}
+
+/// Scrolls the page to its end.
+pub fn scroll_to_end() {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(window) = web_sys::window() {
+        let end = window
+            .document()
+            .and_then(|d| d.document_element())
+            .map_or(0, |e| e.scroll_height());
+        window.scroll_to_with_x_and_y(0.0, f64::from(end));
+    }
+}
+
+/// A page-wide listener for `scroll` and `resize`, removed when dropped.
+pub struct ScrollListener {
+    #[cfg(target_arch = "wasm32")]
+    closure: wasm_bindgen::closure::Closure<dyn Fn()>,
+}
+
+impl ScrollListener {
+    pub fn new(changed: impl Fn() + 'static) -> ScrollListener {
+        #[cfg(target_arch = "wasm32")]
+        {
+            use wasm_bindgen::JsCast;
+            let closure = wasm_bindgen::closure::Closure::<dyn Fn()>::new(changed);
+            if let Some(window) = web_sys::window() {
+                for event in ["scroll", "resize"] {
+                    let _ = window
+                        .add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+                }
+            }
+            ScrollListener { closure }
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let _ = changed;
+            ScrollListener {}
+        }
+    }
+}
+
+impl Drop for ScrollListener {
+    fn drop(&mut self) {
+        #[cfg(target_arch = "wasm32")]
+        if let Some(window) = web_sys::window() {
+            use wasm_bindgen::JsCast;
+            for event in ["scroll", "resize"] {
+                let _ = window.remove_event_listener_with_callback(
+                    event,
+                    self.closure.as_ref().unchecked_ref(),
+                );
+            }
+        }
+    }
+}
+
 /// The path the app is served under, read off a built asset's URL (`/base/assets/…`).
 pub fn base_path(asset_url: &str) -> String {
     match asset_url.find("assets/") {

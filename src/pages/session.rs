@@ -1,6 +1,9 @@
 //! `/session/:id`: one session with every message and part, its fork actions, where it came
 //! from, its siblings, rename in place, and a composer.
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use dioxus::prelude::*;
 
 use crate::api::events::Event;
@@ -14,10 +17,16 @@ use crate::fork::{is_running, ForkKind, ForkPoint};
 use crate::forking::{fork_session, ForkError, WhenBusy};
 use crate::lineage::Edge;
 use crate::live::apply;
-use crate::platform::now_ms;
+use crate::platform::{now_ms, ScrollListener};
 use crate::route::Route;
 use crate::session_list::{age, display_title};
 use crate::state::{client, use_events, use_lineage, use_settings, use_toasts, ToastKind};
+use crate::virtual_list::{estimate, slice, View};
+
+/// The element holding the messages, whose children are measured.
+const LIST_ID: &str = "messages";
+/// The space between two messages (`.messages { gap }` in main.css).
+const GAP: f64 = 14.0;
 
 /// One session.
 // The router reuses this component when only `id` changes: reading `id()` inside the resource
@@ -175,8 +184,57 @@ fn SessionBody(
             }
         });
     }
+    // A long session renders only what is on screen: the page's scroll position and the
+    // heights measured so far decide the slice (see virtual_list). It opens at the newest
+    // message and stays there while replies arrive, until the reader scrolls up.
+    let mut heights = use_signal(HashMap::<String, f64>::new);
+    let view = use_signal(|| View::Bottom { height: 900.0 });
+    // Removed with the page (the hook's value drops with it).
+    use_hook(|| {
+        Rc::new(ScrollListener::new(move || {
+            let Some((top, height, at_end)) = crate::platform::scroll_view(LIST_ID) else {
+                return;
+            };
+            let next = if at_end {
+                View::Bottom { height }
+            } else {
+                View::At { top, height }
+            };
+            let current = *view.peek();
+            let bottom = |v: View| matches!(v, View::Bottom { .. });
+            let moved = {
+                let messages = live.peek();
+                let all = heights_of(&messages, &heights.peek());
+                let (a, b) = (slice(&all, current), slice(&all, next));
+                (a.start, a.end) != (b.start, b.end)
+            };
+            if moved || bottom(current) != bottom(next) {
+                let mut view = view;
+                view.set(next);
+            }
+        }))
+    });
+    use_effect(move || {
+        let _ = live.read();
+        let at_bottom = matches!(*view.read(), View::Bottom { .. });
+        let measured = crate::platform::child_heights(LIST_ID, GAP);
+        let changed = {
+            let known = heights.read();
+            measured
+                .iter()
+                .any(|(id, h)| known.get(id).is_none_or(|old| (old - h).abs() > 0.5))
+        };
+        if changed {
+            heights.write().extend(measured);
+        }
+        if at_bottom {
+            crate::platform::scroll_to_end();
+        }
+    });
+
     // Read in place: a streaming reply re-renders this on every delta.
     let messages = live.read();
+    let window = slice(&heights_of(&messages, &heights.read()), view());
     let session = current_session.read().clone();
 
     let mut lineage = use_lineage().0;
@@ -300,8 +358,11 @@ fn SessionBody(
         if messages.is_empty() {
             p { class: "empty", "This session has no messages yet." }
         }
-        div { class: "messages",
-            for message in messages.iter() {
+        div { class: "messages", id: LIST_ID,
+            if window.before > 0.0 {
+                div { class: "list-spacer", aria_hidden: "true", style: "height: {window.before}px" }
+            }
+            for message in messages[window.start..window.end].iter() {
                 MessageView {
                     key: "{message.info.id()}",
                     message: message.clone(),
@@ -310,6 +371,9 @@ fn SessionBody(
                     forking: current.clone(),
                     forks: forks_of(message.info.id()),
                 }
+            }
+            if window.after > 0.0 {
+                div { class: "list-spacer", aria_hidden: "true", style: "height: {window.after}px" }
             }
         }
         // Permission prompts sit with the composer, so they are never scrolled out of sight.
@@ -335,4 +399,13 @@ fn SessionBody(
             Composer { session_id: session.id.clone() }
         }
     }
+}
+
+/// Every message's height: measured where it was, estimated where not.
+fn heights_of(messages: &[Message], measured: &HashMap<String, f64>) -> Vec<f64> {
+    let guess = estimate(measured.values().copied());
+    messages
+        .iter()
+        .map(|m| measured.get(m.info.id()).copied().unwrap_or(guess))
+        .collect()
 }
