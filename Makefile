@@ -2,6 +2,7 @@
 #   make run    build the app, serve it on http://127.0.0.1:8080, start an OpenCode server if none answers
 #   make test   install what the tests need and run every test (native and in headless Chromium)
 #   make dist   write the static site to dist/ (BASE=/sub/path/ for a sub-path host)
+#   make bench  Branchpoint against the official OpenCode web app, side by side (prints numbers)
 #   make demo   the app with an OpenCode server wired to the scripted model: chat and fork with no model account
 
 SHELL := /bin/bash
@@ -15,11 +16,12 @@ export NO_DOWNLOADS := 1
 DX_VERSION := $(shell sed -n 's/^dioxus = { version = "=\([0-9.]*\)".*/\1/p' Cargo.toml | head -1)
 WASM_BINDGEN_VERSION := $(shell grep -A1 '^name = "wasm-bindgen"$$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
 BASE ?= /
+DIST ?= dist
 PORT ?= 8080
 SERVER ?= http://127.0.0.1:4096
 DEMO_SERVER_PORT ?= 4096
 
-.PHONY: help tools browser dist run demo test check clean
+.PHONY: help tools browser dist dist-subpath run demo test check clean bench
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -48,9 +50,14 @@ browser:
 dist: tools
 	rm -rf target/dx/branchpoint/release/web/public
 	dx build --platform web --release --base-path "$(BASE)"
-	rm -rf dist && cp -r target/dx/branchpoint/release/web/public dist
-	cp dist/index.html dist/404.html
-	@scripts/size.sh dist
+	rm -rf $(DIST) && cp -r target/dx/branchpoint/release/web/public $(DIST)
+	sed -i 's#href="/manifest.webmanifest"#href="$(BASE)manifest.webmanifest"#; s#href="/icons/#href="$(BASE)icons/#g' $(DIST)/index.html
+	cp $(DIST)/index.html $(DIST)/404.html
+	@scripts/size.sh $(DIST)
+
+# The site built for a sub-path, for tests/browser_subpath.rs.
+dist-subpath:
+	$(MAKE) dist BASE=/branchpoint/ DIST=target/dist-branchpoint
 
 run: dist
 	scripts/run.sh "$(PORT)" "$(SERVER)"
@@ -60,11 +67,15 @@ demo: dist
 
 check:
 	cargo fmt --check
-	cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets --features bench -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --features web -- -D warnings
 
-test: tools browser check dist
+test: tools browser check dist-subpath dist
 	cargo test --all-targets
+
+# Not part of `make test`: numbers are printed, never asserted. BENCH_RUNS=5, BENCH_BIG=10000.
+bench: tools browser dist
+	cargo run --example bench --features bench
 
 clean:
 	rm -rf dist target/dx

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Static file server for a single-page app (python3 stdlib only).
 
-    serve.py --dir DIR --port PORT [--host 127.0.0.1] [--pages] [--verbose]
+    serve.py --dir DIR --port PORT [--host 127.0.0.1] [--prefix /sub/] [--pages] [--verbose]
 
 Serves files from DIR. Any GET/HEAD path that is not an existing file gets
 DIR/index.html with status 200 (SPA fallback, so deep links like
 /session/ses_abc work). With --pages it behaves like GitHub Pages instead:
 DIR/404.html with status 404. With --port 0 an ephemeral port is chosen; in every
-case the first stdout line is `listening on PORT`, so a harness can read it.
+case the first stdout line is `listening on PORT`, so a harness can read it. With
+--prefix /branchpoint/ the site lives under that path (as on a GitHub Pages project site):
+/branchpoint/x is DIR/x, and anything outside the prefix is a plain 404.
 """
 
 import argparse
@@ -50,6 +52,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     root = "."
     verbose = False
     pages = False
+    prefix = "/"
     protocol_version = "HTTP/1.1"
 
     def log_message(self, fmt, *args):
@@ -59,6 +62,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def resolve(self):
         """Map the request path to (file path, cache header), or None if rejected."""
         raw = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
+        if not (raw + "/").startswith(self.prefix):
+            return "outside"
+        raw = raw[len(self.prefix) - 1 :]
         parts = [p for p in raw.split("/") if p not in ("", ".")]
         if ".." in parts or any("\\" in p or "\0" in p for p in parts):
             return None
@@ -82,6 +88,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         target = self.resolve()
         if target is None:
             return self.send_error(400, "bad path")
+        if target == "outside":
+            return self.send_error(404, f"not under {self.prefix}")
         path, cache = target
         try:
             with open(path, "rb") as f:
@@ -109,6 +117,7 @@ def main():
     ap.add_argument("--dir", required=True, help="directory to serve")
     ap.add_argument("--port", type=int, required=True, help="port (0 = pick a free one)")
     ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--prefix", default="/", help="the path the site is served under, e.g. /branchpoint/")
     ap.add_argument("--pages", action="store_true", help="unknown paths get 404.html with status 404")
     ap.add_argument("--verbose", action="store_true", help="log every request to stderr")
     args = ap.parse_args()
@@ -116,6 +125,7 @@ def main():
     Handler.root = os.path.realpath(args.dir)
     Handler.verbose = args.verbose
     Handler.pages = args.pages
+    Handler.prefix = "/" + args.prefix.strip("/") + "/" if args.prefix.strip("/") else "/"
     if not os.path.isdir(Handler.root):
         sys.exit(f"serve.py: not a directory: {args.dir}")
 

@@ -55,6 +55,16 @@ impl App {
         self.browser.find_all(css).await.unwrap().len()
     }
 
+    /// The strings in the array `script` returns (it runs as a function body).
+    pub async fn strings(&self, script: &str) -> Vec<String> {
+        let value = self.browser.execute(script, vec![]).await.unwrap();
+        let items = value.as_array().cloned().unwrap_or_default();
+        items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect()
+    }
+
     /// Resource requests the page made whose URL contains `needle`.
     pub async fn requests_to(&self, needle: &str) -> usize {
         let script = "return performance.getEntriesByType('resource').filter(e => e.name.includes(arguments[0])).length;";

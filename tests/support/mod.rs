@@ -344,6 +344,37 @@ impl OpenCode {
         session
     }
 
+    /// A session titled `title` holding `n` user messages (no model involved), the `i`-th
+    /// saying `text(i)` (1-based). The first and the last are sent alone so they keep their
+    /// places; those between go 16 at a time (the order among them may vary).
+    pub async fn seed_many(
+        &self,
+        title: &str,
+        n: usize,
+        text: impl Fn(usize) -> String,
+    ) -> Session {
+        let client = self.client();
+        let session = client
+            .create_session(Some(title))
+            .await
+            .expect("create session");
+        let send = |i: usize| {
+            let mut input = PromptInput::text(text(i));
+            input.no_reply = true;
+            let (client, id) = (client.clone(), session.id.clone());
+            async move { client.prompt(&id, &input).await.expect("seed message") }
+        };
+        send(1).await;
+        let middle: Vec<usize> = (2..n).collect();
+        for chunk in middle.chunks(16) {
+            futures_util::future::join_all(chunk.iter().map(|&i| send(i))).await;
+        }
+        if n > 1 {
+            send(n).await;
+        }
+        session
+    }
+
     /// A session titled `title` with a real (scripted) reply to each prompt.
     pub async fn chat(&self, title: &str, prompts: &[&str]) -> Session {
         let client = self.client();
@@ -424,6 +455,8 @@ impl Transport for Reqwest {
 /// The built app (`dist/`) served by scripts/serve.py, with the SPA fallback.
 pub struct StaticSite {
     pub port: u16,
+    /// The path the site is served under: "" or, say, "/branchpoint".
+    pub prefix: String,
     _process: Process,
 }
 
@@ -445,12 +478,32 @@ impl StaticSite {
         let (process, port) = Process::python_service("static server", "scripts/serve.py", &args);
         StaticSite {
             port,
+            prefix: String::new(),
             _process: process,
         }
     }
 
+    /// Serves `dir` (relative to the project root) under the sub-path `prefix`, such as
+    /// `/branchpoint/`, as a GitHub Pages project site is.
+    pub fn start_under(dir: &str, prefix: &str) -> StaticSite {
+        let dir = root().join(dir);
+        assert!(
+            dir.join("index.html").exists(),
+            "{} is not built: run `make dist-subpath` (make test does it)",
+            dir.display()
+        );
+        let args = ["--dir", dir.to_str().unwrap(), "--prefix", prefix];
+        let (process, port) = Process::python_service("static server", "scripts/serve.py", &args);
+        StaticSite {
+            port,
+            prefix: prefix.trim_end_matches('/').to_owned(),
+            _process: process,
+        }
+    }
+
+    /// The URL of `path` within the site (under its prefix, if it has one).
     pub fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
+        format!("http://127.0.0.1:{}{}{path}", self.port, self.prefix)
     }
 }
 

@@ -240,6 +240,22 @@ impl Browser {
             .await
     }
 
+    /// Sends one Chrome DevTools Protocol command to the current page (chromedriver's
+    /// `goog/cdp/execute`), e.g. `Runtime.getHeapUsage`.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Result<Value, String> {
+        self.conn
+            .post("/goog/cdp/execute", json!({ "cmd": cmd, "params": params }))
+            .await
+    }
+
+    /// Presses and releases one key (a WebDriver key code such as `"\u{E004}"` for Tab) on
+    /// whatever has focus.
+    pub async fn press(&self, key: &str) -> Result<(), String> {
+        let actions = json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": [
+            { "type": "keyDown", "value": key }, { "type": "keyUp", "value": key } ] }] });
+        self.conn.post("/actions", actions).await.map(drop)
+    }
+
     /// The first element matching a CSS selector.
     pub async fn find(&self, css: &str) -> Result<Element, String> {
         let v = self

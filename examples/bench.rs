@@ -1,0 +1,701 @@
+//! `make bench`: Branchpoint against the official OpenCode web app, on the same server, the
+//! same data and the same headless Chromium. Prints numbers; asserts nothing.
+//!
+//! Seeds a real `opencode serve` (wired to the scripted model) with a 1,000-message and a
+//! 10,000-message session, then, for each app, takes the median of `BENCH_RUNS` (default 5)
+//! cold runs, each in a fresh browser profile:
+//! - bytes of the first load of a session page (every resource the page fetched, raw and
+//!   gzip -9 of each body, computed here because neither server compresses);
+//! - navigation → the last message of the 1,000-message session visible on screen;
+//! - memory after that load: JS heap used (CDP `Runtime.getHeapUsage` after a forced GC)
+//!   plus the WebAssembly linear memory, where a wasm app keeps its data;
+//! - DOM elements on the page;
+//!
+//! and for Branchpoint alone: "Fork from here" → the new session's last message visible, next
+//! to the server's own fork time for the same session; the lineage view with 5,000 records.
+//!
+//! Run with `make bench` (or `cargo run --example bench --features bench`); needs `dist/`.
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use branchpoint::fork::{ForkKind, ForkPoint};
+use branchpoint::lineage::{store, Edge, Lineage};
+use serde_json::{json, Value};
+use support::webdriver::Browser;
+use support::{OpenCode, StaticSite};
+
+const MARKER: &str = "bench-last-message";
+const FIRST: &str = "bench-first-message";
+const LINEAGE_RECORDS: usize = 5_000;
+const LINEAGE_MARKER: &str = "bench-lineage-newest";
+const WAIT: Duration = Duration::from_secs(180);
+
+/// Installed before any page script runs (CDP `Page.addScriptToEvaluateOnNewDocument`): puts
+/// the app's settings into localStorage, lifts the resource-timing buffer limit, and stamps
+/// `__bench.visible` the first frame an element holding the marker text is on screen.
+const PROBE: &str = r#"(() => {
+  const cfg = __CFG__;
+  if (location.origin !== cfg.origin) return;
+  try { for (const [k, v] of Object.entries(cfg.storage)) localStorage.setItem(k, v); } catch (e) {}
+  performance.setResourceTimingBufferSize(100000);
+  const B = window.__bench = { visible: null, from: null, within: cfg.within, marker: cfg.marker };
+  const holder = (root) => {
+    if (!root) return null;
+    if (root.nodeType === 3) return root.data.includes(B.marker) ? root.parentElement : null;
+    const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      if (n.data.includes(B.marker)) {
+        const el = n.parentElement;
+        if (!B.within || el.closest(B.within)) return el;
+      }
+    }
+    return null;
+  };
+  let target = null, polling = false;
+  const onScreen = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.height > 0 && r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth;
+  };
+  const check = () => {
+    polling = false;
+    if (B.visible !== null) return;
+    if (B.from !== null && location.pathname === B.from) { poll(); return; }
+    if (!target || !target.isConnected) target = holder(document.body);
+    if (target && onScreen(target)) { B.visible = performance.now(); return; }
+    poll();
+  };
+  const poll = () => { if (!polling) { polling = true; requestAnimationFrame(check); } };
+  B.watch = (marker, within) => { B.marker = marker; B.within = within; B.visible = null; target = null; B.from = location.pathname; poll(); };
+  new MutationObserver((records) => {
+    if (B.visible !== null) return;
+    for (const r of records) {
+      const nodes = r.type === 'characterData' ? [r.target] : r.addedNodes;
+      for (const n of nodes) {
+        if ((n.textContent || '').includes(B.marker)) { target = holder(n) || target; poll(); return; }
+      }
+    }
+  }).observe(document, { subtree: true, childList: true, characterData: true });
+})();"#;
+
+/// What one cold load of a page gave.
+#[derive(Default, Clone)]
+struct Load {
+    visible_ms: f64,
+    raw: u64,
+    gz: u64,
+    assets_raw: u64,
+    assets_gz: u64,
+    requests: usize,
+    heap: f64,
+    wasm: f64,
+    dom: f64,
+    calls: Vec<(String, usize)>,
+}
+
+#[tokio::main]
+async fn main() {
+    let runs: usize = std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
+    let big: usize = std::env::var("BENCH_BIG")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let started = Instant::now();
+    say(&format!(
+        "Seeding an OpenCode server… ({runs} runs per figure)"
+    ));
+    let server = OpenCode::start().await;
+    let session = seed(&server, "Bench: 1,000 messages", 1_000).await;
+    let huge = seed(&server, "Bench: 10,000 messages", big).await;
+    let site = StaticSite::start();
+    let directory = session.directory.clone();
+    let official_path = |id: &str| {
+        use base64::Engine as _;
+        let dir = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(directory.as_bytes());
+        format!("/{dir}/session/{id}")
+    };
+    let settings =
+        json!({ "server_url": server.base_url(), "remember_password": false, "directory": "" });
+    let bp_storage = json!({ "branchpoint.settings.v1": settings.to_string() });
+    let mut sizes = Sizes::default();
+
+    // Cold loads of the 1,000-message session, alternating the two apps.
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for run in 1..=runs {
+        say(&format!(
+            "  run {run}/{runs}: Branchpoint, then the official app"
+        ));
+        let url = site.url(&format!("/session/{}", session.id));
+        ours.push(cold_load(&url, &site.url(""), &bp_storage, "article", &mut sizes).await);
+        let url = format!("{}{}", server.base_url(), official_path(&session.id));
+        theirs.push(cold_load(&url, &server.base_url(), &json!({}), "", &mut sizes).await);
+    }
+
+    // "Fork from here" on the last message, then the server's own fork of the same point.
+    say("  forks: Branchpoint's button, then POST /session/:id/fork alone");
+    let mut clicks = Vec::new();
+    for _ in 0..runs {
+        clicks.push(fork_click(&site, &session.id, &bp_storage).await);
+    }
+    let client = server.client();
+    let messages = client.messages(&session.id).await.expect("messages");
+    let last = messages.last().expect("seeded").info.id().to_owned();
+    let plan =
+        branchpoint::fork::plan(&session.id, &messages, &ForkPoint::Through(last)).expect("plan");
+    let mut server_forks = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        client
+            .fork(&session.id, plan.before.as_deref())
+            .await
+            .expect("fork");
+        server_forks.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+
+    // The lineage view with 5,000 records.
+    say(&format!(
+        "  the lineage view with {LINEAGE_RECORDS} records"
+    ));
+    let lineage = store::encode(&lineage_records(&server.base_url(), LINEAGE_RECORDS));
+    let mut lineage_runs = Vec::new();
+    for run in 0..runs {
+        if run > 0
+            && lineage_runs
+                .iter()
+                .all(|l: &Load| !l.visible_ms.is_finite())
+        {
+            break; // it never rendered: once is enough to say so
+        }
+        let mut storage = bp_storage.clone();
+        storage["branchpoint.lineage"] = json!(lineage);
+        let browser = fresh_browser(&site.url(""), &storage, "", LINEAGE_MARKER).await;
+        lineage_runs.push(measure(&browser, &site.url("/lineage"), &mut sizes).await);
+    }
+
+    // The 10,000-message session: DOM size at the newest message and after scrolling to the top.
+    say(&format!("  the {big}-message session, once per app"));
+    let url = site.url(&format!("/session/{}", huge.id));
+    let (big_ours, top_ours) = big_session(&url, &site.url(""), &bp_storage).await;
+    let url = format!("{}{}", server.base_url(), official_path(&huge.id));
+    let (big_theirs, _) = big_session(&url, &server.base_url(), &json!({})).await;
+
+    report(Report {
+        runs,
+        big,
+        ours,
+        theirs,
+        clicks,
+        server_forks,
+        lineage_runs,
+        lineage_bytes: lineage.len(),
+        big_ours,
+        top_ours,
+        big_theirs,
+    });
+    say(&format!(
+        "(bench took {:.0} s)",
+        started.elapsed().as_secs_f64()
+    ));
+}
+
+fn say(line: &str) {
+    eprintln!("{line}");
+}
+
+/// A session of `n` user messages (`noReply`), the first and the last carrying markers.
+async fn seed(server: &OpenCode, title: &str, n: usize) -> branchpoint::api::Session {
+    server
+        .seed_many(title, n, |i| {
+            let tag = match i {
+                1 => format!(" {FIRST}"),
+                _ if i == n => format!(" {MARKER}"),
+                _ => String::new(),
+            };
+            format!(
+            "Bench message {i} of {n}{tag}. Refactor the parser so that `parse_line` returns a \
+             `Result` instead of panicking, then add a test for the empty input and one for a \
+             line with only whitespace; keep the public API as it is."
+        )
+        })
+        .await
+}
+
+/// Bodies fetched again to size them, per URL: (raw, gzip -9).
+#[derive(Default)]
+struct Sizes(HashMap<String, (u64, u64)>);
+
+impl Sizes {
+    async fn of(&mut self, url: &str) -> Option<(u64, u64)> {
+        if let Some(size) = self.0.get(url) {
+            return Some(*size);
+        }
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .ok()?;
+        let body = http.get(url).send().await.ok()?.bytes().await.ok()?;
+        let size = (body.len() as u64, gzip9(&body));
+        self.0.insert(url.to_owned(), size);
+        Some(size)
+    }
+}
+
+fn gzip9(body: &[u8]) -> u64 {
+    let mut child = Command::new("gzip")
+        .args(["-9", "-c"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("gzip");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let body = body.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&body));
+    let out = child.wait_with_output().expect("gzip output");
+    let _ = writer.join();
+    out.stdout.len() as u64
+}
+
+async fn fresh_browser(origin: &str, storage: &Value, within: &str, marker: &str) -> Browser {
+    let browser = Browser::start().await.expect("chromium");
+    let cfg = json!({ "origin": origin.trim_end_matches('/'), "storage": storage, "within": within, "marker": marker });
+    let source = PROBE.replace("__CFG__", &cfg.to_string());
+    browser
+        .cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": source }),
+        )
+        .await
+        .expect("install the probe");
+    browser
+}
+
+async fn visible(browser: &Browser) -> Option<f64> {
+    let ok = browser
+        .wait_until("window.__bench && window.__bench.visible !== null", WAIT)
+        .await;
+    if let Err(e) = ok {
+        say(&format!("    not visible: {e}"));
+        return None;
+    }
+    browser
+        .execute("return window.__bench.visible;", vec![])
+        .await
+        .ok()?
+        .as_f64()
+}
+
+/// JS heap used (after a forced GC) and the WebAssembly memory the page holds: a wasm app
+/// keeps its data in linear memory, which the JS heap figure does not include.
+async fn heap(browser: &Browser) -> (f64, f64) {
+    let _ = browser.cdp("HeapProfiler.collectGarbage", json!({})).await;
+    let js = browser
+        .cdp("Runtime.getHeapUsage", json!({}))
+        .await
+        .ok()
+        .and_then(|v| v["usedSize"].as_f64())
+        .unwrap_or(f64::NAN);
+    (js, wasm_memory(browser).await.unwrap_or(0.0))
+}
+
+/// The bytes of every live `WebAssembly.Memory` (CDP `Runtime.queryObjects`).
+async fn wasm_memory(browser: &Browser) -> Option<f64> {
+    let proto = browser
+        .cdp(
+            "Runtime.evaluate",
+            json!({ "expression": "WebAssembly.Memory.prototype" }),
+        )
+        .await
+        .ok()?;
+    let proto = proto["result"]["objectId"].as_str()?.to_owned();
+    let found = browser
+        .cdp(
+            "Runtime.queryObjects",
+            json!({ "prototypeObjectId": proto }),
+        )
+        .await
+        .ok()?;
+    let list = found["objects"]["objectId"].as_str()?.to_owned();
+    let sum = browser
+        .cdp(
+            "Runtime.callFunctionOn",
+            json!({ "objectId": list, "returnByValue": true,
+                    "functionDeclaration": "function () { return this.reduce((n, m) => n + m.buffer.byteLength, 0); }" }),
+        )
+        .await
+        .ok()?;
+    sum["result"]["value"].as_f64()
+}
+
+async fn dom_size(browser: &Browser) -> f64 {
+    browser
+        .execute("return document.getElementsByTagName('*').length;", vec![])
+        .await
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(f64::NAN)
+}
+
+/// One cold load of `url` until the marker is on screen, then what it cost.
+async fn cold_load(
+    url: &str,
+    origin: &str,
+    storage: &Value,
+    within: &str,
+    sizes: &mut Sizes,
+) -> Load {
+    let browser = fresh_browser(origin, storage, within, MARKER).await;
+    measure(&browser, url, sizes).await
+}
+
+async fn measure(browser: &Browser, url: &str, sizes: &mut Sizes) -> Load {
+    browser.goto(url).await.expect("navigate");
+    let Some(visible_ms) = visible(browser).await else {
+        return Load {
+            visible_ms: f64::NAN,
+            ..Load::default()
+        };
+    };
+    // Let what the page still loads after showing the messages finish.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let entries = browser
+        .execute(
+            "return [performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource')].map(e => [e.name, e.initiatorType]);",
+            vec![],
+        )
+        .await
+        .expect("resource entries");
+    let (js, wasm) = heap(browser).await;
+    let mut load = Load {
+        visible_ms,
+        heap: js + wasm,
+        wasm,
+        dom: dom_size(browser).await,
+        ..Load::default()
+    };
+    let mut calls: HashMap<String, usize> = HashMap::new();
+    for entry in entries.as_array().into_iter().flatten() {
+        let name = entry[0].as_str().unwrap_or_default().to_owned();
+        let kind = entry[1].as_str().unwrap_or_default();
+        let path = name
+            .split_once("//")
+            .and_then(|(_, rest)| rest.split_once('/'))
+            .map(|(_, p)| format!("/{p}"))
+            .unwrap_or_default();
+        let path_only = path.split('?').next().unwrap_or_default().to_owned();
+        // The event streams never end: they are not part of a page's load.
+        if path_only.ends_with("/event") || name.starts_with("data:") || name.starts_with("blob:") {
+            continue;
+        }
+        load.requests += 1;
+        // App files: the page itself and whatever has a file extension; the rest is API calls.
+        let file = path_only
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains('.'));
+        let api = kind != "navigation" && !file;
+        if api {
+            *calls.entry(path_only).or_default() += 1;
+        }
+        if let Some((raw, gz)) = sizes.of(&name).await {
+            load.raw += raw;
+            load.gz += gz;
+            if !api {
+                load.assets_raw += raw;
+                load.assets_gz += gz;
+            }
+        }
+    }
+    let mut calls: Vec<_> = calls.into_iter().collect();
+    calls.sort();
+    load.calls = calls;
+    load
+}
+
+async fn fork_click(site: &StaticSite, session: &str, storage: &Value) -> f64 {
+    let browser = fresh_browser(&site.url(""), storage, "article", MARKER).await;
+    browser
+        .goto(&site.url(&format!("/session/{session}")))
+        .await
+        .expect("navigate");
+    if visible(&browser).await.is_none() {
+        return f64::NAN;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let clicked = browser
+        .execute(
+            "const buttons = [...document.querySelectorAll('article')].filter(a => a.textContent.includes(arguments[0])).map(a => [...a.querySelectorAll('button')].find(b => b.textContent.includes('Fork from here'))).filter(Boolean);
+             if (!buttons.length) return null;
+             window.__bench.watch(arguments[0], 'article');
+             const t = performance.now();
+             buttons[0].click();
+             return t;",
+            vec![json!(MARKER)],
+        )
+        .await
+        .ok()
+        .and_then(|v| v.as_f64());
+    let Some(t) = clicked else {
+        say("    no Fork from here button on the last message");
+        return f64::NAN;
+    };
+    visible(&browser).await.map_or(f64::NAN, |v| v - t)
+}
+
+fn lineage_records(server: &str, n: usize) -> Lineage {
+    let id = |i: usize| format!("ses_bench{i:021}");
+    // Records at most 50 apart share a tree; the roots are sessions without a record.
+    let edges = (1..=n)
+        .map(|i| {
+            // Trees of 50 forks, each fork forked up to three times again.
+            let (start, k) = (i - (i - 1) % 50, (i - 1) % 50);
+            let parent = if k == 0 {
+                n + start
+            } else {
+                start + (k - 1) / 3
+            };
+            let newest = i == n;
+            Edge {
+                child: id(i),
+                parent: id(parent),
+                anchor: Some(format!("msg_bench{i:021}")),
+                role: Some(branchpoint::api::Role::User),
+                excerpt: format!("Refactor the parser so that parse_line returns a Result ({i})"),
+                kind: if i % 3 == 0 {
+                    ForkKind::Before
+                } else {
+                    ForkKind::Through
+                },
+                created: 1.7e12 + i as f64 * 60_000.0,
+                parent_title: format!("Fork {parent}"),
+                child_title: if newest {
+                    format!("Fork {i} {LINEAGE_MARKER}")
+                } else {
+                    format!("Fork {i}")
+                },
+                server: server.to_owned(),
+                directory: "/tmp/project".into(),
+            }
+        })
+        .collect();
+    Lineage { edges }
+}
+
+/// The big session: (newest message visible, DOM, heap) and (DOM after scrolling to the top,
+/// first message on screen).
+async fn big_session(url: &str, origin: &str, storage: &Value) -> (Load, Option<(f64, f64)>) {
+    let browser = fresh_browser(origin, storage, "", MARKER).await;
+    browser.goto(url).await.expect("navigate");
+    let Some(visible_ms) = visible(&browser).await else {
+        return (
+            Load {
+                visible_ms: f64::NAN,
+                ..Load::default()
+            },
+            None,
+        );
+    };
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let (js, wasm) = heap(&browser).await;
+    let load = Load {
+        visible_ms,
+        heap: js + wasm,
+        wasm,
+        dom: dom_size(&browser).await,
+        ..Load::default()
+    };
+    // Scroll to the top as a person would (Home, repeatedly, as content above is filled in).
+    let mut top = None;
+    let found = browser
+        .execute(
+            "window.__bench.watch(arguments[0], ''); window.__bench.from = null; window.__bench.t0 = performance.now(); return true;",
+            vec![json!(FIRST)],
+        )
+        .await
+        .is_ok();
+    if found {
+        for _ in 0..200 {
+            let _ = browser.execute("window.scrollTo(0, 0); document.querySelectorAll('*').forEach(e => { if (e.scrollHeight > e.clientHeight + 50 && getComputedStyle(e).overflowY !== 'visible') e.scrollTop = 0; }); return 1;", vec![]).await;
+            let v = browser
+                .execute(
+                    "return window.__bench.visible === null ? null : window.__bench.visible - window.__bench.t0;",
+                    vec![],
+                )
+                .await
+                .ok()
+                .and_then(|v| v.as_f64());
+            if let Some(ms) = v {
+                top = Some((ms, dom_size(&browser).await));
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    (load, top)
+}
+
+struct Report {
+    runs: usize,
+    big: usize,
+    ours: Vec<Load>,
+    theirs: Vec<Load>,
+    clicks: Vec<f64>,
+    server_forks: Vec<f64>,
+    lineage_runs: Vec<Load>,
+    lineage_bytes: usize,
+    big_ours: Load,
+    top_ours: Option<(f64, f64)>,
+    big_theirs: Load,
+}
+
+fn median(values: impl IntoIterator<Item = f64>) -> f64 {
+    let mut v: Vec<f64> = values.into_iter().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let mid = v.len() / 2;
+    if v.len() % 2 == 1 {
+        v[mid]
+    } else {
+        (v[mid - 1] + v[mid]) / 2.0
+    }
+}
+
+fn kib(bytes: f64) -> String {
+    format!("{:.1} KiB", bytes / 1024.0)
+}
+
+fn mib(bytes: f64) -> String {
+    format!("{:.2} MiB", bytes / 1024.0 / 1024.0)
+}
+
+fn met(ok: bool) -> &'static str {
+    if ok {
+        "met"
+    } else {
+        "NOT met"
+    }
+}
+
+fn report(r: Report) {
+    let m = |loads: &[Load], f: fn(&Load) -> f64| median(loads.iter().map(f));
+    let (o, t) = (&r.ours, &r.theirs);
+    let row = |what: &str, ours: String, theirs: String, ratio: f64| {
+        println!("{what:<44} {ours:>14} {theirs:>14} {ratio:>8.3}");
+    };
+    println!();
+    println!(
+        "Median of {} cold runs, headless Chromium, fresh profile each; same opencode server.",
+        r.runs
+    );
+    println!(
+        "{:<44} {:>14} {:>14} {:>8}",
+        "1,000-message session page", "Branchpoint", "official", "ratio"
+    );
+    type Figure = (&'static str, fn(&Load) -> f64, fn(f64) -> String);
+    let pairs: [Figure; 9] = [
+        ("first load, raw (all requests)", |l| l.raw as f64, kib),
+        ("first load, gzip -9 (all requests)", |l| l.gz as f64, kib),
+        ("  of which app files, raw", |l| l.assets_raw as f64, kib),
+        ("  of which app files, gzip -9", |l| l.assets_gz as f64, kib),
+        ("requests", |l| l.requests as f64, |v| format!("{v:.0}")),
+        (
+            "navigation → last message visible",
+            |l| l.visible_ms,
+            |v| format!("{v:.0} ms"),
+        ),
+        ("memory: JS heap used + wasm memory", |l| l.heap, mib),
+        ("  of which wasm linear memory", |l| l.wasm, mib),
+        ("DOM elements", |l| l.dom, |v| format!("{v:.0}")),
+    ];
+    for (what, f, show) in pairs {
+        let (a, b) = (m(o, f), m(t, f));
+        row(what, show(a), show(b), a / b);
+    }
+    let calls = |loads: &[Load]| {
+        loads
+            .first()
+            .map(|l| {
+                l.calls
+                    .iter()
+                    .map(|(p, n)| format!("{p}×{n}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default()
+    };
+    println!("API calls, Branchpoint: {}", calls(o));
+    println!("API calls, official:    {}", calls(t));
+
+    let click = median(r.clicks.iter().copied());
+    let server = median(r.server_forks.iter().copied());
+    println!();
+    println!("Branchpoint only");
+    println!("  Fork from here → new session's last message visible: {click:.0} ms");
+    println!("  the server's own fork of the same point (POST /session/:id/fork): {server:.0} ms");
+    let lineage_ms = m(&r.lineage_runs, |l| l.visible_ms);
+    println!(
+        "  lineage view, {LINEAGE_RECORDS} records: {lineage_ms:.0} ms to render, {} elements; {} in localStorage ({:.0} B per record)",
+        m(&r.lineage_runs, |l| l.dom),
+        kib(r.lineage_bytes as f64),
+        r.lineage_bytes as f64 / LINEAGE_RECORDS as f64
+    );
+    println!(
+        "  {}-message session: last message visible in {:.0} ms, {} DOM elements, heap {} (official: {:.0} ms, {} elements, heap {})",
+        r.big,
+        r.big_ours.visible_ms,
+        r.big_ours.dom,
+        mib(r.big_ours.heap),
+        r.big_theirs.visible_ms,
+        r.big_theirs.dom,
+        mib(r.big_theirs.heap)
+    );
+    match r.top_ours {
+        Some((ms, dom)) => println!(
+            "    scrolled to the first message: on screen after {ms:.0} ms, {dom} DOM elements"
+        ),
+        None => println!("    scrolling to the first message: it never showed"),
+    }
+
+    println!();
+    println!("Targets (issue 7)");
+    let gz = m(o, |l| l.gz as f64) / m(t, |l| l.gz as f64);
+    let time = m(o, |l| l.visible_ms) / m(t, |l| l.visible_ms);
+    let heap = m(o, |l| l.heap) / m(t, |l| l.heap);
+    println!(
+        "  compressed first load ≤ 1/3 of official: {gz:.3} — {}",
+        met(gz <= 1.0 / 3.0)
+    );
+    println!(
+        "  1,000 messages visible ≤ 1/5 of official's time: {time:.3} — {}",
+        met(time <= 0.2)
+    );
+    println!(
+        "  JS heap (+ wasm memory) ≤ 1/2 of official's: {heap:.3} — {}",
+        met(heap <= 0.5)
+    );
+    println!(
+        "  fork click → visible ≤ server fork + 100 ms: {click:.0} ≤ {:.0} — {}",
+        server + 100.0,
+        met(click <= server + 100.0)
+    );
+    let bounded = r.big_ours.dom.is_finite()
+        && r.big_ours.dom < 3.0 * m(o, |l| l.dom).max(1.0)
+        && r.top_ours
+            .is_some_and(|(_, dom)| dom < 3.0 * m(o, |l| l.dom).max(1.0));
+    println!(
+        "  {} messages: only what is visible in the DOM ({} elements at the end, {} at the top): {}",
+        r.big,
+        r.big_ours.dom,
+        r.top_ours.map_or(f64::NAN, |(_, d)| d),
+        met(bounded)
+    );
+}
