@@ -46,6 +46,9 @@ impl std::fmt::Display for ForkError {
 pub struct Forked {
     pub session: Session,
     pub plan: ForkPlan,
+    /// The messages the new session starts with, as they were in the source (their ids are
+    /// the source's: the server gives the copies new ones).
+    pub copied: Vec<Message>,
     /// The lineage as stored after recording this fork.
     pub lineage: Option<Lineage>,
     /// Something the user should know although the fork succeeded (for example: the lineage
@@ -90,8 +93,25 @@ pub async fn fork_session<T: Transport>(
     when_busy: WhenBusy,
     now: f64,
 ) -> Result<Forked, ForkError> {
-    // Plan against the session as it is now, not as the page last saw it.
-    let mut messages = client.messages(&source.id).await?;
+    fork_from(client, source, None, point, when_busy, now).await
+}
+
+/// [`fork_session`], planned against `known`: the messages the page shows, which the event
+/// stream keeps current, so a fork of a long session does not wait for them to be fetched
+/// again. A reply still running among them, or `None`, fetches them fresh.
+pub async fn fork_from<T: Transport>(
+    client: &Client<T>,
+    source: &Session,
+    known: Option<Vec<Message>>,
+    point: &ForkPoint,
+    when_busy: WhenBusy,
+    now: f64,
+) -> Result<Forked, ForkError> {
+    // Plan against the session as it is now, not as the page may have seen it.
+    let mut messages = match known {
+        Some(known) if !known.iter().any(is_running) => known,
+        _ => client.messages(&source.id).await?,
+    };
     let busy = messages.iter().any(is_running);
     if busy {
         match when_busy {
@@ -146,9 +166,11 @@ pub async fn fork_session<T: Transport>(
             warning = Some(format!("The message to edit could not be kept: {problem}."));
         }
     }
+    let copied = messages[..plan.copied.min(messages.len())].to_vec();
     Ok(Forked {
         session,
         plan,
+        copied,
         lineage,
         warning,
     })

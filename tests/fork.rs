@@ -5,7 +5,7 @@ mod support;
 
 use branchpoint::api::{MessageInfo, Role};
 use branchpoint::fork::{ForkKind, ForkPoint};
-use branchpoint::forking::{draft_key, fork_session, ForkError, WhenBusy};
+use branchpoint::forking::{draft_key, fork_from, fork_session, ForkError, WhenBusy};
 use branchpoint::lineage::store;
 use branchpoint::storage::{self, Area};
 use support::OpenCode;
@@ -226,4 +226,47 @@ async fn a_busy_session_asks_then_stops_or_forks_what_is_complete() {
         matches!(&last.info, MessageInfo::Assistant(a) if a.error.is_some() || a.time.completed.is_some()),
         "the reply was stopped before the fork"
     );
+}
+
+/// The page forks from the messages it shows (no fetch first); what is copied is the same, and
+/// `copied` is what the new session's page shows before the server answers.
+#[tokio::test]
+async fn forking_from_known_messages_copies_the_same() {
+    let server = OpenCode::start().await;
+    let client = server.client();
+    let source = server.chat("Known", &["one", "two"]).await;
+    let known = client.messages(&source.id).await.unwrap();
+    let point = ForkPoint::Through(known[0].info.id().to_owned());
+    let forked = fork_from(
+        &client,
+        &source,
+        Some(known.clone()),
+        &point,
+        WhenBusy::Ask,
+        1.0,
+    )
+    .await
+    .unwrap();
+    let copied = client.messages(&forked.session.id).await.unwrap();
+    assert_eq!(texts(&copied), ["one", "Scripted reply to: one"]);
+    assert_eq!(texts(&forked.copied), texts(&copied));
+    assert_eq!(
+        forked.copied[0].info.id(),
+        known[0].info.id(),
+        "the source's ids"
+    );
+
+    // Known messages with a reply still running are not trusted: they are fetched again.
+    let busy = server.busy("Busy known", "done").await;
+    let stale = client.messages(&busy.id).await.unwrap();
+    let asked = fork_from(
+        &client,
+        &busy,
+        Some(stale),
+        &ForkPoint::Whole,
+        WhenBusy::Ask,
+        1.0,
+    )
+    .await;
+    assert_eq!(asked.unwrap_err(), ForkError::Busy);
 }

@@ -1,6 +1,7 @@
 //! `/session/:id`: one session with every message and part, its fork actions, where it came
 //! from, its siblings, rename in place, and a composer.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -14,7 +15,7 @@ use crate::components::{
     PermissionPrompt, QuestionPrompt, StopButton, TitleEditor,
 };
 use crate::fork::{is_running, ForkKind, ForkPoint};
-use crate::forking::{fork_session, ForkError, WhenBusy};
+use crate::forking::{fork_from, ForkError, WhenBusy};
 use crate::lineage::Edge;
 use crate::live::apply;
 use crate::platform::{now_ms, ScrollListener};
@@ -27,6 +28,12 @@ use crate::virtual_list::{estimate, slice, View};
 const LIST_ID: &str = "messages";
 /// The space between two messages (`.messages { gap }` in main.css).
 const GAP: f64 = 14.0;
+
+thread_local! {
+    /// The fork just made on this page: its session and the messages it copied, shown on its
+    /// page at once (buttons held) until the server's answer replaces them.
+    static JUST_FORKED: RefCell<Option<(api::Session, Vec<Message>)>> = const { RefCell::new(None) };
+}
 
 /// One session.
 // The router reuses this component when only `id` changes: reading `id()` inside the resource
@@ -52,7 +59,34 @@ pub fn Session(id: ReadSignal<String>) -> Element {
         }
     });
     let id_now = id();
+    // Loaded for this id (or failed)? Until then a fork made a moment ago shows what it copied.
+    let loaded = match &*data.read() {
+        Some(Ok((session, _))) => session.id == id_now,
+        Some(Err(_)) => true,
+        None => false,
+    };
+    let just_forked = JUST_FORKED.with(|j| {
+        let mut j = j.borrow_mut();
+        if loaded {
+            j.take_if(|(s, _)| s.id == id_now);
+            None
+        } else {
+            j.clone().filter(|(s, _)| s.id == id_now)
+        }
+    });
     let body = match &*data.read() {
+        _ if just_forked.is_some() => {
+            let (session, messages) = just_forked.unwrap_or_default();
+            rsx! {
+                SessionBody {
+                    key: "{session.id}",
+                    session,
+                    messages,
+                    provisional: true,
+                    on_changed: move |_| data.restart(),
+                }
+            }
+        }
         _ if !is_session_id(&id_now) => rsx! {
             section { class: "error-panel", role: "alert",
                 h1 { "Not a valid session id" }
@@ -95,6 +129,9 @@ pub fn Session(id: ReadSignal<String>) -> Element {
 fn SessionBody(
     session: api::Session,
     messages: Vec<Message>,
+    /// Messages copied by a fork, shown before the server's answer: no fork action yet.
+    #[props(default)]
+    provisional: bool,
     on_changed: EventHandler<()>,
 ) -> Element {
     let settings = use_settings();
@@ -252,9 +289,12 @@ fn SessionBody(
         asking.set(None);
         let client = client(&settings.read());
         let source = source.clone();
+        let known = live.peek().clone();
         spawn(async move {
-            match fork_session(&client, &source, &point, when_busy, now_ms()).await {
+            match fork_from(&client, &source, Some(known), &point, when_busy, now_ms()).await {
                 Ok(forked) => {
+                    let shown = (forked.session.clone(), forked.copied);
+                    JUST_FORKED.with(|j| *j.borrow_mut() = Some(shown));
                     if let Some(stored) = forked.lineage {
                         lineage.set(stored);
                     }
@@ -306,6 +346,10 @@ fn SessionBody(
     };
     let running = busy() || messages.iter().any(is_running);
     let current = forking.read().clone();
+    // Held while provisional: the messages on screen still carry the source's ids.
+    let held = current
+        .clone()
+        .or_else(|| provisional.then_some(ForkPoint::Whole));
 
     crate::platform::use_title(format!("{title} · Branchpoint"));
     rsx! {
@@ -322,7 +366,7 @@ fn SessionBody(
             div { class: "session-actions",
                 button {
                     r#type: "button",
-                    disabled: current.is_some(),
+                    disabled: held.is_some(),
                     aria_busy: current == Some(ForkPoint::Whole),
                     onclick: move |_| start_fork((ForkPoint::Whole, WhenBusy::Ask)),
                     if current == Some(ForkPoint::Whole) { "Forking…" } else { "Fork session" }
@@ -368,7 +412,7 @@ fn SessionBody(
                     message: message.clone(),
                     now,
                     on_fork: move |point| start_fork((point, WhenBusy::Ask)),
-                    forking: current.clone(),
+                    forking: held.clone(),
                     forks: forks_of(message.info.id()),
                 }
             }
