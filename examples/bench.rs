@@ -32,9 +32,10 @@ use support::{OpenCode, StaticSite};
 
 const MARKER: &str = "bench-last-message";
 const FIRST: &str = "bench-first-message";
-const LINEAGE_RECORDS: usize = 5_000;
 const LINEAGE_MARKER: &str = "bench-lineage-newest";
 const WAIT: Duration = Duration::from_secs(180);
+/// The lineage view gets less: past this it is reported as not rendered.
+const LINEAGE_WAIT: Duration = Duration::from_secs(90);
 
 /// Installed before any page script runs (CDP `Page.addScriptToEvaluateOnNewDocument`): puts
 /// the app's settings into localStorage, lifts the resource-timing buffer limit, and stamps
@@ -98,6 +99,19 @@ struct Load {
     calls: Vec<(String, usize)>,
 }
 
+impl Load {
+    fn line(&self, who: &str) -> String {
+        format!(
+            "    {who}: visible {:.0} ms, {} B gzip -9 in {} requests, memory {:.1} MiB, {} elements",
+            self.visible_ms,
+            self.gz,
+            self.requests,
+            self.heap / 1048576.0,
+            self.dom
+        )
+    }
+}
+
 #[tokio::main]
 async fn main() {
     let runs: usize = std::env::var("BENCH_RUNS")
@@ -108,6 +122,10 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
+    let records: usize = std::env::var("BENCH_LINEAGE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5_000);
     let started = Instant::now();
     say(&format!(
         "Seeding an OpenCode server… ({runs} runs per figure)"
@@ -134,16 +152,22 @@ async fn main() {
             "  run {run}/{runs}: Branchpoint, then the official app"
         ));
         let url = site.url(&format!("/session/{}", session.id));
-        ours.push(cold_load(&url, &site.url(""), &bp_storage, "article", &mut sizes).await);
+        let load = cold_load(&url, &site.url(""), &bp_storage, "article", &mut sizes).await;
+        say(&load.line("Branchpoint"));
+        ours.push(load);
         let url = format!("{}{}", server.base_url(), official_path(&session.id));
-        theirs.push(cold_load(&url, &server.base_url(), &json!({}), "", &mut sizes).await);
+        let load = cold_load(&url, &server.base_url(), &json!({}), "", &mut sizes).await;
+        say(&load.line("official"));
+        theirs.push(load);
     }
 
     // "Fork from here" on the last message, then the server's own fork of the same point.
     say("  forks: Branchpoint's button, then POST /session/:id/fork alone");
     let mut clicks = Vec::new();
     for _ in 0..runs {
-        clicks.push(fork_click(&site, &session.id, &bp_storage).await);
+        let ms = fork_click(&site, &session.id, &bp_storage).await;
+        say(&format!("    fork click → visible {ms:.0} ms"));
+        clicks.push(ms);
     }
     let client = server.client();
     let messages = client.messages(&session.id).await.expect("messages");
@@ -161,10 +185,8 @@ async fn main() {
     }
 
     // The lineage view with 5,000 records.
-    say(&format!(
-        "  the lineage view with {LINEAGE_RECORDS} records"
-    ));
-    let lineage = store::encode(&lineage_records(&server.base_url(), LINEAGE_RECORDS));
+    say(&format!("  the lineage view with {records} records"));
+    let lineage = store::encode(&lineage_records(&server.base_url(), records));
     let mut lineage_runs = Vec::new();
     for run in 0..runs {
         if run > 0
@@ -177,7 +199,9 @@ async fn main() {
         let mut storage = bp_storage.clone();
         storage["branchpoint.lineage"] = json!(lineage);
         let browser = fresh_browser(&site.url(""), &storage, "", LINEAGE_MARKER).await;
-        lineage_runs.push(measure(&browser, &site.url("/lineage"), &mut sizes).await);
+        let load = measure(&browser, &site.url("/lineage"), &mut sizes, LINEAGE_WAIT).await;
+        say(&load.line("lineage"));
+        lineage_runs.push(load);
     }
 
     // The 10,000-message session: DOM size at the newest message and after scrolling to the top.
@@ -196,6 +220,7 @@ async fn main() {
         server_forks,
         lineage_runs,
         lineage_bytes: lineage.len(),
+        records,
         big_ours,
         top_ours,
         big_theirs,
@@ -277,9 +302,21 @@ async fn fresh_browser(origin: &str, storage: &Value, within: &str, marker: &str
     browser
 }
 
+/// Opens `url`. A page that keeps the browser busy past the driver's timeout is still waited
+/// for (by [`visible`]), so that is only reported.
+async fn navigate(browser: &Browser, url: &str) {
+    if let Err(e) = browser.goto(url).await {
+        say(&format!("    navigating to {url}: {e}"));
+    }
+}
+
 async fn visible(browser: &Browser) -> Option<f64> {
+    visible_within(browser, WAIT).await
+}
+
+async fn visible_within(browser: &Browser, wait: Duration) -> Option<f64> {
     let ok = browser
-        .wait_until("window.__bench && window.__bench.visible !== null", WAIT)
+        .wait_until("window.__bench && window.__bench.visible !== null", wait)
         .await;
     if let Err(e) = ok {
         say(&format!("    not visible: {e}"));
@@ -352,12 +389,12 @@ async fn cold_load(
     sizes: &mut Sizes,
 ) -> Load {
     let browser = fresh_browser(origin, storage, within, MARKER).await;
-    measure(&browser, url, sizes).await
+    measure(&browser, url, sizes, WAIT).await
 }
 
-async fn measure(browser: &Browser, url: &str, sizes: &mut Sizes) -> Load {
-    browser.goto(url).await.expect("navigate");
-    let Some(visible_ms) = visible(browser).await else {
+async fn measure(browser: &Browser, url: &str, sizes: &mut Sizes, wait: Duration) -> Load {
+    navigate(browser, url).await;
+    let Some(visible_ms) = visible_within(browser, wait).await else {
         return Load {
             visible_ms: f64::NAN,
             ..Load::default()
@@ -421,10 +458,7 @@ async fn measure(browser: &Browser, url: &str, sizes: &mut Sizes) -> Load {
 
 async fn fork_click(site: &StaticSite, session: &str, storage: &Value) -> f64 {
     let browser = fresh_browser(&site.url(""), storage, "article", MARKER).await;
-    browser
-        .goto(&site.url(&format!("/session/{session}")))
-        .await
-        .expect("navigate");
+    navigate(&browser, &site.url(&format!("/session/{session}"))).await;
     if visible(&browser).await.is_none() {
         return f64::NAN;
     }
@@ -492,7 +526,7 @@ fn lineage_records(server: &str, n: usize) -> Lineage {
 /// first message on screen).
 async fn big_session(url: &str, origin: &str, storage: &Value) -> (Load, Option<(f64, f64)>) {
     let browser = fresh_browser(origin, storage, "", MARKER).await;
-    browser.goto(url).await.expect("navigate");
+    navigate(&browser, url).await;
     let Some(visible_ms) = visible(&browser).await else {
         return (
             Load {
@@ -550,6 +584,7 @@ struct Report {
     server_forks: Vec<f64>,
     lineage_runs: Vec<Load>,
     lineage_bytes: usize,
+    records: usize,
     big_ours: Load,
     top_ours: Option<(f64, f64)>,
     big_theirs: Load,
@@ -642,11 +677,19 @@ fn report(r: Report) {
     println!("  Fork from here → new session's last message visible: {click:.0} ms");
     println!("  the server's own fork of the same point (POST /session/:id/fork): {server:.0} ms");
     let lineage_ms = m(&r.lineage_runs, |l| l.visible_ms);
+    let rendered = if lineage_ms.is_finite() {
+        format!(
+            "{lineage_ms:.0} ms to render the newest, {} elements",
+            m(&r.lineage_runs, |l| l.dom)
+        )
+    } else {
+        format!("not rendered within {} s", LINEAGE_WAIT.as_secs())
+    };
     println!(
-        "  lineage view, {LINEAGE_RECORDS} records: {lineage_ms:.0} ms to render, {} elements; {} in localStorage ({:.0} B per record)",
-        m(&r.lineage_runs, |l| l.dom),
+        "  lineage view, {} records: {rendered}; {} in localStorage ({:.0} B per record)",
+        r.records,
         kib(r.lineage_bytes as f64),
-        r.lineage_bytes as f64 / LINEAGE_RECORDS as f64
+        r.lineage_bytes as f64 / r.records as f64
     );
     println!(
         "  {}-message session: last message visible in {:.0} ms, {} DOM elements, heap {} (official: {:.0} ms, {} elements, heap {})",

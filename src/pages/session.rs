@@ -21,7 +21,9 @@ use crate::live::apply;
 use crate::platform::{now_ms, ScrollListener};
 use crate::route::Route;
 use crate::session_list::{age, display_title};
-use crate::state::{client, use_events, use_lineage, use_settings, use_toasts, ToastKind};
+use crate::state::{
+    client, use_events, use_lineage, use_settings, use_toasts, StreamStatus, ToastKind,
+};
 use crate::virtual_list::{estimate, slice, View};
 
 /// The element holding the messages, whose children are measured.
@@ -274,6 +276,7 @@ fn SessionBody(
     let window = slice(&heights_of(&messages, &heights.read()), view());
     let session = current_session.read().clone();
 
+    let stream = use_events().status;
     let mut lineage = use_lineage().0;
     let navigator = use_navigator();
     let mut forking = use_signal(|| None::<ForkPoint>);
@@ -289,9 +292,11 @@ fn SessionBody(
         asking.set(None);
         let client = client(&settings.read());
         let source = source.clone();
-        let known = live.peek().clone();
+        // The page's messages are current while the event stream is live; otherwise (or with
+        // a reply running, see fork_from) the fork asks the server for them first.
+        let known = (*stream.peek() == StreamStatus::Live).then(|| live.peek().clone());
         spawn(async move {
-            match fork_from(&client, &source, Some(known), &point, when_busy, now_ms()).await {
+            match fork_from(&client, &source, known, &point, when_busy, now_ms()).await {
                 Ok(forked) => {
                     let shown = (forked.session.clone(), forked.copied);
                     JUST_FORKED.with(|j| *j.borrow_mut() = Some(shown));
