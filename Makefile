@@ -52,6 +52,9 @@ dist: tools
 	dx build --platform web --release --base-path "$(BASE)"
 	rm -rf $(DIST) && cp -r target/dx/branchpoint/release/web/public $(DIST)
 	sed -i 's#href="/manifest.webmanifest"#href="$(BASE)manifest.webmanifest"#; s#href="/icons/#href="$(BASE)icons/#g' $(DIST)/index.html
+	@# Fetch the wasm alongside its loader script, not after it.
+	wasm=$$(cd $(DIST) && ls assets/*.wasm) && \
+	  sed -i "s#</head>#<link rel=\"preload\" as=\"fetch\" type=\"application/wasm\" href=\"$(BASE)$$wasm\" crossorigin></head>#" $(DIST)/index.html
 	cp $(DIST)/index.html $(DIST)/404.html
 	@scripts/size.sh $(DIST)
 

@@ -45,7 +45,7 @@ const PROBE: &str = r#"(() => {
   if (location.origin !== cfg.origin) return;
   try { for (const [k, v] of Object.entries(cfg.storage)) localStorage.setItem(k, v); } catch (e) {}
   performance.setResourceTimingBufferSize(100000);
-  const B = window.__bench = { visible: null, from: null, within: cfg.within, marker: cfg.marker };
+  const B = window.__bench = { visible: null, found: null, from: null, within: cfg.within, marker: cfg.marker };
   const holder = (root) => {
     if (!root) return null;
     if (root.nodeType === 3) return root.data.includes(B.marker) ? root.parentElement : null;
@@ -72,13 +72,16 @@ const PROBE: &str = r#"(() => {
     poll();
   };
   const poll = () => { if (!polling) { polling = true; requestAnimationFrame(check); } };
-  B.watch = (marker, within) => { B.marker = marker; B.within = within; B.visible = null; target = null; B.from = location.pathname; poll(); };
+  B.watch = (marker, within) => { B.marker = marker; B.within = within; B.visible = null; B.found = null; target = null; B.from = location.pathname; poll(); };
   new MutationObserver((records) => {
     if (B.visible !== null) return;
     for (const r of records) {
       const nodes = r.type === 'characterData' ? [r.target] : r.addedNodes;
       for (const n of nodes) {
-        if ((n.textContent || '').includes(B.marker)) { target = holder(n) || target; poll(); return; }
+        if ((n.textContent || '').includes(B.marker)) {
+          if (B.found === null) B.found = performance.now();
+          target = holder(n) || target; poll(); return;
+        }
       }
     }
   }).observe(document, { subtree: true, childList: true, characterData: true });
@@ -97,17 +100,25 @@ struct Load {
     wasm: f64,
     dom: f64,
     calls: Vec<(String, usize)>,
+    /// When the wasm had arrived, and when the messages were asked for and answered (ms).
+    timeline: (f64, f64, f64),
+    /// When the last message was first in the DOM (ms).
+    in_dom: f64,
 }
 
 impl Load {
     fn line(&self, who: &str) -> String {
+        let (wasm, asked, answered) = self.timeline;
         format!(
-            "    {who}: visible {:.0} ms, {} B gzip -9 in {} requests, memory {:.1} MiB, {} elements",
+            "    {who}: visible {:.0} ms, {} B gzip -9 in {} requests, memory {:.1} MiB, {} elements \
+             (wasm in at {wasm:.0} ms, messages asked at {asked:.0}, answered at {answered:.0}, \
+             last message in the DOM at {:.0})",
             self.visible_ms,
             self.gz,
             self.requests,
             self.heap / 1048576.0,
-            self.dom
+            self.dom,
+            self.in_dom
         )
     }
 }
@@ -174,15 +185,18 @@ async fn main() {
     let last = messages.last().expect("seeded").info.id().to_owned();
     let plan =
         branchpoint::fork::plan(&session.id, &messages, &ForkPoint::Through(last)).expect("plan");
-    let mut server_forks = Vec::new();
-    for _ in 0..runs {
-        let t = Instant::now();
-        client
-            .fork(&session.id, plan.before.as_deref())
-            .await
-            .expect("fork");
-        server_forks.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
+    let fork_alone = server_fork_times(&client, &session.id, plan.before.as_deref(), runs).await;
+    // A page open on the server listens to /event, and every copied message is announced there:
+    // the same forks again with one listener reading along, as a page would.
+    let url = format!("{}/event", server.base_url());
+    let listener = tokio::spawn(async move {
+        if let Ok(mut stream) = reqwest::Client::new().get(&url).send().await {
+            while let Ok(Some(_)) = stream.chunk().await {}
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let server_forks = server_fork_times(&client, &session.id, plan.before.as_deref(), runs).await;
+    listener.abort();
 
     // The lineage view with 5,000 records.
     say(&format!("  the lineage view with {records} records"));
@@ -217,6 +231,7 @@ async fn main() {
         ours,
         theirs,
         clicks,
+        fork_alone,
         server_forks,
         lineage_runs,
         lineage_bytes: lineage.len(),
@@ -251,6 +266,22 @@ async fn seed(server: &OpenCode, title: &str, n: usize) -> branchpoint::api::Ses
         )
         })
         .await
+}
+
+/// `POST /session/:id/fork` alone, `runs` times, in ms.
+async fn server_fork_times(
+    client: &branchpoint::api::Client<support::Reqwest>,
+    session: &str,
+    before: Option<&str>,
+    runs: usize,
+) -> Vec<f64> {
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        client.fork(session, before).await.expect("fork");
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times
 }
 
 /// Bodies fetched again to size them, per URL: (raw, gzip -9).
@@ -404,14 +435,21 @@ async fn measure(browser: &Browser, url: &str, sizes: &mut Sizes, wait: Duration
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let entries = browser
         .execute(
-            "return [performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource')].map(e => [e.name, e.initiatorType]);",
+            "return [performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource')].map(e => [e.name, e.initiatorType, e.startTime, e.responseEnd]);",
             vec![],
         )
         .await
         .expect("resource entries");
+    let in_dom = browser
+        .execute("return window.__bench.found;", vec![])
+        .await
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(f64::NAN);
     let (js, wasm) = heap(browser).await;
     let mut load = Load {
         visible_ms,
+        in_dom,
         heap: js + wasm,
         wasm,
         dom: dom_size(browser).await,
@@ -430,6 +468,17 @@ async fn measure(browser: &Browser, url: &str, sizes: &mut Sizes, wait: Duration
         // The event streams never end: they are not part of a page's load.
         if path_only.ends_with("/event") || name.starts_with("data:") || name.starts_with("blob:") {
             continue;
+        }
+        let (start, end) = (
+            entry[2].as_f64().unwrap_or(f64::NAN),
+            entry[3].as_f64().unwrap_or(f64::NAN),
+        );
+        if path_only.ends_with(".wasm") {
+            load.timeline.0 = end;
+        }
+        if path_only.ends_with("/message") {
+            load.timeline.1 = start;
+            load.timeline.2 = end;
         }
         load.requests += 1;
         // App files: the page itself and whatever has a file extension; the rest is API calls.
@@ -581,6 +630,7 @@ struct Report {
     ours: Vec<Load>,
     theirs: Vec<Load>,
     clicks: Vec<f64>,
+    fork_alone: Vec<f64>,
     server_forks: Vec<f64>,
     lineage_runs: Vec<Load>,
     lineage_bytes: usize,
@@ -675,7 +725,10 @@ fn report(r: Report) {
     println!();
     println!("Branchpoint only");
     println!("  Fork from here → new session's last message visible: {click:.0} ms");
-    println!("  the server's own fork of the same point (POST /session/:id/fork): {server:.0} ms");
+    println!(
+        "  the server's own fork of the same point (POST /session/:id/fork): {server:.0} ms with an /event listener attached, {:.0} ms with none",
+        median(r.fork_alone.iter().copied())
+    );
     let lineage_ms = m(&r.lineage_runs, |l| l.visible_ms);
     let rendered = if lineage_ms.is_finite() {
         format!(

@@ -59,6 +59,13 @@ async fn a_ten_thousand_message_session_keeps_the_dom_small() {
         .await
         .expect("the newest message on screen on open");
     assert!(app.text(".session-header").await.contains("10000 messages"));
+    // Asked once, and only for what the page shows: the model list waits for the picker.
+    assert_eq!(
+        app.requests_to("/message").await,
+        1,
+        "messages fetched once"
+    );
+    assert_eq!(app.requests_to("/provider").await, 0, "no model list yet");
     let (elements, articles) = dom(&app).await;
     assert!(
         articles < 60 && elements < 2_000,

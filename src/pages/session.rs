@@ -1,7 +1,7 @@
 //! `/session/:id`: one session with every message and part, its fork actions, where it came
 //! from, its siblings, rename in place, and a composer.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -139,13 +139,28 @@ fn SessionBody(
     let settings = use_settings();
     let toasts = use_toasts();
     // The messages as the event stream updates them; reset whenever the page refetches.
+    // (Not on mount: `live` starts with them, and setting it again would render twice.)
     let mut live = use_signal(|| messages.clone());
-    use_effect(use_reactive!(|messages| live.set(messages)));
+    let mounted = use_hook(|| Rc::new(Cell::new((false, false))));
+    let seen = mounted.clone();
+    use_effect(use_reactive!(|messages| {
+        let (m, s) = seen.get();
+        seen.set((true, s));
+        if m {
+            live.set(messages);
+        }
+    }));
     let busy = use_signal(|| messages.iter().any(is_running));
     let retry = use_signal(|| None::<(u32, String)>);
     // The session itself follows session.updated (a generated title, a rename elsewhere).
     let mut current_session = use_signal(|| session.clone());
-    use_effect(use_reactive!(|session| current_session.set(session)));
+    use_effect(use_reactive!(|session| {
+        let (m, s) = mounted.get();
+        mounted.set((m, true));
+        if s {
+            current_session.set(session);
+        }
+    }));
     let deleted = use_signal(|| false);
     let mut permissions = use_signal(Vec::<PermissionRequest>::new);
     let mut questions = use_signal(Vec::<QuestionRequest>::new);
