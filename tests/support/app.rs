@@ -119,15 +119,6 @@ impl App {
         let mut last = String::new();
         for _ in 0..10 {
             let element = self.see_role(role, name).await;
-            // Into the middle of the screen first, as a person would: pages open at their
-            // newest message, and a control half under the sticky header is not clickable.
-            let _ = self
-                .browser
-                .execute(
-                    "arguments[0].scrollIntoView({ block: 'center' }); return 1;",
-                    vec![element.as_arg()],
-                )
-                .await;
             match element.click().await {
                 Ok(()) => return,
                 Err(e) if e.contains("stale element") => last = e,

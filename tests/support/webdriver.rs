@@ -491,8 +491,13 @@ impl Element {
         json!({ ELEMENT_KEY: self.id })
     }
 
-    /// Scrolls into view and clicks (fails if another element would receive the click).
+    /// Scrolls into the middle of the screen and clicks (fails if another element would
+    /// receive the click). The middle, as a person would: WebDriver's own scrolling leaves a
+    /// control at the screen's edge, under a sticky header, when the page is scrolled to its
+    /// end (as a session opens).
     pub async fn click(&self) -> Result<(), String> {
+        let center = json!({ "script": "arguments[0].scrollIntoView({ block: 'center' });", "args": [self.as_arg()] });
+        let _ = self.conn.post("/execute/sync", center).await;
         self.post("click", json!({})).await.map(drop)
     }
 
