@@ -81,4 +81,4 @@ bench: tools browser dist
 	cargo run --example bench --features bench
 
 clean:
-	rm -rf dist target/dx
+	rm -rf dist target/dx target/dist-branchpoint
