@@ -127,6 +127,7 @@ pub async fn fork_session<T: Transport>(
         child_title: session.title.clone(),
         server: client.conn.base_url.clone(),
         directory: session.directory.clone(),
+        discovered: false,
     };
     let (lineage, mut warning) = match store::record(edge) {
         Ok(lineage) => (Some(lineage), None),

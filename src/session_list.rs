@@ -179,6 +179,7 @@ mod tests {
             child_title: "Fork".into(),
             server: String::new(),
             directory: String::new(),
+            discovered: false,
         });
         assert_eq!(ids(&arrange(&sessions, "", None)), [("f", 0), ("a", 0)]);
         assert_eq!(
