@@ -103,7 +103,7 @@ async fn forks_made_elsewhere_are_found_and_deletions_marked() {
         .await
         .unwrap();
     let news = refresh(&client, &lineage).await.unwrap();
-    assert_eq!(news.deleted, [whole.id.clone()]);
+    assert_eq!(news.deleted, vec![whole.id.clone()]);
     assert!(news.apply(&mut lineage));
     assert!(lineage.is_deleted(&whole.id));
     assert_eq!(
