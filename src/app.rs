@@ -9,8 +9,8 @@ use crate::route::Route;
 use crate::settings::Settings;
 use crate::state::Catalog;
 use crate::state::{
-    use_event_stream_provider, use_events, use_settings, LineageState, StreamStatus, ToastKind,
-    Toasts,
+    use_event_stream_provider, use_events, use_settings, LineageState, ScanState, StreamStatus,
+    ToastKind, Toasts, SCAN_ON_CONNECT_KEY,
 };
 use crate::storage::{self, Area};
 
@@ -41,7 +41,20 @@ pub fn App() -> Element {
             lineage.set(crate::lineage::store::load().lineage);
         })
     });
-    use_event_stream_provider();
+    let bus = use_event_stream_provider();
+    let scan = use_context_provider(ScanState::new);
+    // "Scan when the app connects": once per visit, when the event stream first goes live.
+    let settings = use_settings();
+    let mut scanned_on_connect = use_signal(|| false);
+    use_effect(move || {
+        let live = *bus.status.read() == StreamStatus::Live;
+        if live && !*scanned_on_connect.peek() {
+            scanned_on_connect.set(true);
+            if storage::get(Area::Local, SCAN_ON_CONNECT_KEY).as_deref() == Some("1") {
+                scan.start(&settings.peek(), LineageState(lineage), toasts);
+            }
+        }
+    });
     use_context_provider(|| Catalog {
         agents: Signal::new(None),
         providers: Signal::new(None),

@@ -91,6 +91,26 @@ pub fn use_toasts() -> Toasts {
 #[derive(Clone, Copy)]
 pub struct LineageState(pub Signal<crate::lineage::Lineage>);
 
+impl LineageState {
+    /// Changes the stored lineage (merged with what another tab wrote) and shows the result.
+    pub fn update(self, change: impl Fn(&mut crate::lineage::Lineage)) -> Result<(), String> {
+        let stored = crate::lineage::store::update(change)?;
+        let mut signal = self.0;
+        signal.set(stored);
+        Ok(())
+    }
+
+    /// Records that `session` was deleted on its server, if the lineage knows it.
+    pub fn mark_deleted(self, session: &str) {
+        let known = self.0.peek().places().contains_key(session);
+        if known {
+            let _ = self.update(|l| {
+                l.mark_deleted([session]);
+            });
+        }
+    }
+}
+
 /// The app's lineage.
 pub fn use_lineage() -> LineageState {
     use_context::<LineageState>()
@@ -241,4 +261,95 @@ impl Catalog {
 /// The app's catalog of agents and models.
 pub fn use_catalog() -> Catalog {
     use_context::<Catalog>()
+}
+
+/// Remembers whether "Scan server" runs by itself when the app connects.
+pub const SCAN_ON_CONNECT_KEY: &str = "branchpoint.scan-on-connect";
+
+/// "Scan server", app-wide: it may start when the app connects, before the lineage view is
+/// open, and goes on while the user moves between pages.
+#[derive(Clone, Copy)]
+pub struct ScanState {
+    /// Where a running scan stands; `None` when no scan runs.
+    pub progress: Signal<Option<crate::lineage::discover::Progress>>,
+    cancelled: Signal<bool>,
+}
+
+impl ScanState {
+    pub fn new() -> ScanState {
+        ScanState {
+            progress: Signal::new(None),
+            cancelled: Signal::new(false),
+        }
+    }
+
+    /// Scans the server for forks made elsewhere and records what it finds. Does nothing while
+    /// a scan runs.
+    pub fn start(self, settings: &Settings, lineage: LineageState, toasts: Toasts) {
+        let (mut progress, mut cancelled) = (self.progress, self.cancelled);
+        if progress.peek().is_some() {
+            return;
+        }
+        cancelled.set(false);
+        progress.set(Some(Default::default()));
+        let client = client(settings);
+        spawn(async move {
+            let known = lineage.0.peek().clone();
+            let outcome = crate::lineage::discover::scan(
+                &client,
+                &known,
+                |now| progress.set(Some(now)),
+                || *cancelled.peek(),
+            )
+            .await;
+            progress.set(None);
+            match outcome {
+                Ok(Some(found)) => {
+                    let n = found.edges.len();
+                    let recorded = lineage.update(|l| {
+                        for edge in &found.edges {
+                            if l.parent_of(&edge.child).is_none() {
+                                l.add(edge.clone());
+                            }
+                        }
+                    });
+                    let sessions = found.sessions;
+                    match (recorded, n) {
+                        (Err(problem), _) => toasts.push(ToastKind::Error, problem),
+                        (Ok(()), 0) => toasts.push(
+                            ToastKind::Info,
+                            format!("Scanned {sessions} sessions: no forks made elsewhere."),
+                        ),
+                        (Ok(()), 1) => toasts.push(
+                            ToastKind::Info,
+                            format!("Scanned {sessions} sessions: found 1 fork made elsewhere."),
+                        ),
+                        (Ok(()), n) => toasts.push(
+                            ToastKind::Info,
+                            format!("Scanned {sessions} sessions: found {n} forks made elsewhere."),
+                        ),
+                    }
+                }
+                Ok(None) => toasts.push(ToastKind::Info, "Scan cancelled: nothing was added."),
+                Err(error) => toasts.push(ToastKind::Error, format!("The scan stopped: {error}")),
+            }
+        });
+    }
+
+    /// Stops a running scan after the requests on their way.
+    pub fn cancel(self) {
+        let mut cancelled = self.cancelled;
+        cancelled.set(true);
+    }
+}
+
+impl Default for ScanState {
+    fn default() -> Self {
+        ScanState::new()
+    }
+}
+
+/// The app's scan.
+pub fn use_scan() -> ScanState {
+    use_context::<ScanState>()
 }

@@ -3,6 +3,7 @@
 
 mod support;
 
+use branchpoint::api::PromptInput;
 use support::app::{App, WAIT};
 use support::{root, OpenCode};
 
@@ -62,6 +63,19 @@ async fn the_lineage_view_shows_the_trees_even_with_the_server_down() {
     app.browser.refresh().await.unwrap();
     app.see(".lineage-node", "Root session (copy)").await;
     assert_eq!(app.count(".lineage-node").await, 3);
+    app.see(
+        ".offline-notice",
+        "This is the lineage kept in this browser",
+    )
+    .await;
+    assert!(
+        !app.see_role("button", "Scan server")
+            .await
+            .is_enabled()
+            .await
+            .unwrap(),
+        "no scan without a server"
+    );
     app.browser
         .screenshot(root().join("target/screenshots/lineage-offline.png"))
         .await
@@ -101,13 +115,21 @@ async fn import_merges_and_another_tabs_forks_show_up() {
     // Another tab (a same-origin frame is another document) records a fork: it shows here.
     let other_tab = "const f = document.createElement('iframe'); f.src = '/settings'; document.body.appendChild(f);
         f.onload = () => { const key = 'branchpoint.lineage'; const doc = JSON.parse(f.contentWindow.localStorage.getItem(key));
-        doc.edges.push(arguments[0]); f.contentWindow.localStorage.setItem(key, JSON.stringify(doc)); }; return true;";
-    let theirs = edge(
+        doc.edges.push(arguments[0]); doc.titles[arguments[0][0]] = arguments[1];
+        f.contentWindow.localStorage.setItem(key, JSON.stringify(doc)); }; return true;";
+    // A schema-2 edge: [child, parent, anchor, role, kind, created].
+    let theirs = serde_json::json!([
         "ses_othertabchild01",
         "ses_importedroot0001",
-        "From the other tab",
-    );
-    app.browser.execute(other_tab, vec![theirs]).await.unwrap();
+        null,
+        null,
+        "w",
+        2
+    ]);
+    app.browser
+        .execute(other_tab, vec![theirs, "From the other tab".into()])
+        .await
+        .unwrap();
     app.see(".lineage-node", "From the other tab").await;
     assert_eq!(app.count(".lineage-node").await, 3);
     app.click("button", "Export JSON").await;
@@ -178,4 +200,85 @@ async fn corrupted_lineage_storage_is_set_aside_and_said() {
         "nothing lost"
     );
     app.see("p", "No forks yet.").await;
+}
+
+#[tokio::test]
+async fn forks_made_elsewhere_are_discovered_compared_and_deletions_marked() {
+    let server = OpenCode::start().await;
+    let client = server.client();
+    let source = server.chat("Explore", &["first idea", "second idea"]).await;
+    let messages = client.messages(&source.id).await.unwrap();
+    // Forks made through the API alone, as the terminal or another browser would: one through
+    // the first turn that then went its own way, one of the whole session.
+    let other = client
+        .fork(&source.id, Some(messages[2].info.id()))
+        .await
+        .unwrap();
+    client
+        .prompt(&other.id, &PromptInput::text("another way"))
+        .await
+        .unwrap();
+    let whole = client.fork(&source.id, None).await.unwrap();
+
+    let app = App::start(&server.base_url(), None).await;
+    app.open("/lineage").await;
+    app.see("p", "No forks yet.").await;
+    app.click("button", "Scan server").await;
+    app.see("[role=status]", "found 2 forks made elsewhere")
+        .await;
+    assert_eq!(app.count(".lineage-node").await, 3);
+    assert_eq!(app.count(".lineage-node .badge.discovered").await, 2);
+    let found = app.see(".lineage-node.depth-1", &other.title).await;
+    assert!(
+        found
+            .text()
+            .await
+            .unwrap()
+            .contains("Scripted reply to: first idea"),
+        "the fork point's excerpt"
+    );
+    app.browser
+        .screenshot(root().join("target/screenshots/lineage-discovered.png"))
+        .await
+        .unwrap();
+
+    // Compare the source with the fork that went its own way.
+    app.click("checkbox", "Compare “Explore”").await;
+    app.see(".compare-bar", "and which other?").await;
+    app.click("checkbox", &format!("Compare “{}”", other.title))
+        .await;
+    app.click("link", "Compare").await;
+    app.see_role("heading", "Compare").await;
+    let shared = app
+        .see(".compare-shared", "2 messages shared up to the fork point")
+        .await;
+    assert!(
+        !shared.text().await.unwrap().contains("first idea"),
+        "collapsed"
+    );
+    let row = app.see(".compare-row", "second idea").await;
+    let right = row.find(".compare-right").await.unwrap();
+    assert!(right.text().await.unwrap().contains("another way"));
+    app.click("button", "2 messages shared").await;
+    app.see(".compare-shared article", "first idea").await;
+    app.browser
+        .screenshot(root().join("target/screenshots/compare.png"))
+        .await
+        .unwrap();
+
+    // A session deleted on the server stays in the tree, marked.
+    client.delete_session(&whole.id).await.unwrap();
+    app.open("/lineage").await;
+    let gone = app.see(".lineage-node.deleted", &whole.title).await;
+    assert!(gone.text().await.unwrap().contains("deleted"));
+    assert_eq!(app.count(".lineage-node").await, 3);
+
+    // Scan on connect: a fork made meanwhile appears after a reload with no click.
+    app.click("checkbox", "Scan when the app connects").await;
+    let late = client.fork(&other.id, None).await.unwrap();
+    app.browser.refresh().await.unwrap();
+    app.see("[role=status]", "found 1 fork made elsewhere")
+        .await;
+    app.see(".lineage-node.depth-2", &late.title).await;
+    assert_eq!(app.count(".lineage-node").await, 4);
 }

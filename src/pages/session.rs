@@ -103,6 +103,7 @@ fn SessionBody(
     let mut questions = use_signal(Vec::<QuestionRequest>::new);
     let bus = use_events();
     let bus_for_drop = bus.clone();
+    let lineage_state = use_lineage();
     let listener = {
         let sid = session.id.clone();
         use_hook(move || {
@@ -142,7 +143,10 @@ fn SessionBody(
                         permissions.write().retain(|p| p.id != *request_id)
                     }
                     Event::SessionUpdated(updated) => current_session.set(updated.clone()),
-                    Event::SessionDeleted(_) => deleted.set(true),
+                    Event::SessionDeleted(_) => {
+                        deleted.set(true);
+                        lineage_state.mark_deleted(&sid);
+                    }
                     Event::QuestionAsked(request) => {
                         questions.write().retain(|q| q.id != request.id);
                         questions.write().push(request.clone());
