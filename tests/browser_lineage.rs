@@ -113,21 +113,22 @@ async fn import_merges_and_another_tabs_forks_show_up() {
     assert_eq!(app.count(".lineage-node").await, 2);
 
     // Another tab (a same-origin frame is another document) records a fork: it shows here.
-    let other_tab = "const f = document.createElement('iframe'); f.src = '/settings'; document.body.appendChild(f);
+    // Schema 2: sessions are listed once; an edge is [child, parent (indexes), anchor, role,
+    // kind, created].
+    let other_tab = "const [child, parent, title] = arguments;
+        const f = document.createElement('iframe'); f.src = '/settings'; document.body.appendChild(f);
         f.onload = () => { const key = 'branchpoint.lineage'; const doc = JSON.parse(f.contentWindow.localStorage.getItem(key));
-        doc.edges.push(arguments[0]); doc.titles[arguments[0][0]] = arguments[1];
+        const at = (id, title) => { let i = doc.sessions.findIndex(s => s[0] === id);
+            if (i < 0) { doc.sessions.push(title ? [id, title] : [id]); i = doc.sessions.length - 1; } return i; };
+        doc.edges.push([at(child, title), at(parent), null, null, 'w', 2]);
         f.contentWindow.localStorage.setItem(key, JSON.stringify(doc)); }; return true;";
-    // A schema-2 edge: [child, parent, anchor, role, kind, created].
-    let theirs = serde_json::json!([
+    let args = [
         "ses_othertabchild01",
         "ses_importedroot0001",
-        null,
-        null,
-        "w",
-        2
-    ]);
+        "From the other tab",
+    ];
     app.browser
-        .execute(other_tab, vec![theirs, "From the other tab".into()])
+        .execute(other_tab, args.iter().map(|a| (*a).into()).collect())
         .await
         .unwrap();
     app.see(".lineage-node", "From the other tab").await;
@@ -281,4 +282,62 @@ async fn forks_made_elsewhere_are_discovered_compared_and_deletions_marked() {
         .await;
     app.see(".lineage-node.depth-2", &late.title).await;
     assert_eq!(app.count(".lineage-node").await, 4);
+}
+
+#[tokio::test]
+async fn five_thousand_forks_render_only_what_is_on_screen() {
+    let server = OpenCode::start().await;
+    let app = App::start(&server.base_url(), None).await;
+    // 500 trees of 10 forks in a chain, with real-sized ids and texts.
+    let id = |n: u32| format!("ses_{n:026}");
+    let mut lineage = branchpoint::lineage::Lineage::default();
+    for i in 0..5000u32 {
+        let parent = if i % 10 == 0 {
+            format!("ses_root{:022}", i / 10)
+        } else {
+            id(i - 1)
+        };
+        lineage.edges.push(branchpoint::lineage::Edge {
+            child: id(i),
+            parent,
+            anchor: Some(format!("msg_{i:026}")),
+            role: Some(branchpoint::api::Role::User),
+            excerpt: "add a test for the parser's error path".into(),
+            kind: branchpoint::fork::ForkKind::Through,
+            created: 1.7e12 + f64::from(i) * 1000.0,
+            parent_title: format!("Tree {}", i / 10),
+            child_title: format!("Fork {i}"),
+            server: server.base_url(),
+            directory: String::new(),
+            discovered: false,
+        });
+    }
+    let raw = branchpoint::lineage::store::encode(&lineage);
+    app.browser
+        .set_local_storage("branchpoint.lineage", &raw)
+        .await
+        .unwrap();
+    // A session deep in the list, opened from its "Lineage" button: scrolled to, highlighted.
+    app.open(&format!("/lineage?focus={}", id(2345))).await;
+    let focused = app.see("li[aria-current='true']", "Fork 2345").await;
+    assert!(focused.is_displayed().await.unwrap());
+    let first = app.see(".lineage-node", "Fork").await;
+    assert_eq!(
+        first.attr("aria-setsize").await.unwrap().as_deref(),
+        Some("5500")
+    );
+    let in_dom = app.count(".lineage-node").await;
+    assert!(in_dom < 120, "{in_dom} rows in the DOM for 5,500");
+    app.browser
+        .screenshot(root().join("target/screenshots/lineage-5000.png"))
+        .await
+        .unwrap();
+    // The end of the list is reachable by scrolling; the oldest tree is last.
+    app.browser
+        .execute("window.scrollTo(0, document.body.scrollHeight)", vec![])
+        .await
+        .unwrap();
+    app.see(".lineage-node", "Fork 9").await;
+    app.see(".lineage-node", "Tree 0").await;
+    assert!(app.count(".lineage-node").await < 120);
 }

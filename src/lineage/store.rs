@@ -3,7 +3,7 @@
 //! data is set aside under a backup key instead of being lost; when storage is full, cached
 //! excerpts are trimmed before any edge would be.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -27,23 +27,25 @@ struct DocumentV1 {
     edges: Vec<Edge>,
 }
 
-/// Schema 2, compact so that thousands of forks fit (well under 250 bytes each):
+/// Schema 2, compact so that thousands of forks fit (about 200 bytes each): every session is
+/// written once, with its title, and edges point at sessions by their index.
 ///
 /// ```json
 /// {"version": 2,
 ///  "places": [["http://127.0.0.1:4096", "/home/me/project"]],
-///  "titles": {"ses_a": "Refactor", "ses_b": "Refactor — after “add tests”"},
+///  "sessions": [["ses_a", "Refactor"], ["ses_b", "Refactor — after “add tests”"], ["ses_c"]],
 ///  "deleted": ["ses_c"],
-///  "edges": [["ses_b", "ses_a", "msg_1", "u", "t", 1764000000000, "add tests", 0, 1]]}
+///  "edges": [[1, 0, "msg_1", "u", "t", 1764000000000, "add tests", 0, 1]]}
 /// ```
 ///
-/// An edge is `[child, parent, anchor|null, role u|a|null, kind t|b|w, created ms, excerpt,
-/// place index, discovered 0|1]`; trailing defaults (`""`, `0`, `0`) are left out.
+/// A session is `[id]` or `[id, title]`. An edge is `[child, parent (indexes into sessions),
+/// anchor|null, role u|a|null, kind t|b|w, created ms, excerpt, place index, discovered 0|1]`;
+/// trailing defaults (`""`, `0`, `0`) are left out.
 #[derive(Serialize)]
 struct DocumentV2 {
     version: u32,
     places: Vec<(String, String)>,
-    titles: BTreeMap<String, String>,
+    sessions: Vec<Vec<String>>,
     #[serde(skip_serializing_if = "BTreeSet::is_empty")]
     deleted: BTreeSet<String>,
     edges: Vec<Vec<Value>>,
@@ -62,7 +64,7 @@ pub fn decode(raw: &str) -> Result<Lineage, String> {
         return Err(format!("written by a newer Branchpoint (schema {version})"));
     }
     if version == 2 {
-        return decode_v2(&value);
+        return decode_v2(value);
     }
     let edges = match value {
         Value::Array(_) => serde_json::from_value::<Vec<Edge>>(value),
@@ -75,29 +77,22 @@ pub fn decode(raw: &str) -> Result<Lineage, String> {
     })
 }
 
-fn decode_v2(value: &Value) -> Result<Lineage, String> {
-    let field = |name: &str| value.get(name).unwrap_or(&Value::Null);
-    let places: Vec<(String, String)> = match field("places") {
-        Value::Null => Vec::new(),
-        places => {
-            serde_json::from_value(places.clone()).map_err(|e| format!("unreadable places: {e}"))?
+fn decode_v2(mut value: Value) -> Result<Lineage, String> {
+    fn field<T: serde::de::DeserializeOwned + Default>(
+        value: &mut Value,
+        name: &str,
+    ) -> Result<T, String> {
+        match value.get_mut(name).map(Value::take) {
+            None | Some(Value::Null) => Ok(T::default()),
+            Some(v) => serde_json::from_value(v).map_err(|e| format!("unreadable {name}: {e}")),
         }
-    };
-    let titles: BTreeMap<String, String> = match field("titles") {
-        Value::Null => BTreeMap::new(),
-        titles => {
-            serde_json::from_value(titles.clone()).map_err(|e| format!("unreadable titles: {e}"))?
-        }
-    };
-    let deleted: BTreeSet<String> = match field("deleted") {
-        Value::Null => BTreeSet::new(),
-        deleted => serde_json::from_value(deleted.clone())
-            .map_err(|e| format!("unreadable deleted sessions: {e}"))?,
-    };
-    let Value::Array(rows) = field("edges") else {
+    }
+    let places: Vec<(String, String)> = field(&mut value, "places")?;
+    let sessions: Vec<Vec<String>> = field(&mut value, "sessions")?;
+    let deleted: BTreeSet<String> = field(&mut value, "deleted")?;
+    let Some(Value::Array(rows)) = value.get("edges") else {
         return Err("no edges".into());
     };
-    let title = |id: &str| titles.get(id).cloned().unwrap_or_default();
     let mut edges = Vec::with_capacity(rows.len());
     for (n, row) in rows.iter().enumerate() {
         let bad = |what: &str| format!("edge {}: {what}", n + 1);
@@ -106,12 +101,16 @@ fn decode_v2(value: &Value) -> Result<Lineage, String> {
         };
         let at = |i: usize| row.get(i).unwrap_or(&Value::Null);
         let text = |i: usize| at(i).as_str().map(str::to_owned);
-        let child = text(0)
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| bad("no child"))?;
-        let parent = text(1)
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| bad("no parent"))?;
+        let session = |i: usize, what: &str| {
+            at(i)
+                .as_u64()
+                .and_then(|k| sessions.get(k as usize))
+                .and_then(|s| Some((s.first()?.clone(), s.get(1).cloned().unwrap_or_default())))
+                .filter(|(id, _)| !id.is_empty())
+                .ok_or_else(|| bad(&format!("no {what}")))
+        };
+        let (child, child_title) = session(0, "child")?;
+        let (parent, parent_title) = session(1, "parent")?;
         let role = match at(3).as_str() {
             Some("u") => Some(Role::User),
             Some("a") => Some(Role::Assistant),
@@ -128,18 +127,18 @@ fn decode_v2(value: &Value) -> Result<Lineage, String> {
         let place = at(7).as_u64().unwrap_or(0) as usize;
         let (server, directory) = places.get(place).cloned().unwrap_or_default();
         edges.push(Edge {
+            child,
+            parent,
             anchor: text(2),
             role,
             excerpt: text(6).unwrap_or_default(),
             kind,
             created,
-            parent_title: title(&parent),
-            child_title: title(&child),
+            parent_title,
+            child_title,
             server,
             directory,
             discovered: at(8).as_u64() == Some(1),
-            child,
-            parent,
         });
     }
     Ok(Lineage { edges, deleted })
@@ -147,8 +146,13 @@ fn decode_v2(value: &Value) -> Result<Lineage, String> {
 
 /// Writes a lineage as the current schema.
 pub fn encode(lineage: &Lineage) -> String {
+    encode_with(lineage)
+}
+
+fn encode_with<'a>(lineage: &'a Lineage) -> String {
     let mut places: Vec<(String, String)> = Vec::new();
-    let mut titles = BTreeMap::new();
+    let mut sessions: Vec<Vec<String>> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
     let mut edges = Vec::with_capacity(lineage.edges.len());
     for edge in &lineage.edges {
         let place = (edge.server.clone(), edge.directory.clone());
@@ -159,19 +163,21 @@ pub fn encode(lineage: &Lineage) -> String {
                 places.len() - 1
             }
         };
-        for (id, title) in [
-            (&edge.child, &edge.child_title),
-            (&edge.parent, &edge.parent_title),
-        ] {
-            if !title.is_empty() {
-                titles
-                    .entry(id.clone())
-                    .or_insert_with(|| crate::fork::excerpt(title, TITLE_CHARS));
+        let mut session = |id: &'a str, title: &str| -> usize {
+            let i = *index.entry(id).or_insert_with(|| {
+                sessions.push(vec![id.to_owned()]);
+                sessions.len() - 1
+            });
+            if sessions[i].len() == 1 && !title.is_empty() {
+                sessions[i].push(crate::fork::excerpt(title, TITLE_CHARS));
             }
-        }
+            i
+        };
+        let child = session(&edge.child, &edge.child_title);
+        let parent = session(&edge.parent, &edge.parent_title);
         let mut row = vec![
-            Value::from(edge.child.as_str()),
-            Value::from(edge.parent.as_str()),
+            Value::from(child),
+            Value::from(parent),
             edge.anchor.as_deref().map_or(Value::Null, Value::from),
             match edge.role {
                 Some(Role::User) => Value::from("u"),
@@ -199,7 +205,7 @@ pub fn encode(lineage: &Lineage) -> String {
     let document = DocumentV2 {
         version: VERSION,
         places,
-        titles,
+        sessions,
         deleted: lineage.deleted.clone(),
         edges,
     };
@@ -351,24 +357,32 @@ mod tests {
 
     #[test]
     fn schema_2_refuses_broken_edges_with_the_reason() {
+        let two = r#""sessions":[["ses_b"],["ses_a","A"]]"#;
+        for (edges, problem) in [
+            ("[[0]]", "edge 1: no parent"),
+            ("[[0,2]]", "edge 1: no parent"),
+            ("[[7,1]]", "edge 1: no child"),
+            (r#"[[0,1,null,"x","t",1]]"#, "unknown role"),
+            (r#"[[0,1,null,null,"?",1]]"#, "unknown kind"),
+            (r#"[[0,1,null,null,"t"]]"#, "no time"),
+            ("[{}]", "not a list"),
+        ] {
+            let raw = format!(r#"{{"version":2,{two},"edges":{edges}}}"#);
+            let error = decode(&raw).unwrap_err();
+            assert!(error.contains(problem), "{raw}: {error}");
+        }
         for (raw, problem) in [
-            (r#"{"version":2,"edges":[["ses_b"]]}"#, "edge 1: no parent"),
             (
-                r#"{"version":2,"edges":[["ses_b","ses_a",null,"x","t",1]]}"#,
-                "unknown role",
+                r#"{"version":2,"sessions":[[""]],"edges":[[0,0]]}"#,
+                "no child",
             ),
             (
-                r#"{"version":2,"edges":[["ses_b","ses_a",null,null,"?",1]]}"#,
-                "unknown kind",
+                r#"{"version":2,"sessions":{"a":1},"edges":[]}"#,
+                "unreadable sessions",
             ),
             (
-                r#"{"version":2,"edges":[["ses_b","ses_a",null,null,"t"]]}"#,
-                "no time",
-            ),
-            (r#"{"version":2,"edges":[{}]}"#, "not a list"),
-            (
-                r#"{"version":2,"titles":[1],"edges":[]}"#,
-                "unreadable titles",
+                r#"{"version":2,"places":7,"edges":[]}"#,
+                "unreadable places",
             ),
             (r#"{"version":2}"#, "no edges"),
         ] {
@@ -376,9 +390,10 @@ mod tests {
             assert!(error.contains(problem), "{raw}: {error}");
         }
         // A place index that points nowhere is no reason to lose the edge.
-        let lineage =
-            decode(r#"{"version":2,"edges":[["ses_b","ses_a",null,null,"w",5,"",7]]}"#).unwrap();
+        let raw = format!(r#"{{"version":2,{two},"edges":[[0,1,null,null,"w",5,"",7]]}}"#);
+        let lineage = decode(&raw).unwrap();
         assert_eq!(lineage.edges[0].server, "");
+        assert_eq!(lineage.edges[0].parent_title, "A");
     }
 
     #[test]

@@ -78,7 +78,8 @@ pub fn Lineage(focus: ReadSignal<String>) -> Element {
             ),
         }
     };
-    let rows = lineage.read().trees();
+    // Laid out once per change of the lineage, not on every scroll.
+    let rows = use_memo(move || lineage.read().trees());
     let forks = match lineage.read().edges.len() {
         1 => "1 fork".to_owned(),
         n => format!("{n} forks"),
@@ -106,18 +107,71 @@ pub fn Lineage(focus: ReadSignal<String>) -> Element {
                     "Offline: the server at {server} does not answer. This is the lineage kept in this browser, with titles as last seen."
                 }
             }
-            if rows.is_empty() {
+            if rows.read().is_empty() {
                 div { class: "empty",
                     p { "No forks yet." }
                     p { class: "muted", "Fork a session from any message, and its tree appears here — even when the server is down. Forks made elsewhere (the terminal, another browser) are found by “Scan server”." }
                 }
             } else {
-                CompareBar { choice: compare_choice(&rows, &selected.read()), selected }
+                CompareBar { choice: compare_choice(&rows.read(), &selected.read()), selected }
             }
-            ul { class: "lineage-tree", aria_label: "Fork trees",
-                for row in rows {
-                    Node { key: "{row.session}", focused: row.session == focus_id, row, now, selected }
+            TreeList { rows, focus: focus_id, now, selected }
+        }
+    }
+}
+
+/// Every row is this tall (CSS `.lineage-node`), so the list can render only what is on screen.
+const ROW_HEIGHT: f64 = 42.0;
+const OVERSCAN: usize = 12;
+
+/// The trees, one row per session. Only the rows in and near the viewport are in the DOM, so
+/// thousands of forks open at once; the list keeps its full height, so scrolling is natural.
+#[component]
+fn TreeList(
+    rows: Memo<Vec<TreeRow>>,
+    focus: String,
+    now: f64,
+    selected: Signal<Vec<String>>,
+) -> Element {
+    let viewport = crate::platform::use_viewport("lineage-tree");
+    // Bring the focused session into view once it is known where the list is.
+    let mut scrolled_to = use_signal(String::new);
+    let focus_at = rows.read().iter().position(|r| r.session == focus);
+    use_effect(use_reactive!(|focus, focus_at| {
+        let view = viewport();
+        if let Some(i) = focus_at {
+            if *scrolled_to.peek() != focus && view.top > 0.0 {
+                scrolled_to.set(focus.clone());
+                let row = view.top + i as f64 * ROW_HEIGHT;
+                if row < view.scroll_y || row + ROW_HEIGHT > view.scroll_y + view.height {
+                    crate::platform::scroll_to(row - view.height / 3.0);
                 }
+            }
+        }
+    }));
+    let all = rows.read();
+    let count = all.len();
+    let (from, to) = crate::platform::visible_rows(count, viewport(), ROW_HEIGHT, OVERSCAN);
+    let above = from as f64 * ROW_HEIGHT;
+    let below = (count - to) as f64 * ROW_HEIGHT;
+    rsx! {
+        ul { id: "lineage-tree", class: "lineage-tree", aria_label: "Fork trees",
+            if above > 0.0 {
+                li { class: "lineage-spacer", role: "presentation", style: "height: {above}px" }
+            }
+            for (i, row) in all[from..to].iter().enumerate() {
+                Node {
+                    key: "{row.session}",
+                    focused: row.session == focus,
+                    position: from + i + 1,
+                    count,
+                    row: row.clone(),
+                    now,
+                    selected,
+                }
+            }
+            if below > 0.0 {
+                li { class: "lineage-spacer", role: "presentation", style: "height: {below}px" }
             }
         }
     }
@@ -125,7 +179,14 @@ pub fn Lineage(focus: ReadSignal<String>) -> Element {
 
 /// One session of a tree.
 #[component]
-fn Node(row: TreeRow, focused: bool, now: f64, selected: Signal<Vec<String>>) -> Element {
+fn Node(
+    row: TreeRow,
+    focused: bool,
+    position: usize,
+    count: usize,
+    now: f64,
+    selected: Signal<Vec<String>>,
+) -> Element {
     let mut class = format!("lineage-node depth-{}", row.depth.min(6));
     if focused {
         class.push_str(" focused");
@@ -152,7 +213,7 @@ fn Node(row: TreeRow, focused: bool, now: f64, selected: Signal<Vec<String>>) ->
         }
     };
     rsx! {
-        li { class, aria_current: if focused { "true" } else { "false" },
+        li { class, aria_current: if focused { "true" } else { "false" }, aria_posinset: "{position}", aria_setsize: "{count}",
             input { r#type: "checkbox", checked, aria_label: "Compare “{title}”", onclick: toggle }
             if row.depth > 0 {
                 crate::components::ForkIcon {}
