@@ -313,20 +313,17 @@ impl ScanState {
                             }
                         }
                     });
-                    let sessions = found.sessions;
+                    let sessions = crate::session_list::count(found.sessions, "session");
+                    let forks = crate::session_list::count(n, "fork");
                     match (recorded, n) {
                         (Err(problem), _) => toasts.push(ToastKind::Error, problem),
                         (Ok(()), 0) => toasts.push(
                             ToastKind::Info,
-                            format!("Scanned {sessions} sessions: no forks made elsewhere."),
+                            format!("Scanned {sessions}: no forks made elsewhere."),
                         ),
-                        (Ok(()), 1) => toasts.push(
+                        (Ok(()), _) => toasts.push(
                             ToastKind::Info,
-                            format!("Scanned {sessions} sessions: found 1 fork made elsewhere."),
-                        ),
-                        (Ok(()), n) => toasts.push(
-                            ToastKind::Info,
-                            format!("Scanned {sessions} sessions: found {n} forks made elsewhere."),
+                            format!("Scanned {sessions}: found {forks} made elsewhere."),
                         ),
                     }
                 }

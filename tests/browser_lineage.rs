@@ -103,7 +103,7 @@ async fn import_merges_and_another_tabs_forks_show_up() {
     std::fs::write(&good, document.to_string()).unwrap();
     let input = app.browser.find("input[type=file]").await.unwrap();
     input.send_keys(good.to_str().unwrap()).await.unwrap();
-    app.see("[role=status]", "1 new forks").await;
+    app.see("[role=status]", "1 new fork.").await;
     app.see(".lineage-node", "Imported child").await;
     let bad = dir.0.join("notes.json");
     std::fs::write(&bad, "{\"not\": \"a lineage\"}").unwrap();
@@ -340,4 +340,96 @@ async fn five_thousand_forks_render_only_what_is_on_screen() {
     app.see(".lineage-node", "Fork 9").await;
     app.see(".lineage-node", "Tree 0").await;
     assert!(app.count(".lineage-node").await < 120);
+}
+
+#[tokio::test]
+async fn an_exported_lineage_imports_into_a_clean_profile() {
+    let server = OpenCode::start().await;
+    let source = server.seed("Carried over", &["hello"]).await;
+    let app = App::start(&server.base_url(), None).await;
+    app.open(&format!("/session/{}", source.id)).await;
+    app.see("article", "hello").await;
+    app.click("button", "Fork from here").await;
+    let child = app.landed_on(&source.id).await;
+    app.open("/lineage").await;
+    app.see(".lineage-node", "Carried over — after “hello”")
+        .await;
+    app.click("button", "Export JSON").await;
+    let file = app.browser.downloads().join("branchpoint-lineage.json");
+    let mut waited = 0;
+    while !file.exists() && waited < 100 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        waited += 1;
+    }
+    let exported = std::fs::read_to_string(&file).expect("the export was downloaded");
+    assert!(exported.contains(&child) && exported.contains(&source.id));
+
+    // Another browser profile, empty: the file brings the tree with it.
+    let clean = App::start(&server.base_url(), None).await;
+    clean.open("/lineage").await;
+    clean.see("p", "No forks yet.").await;
+    let input = clean.browser.find("input[type=file]").await.unwrap();
+    input.send_keys(file.to_str().unwrap()).await.unwrap();
+    clean.see("[role=status]", "1 new fork.").await;
+    let node = clean
+        .see(".lineage-node.depth-1", "Carried over — after “hello”")
+        .await;
+    assert!(node.text().await.unwrap().contains("forked after"));
+    clean.see(".lineage-node.depth-0", "Carried over").await;
+    clean.click("link", "Carried over — after “hello”").await;
+    clean.see(".fork-banner", "Forked from Carried over").await;
+}
+
+#[tokio::test]
+async fn a_scan_of_500_sessions_shows_progress_and_can_be_cancelled() {
+    let server = OpenCode::start().await;
+    let client = server.client();
+    let source = server.seed("Needle", &["find me"]).await;
+    let fork = client.fork(&source.id, None).await.unwrap();
+    for chunk in (0..498).collect::<Vec<_>>().chunks(25) {
+        let creates = chunk.iter().map(|i| {
+            let client = client.clone();
+            async move { client.create_session(Some(&format!("Hay {i}"))).await }
+        });
+        for created in futures_util::future::join_all(creates).await {
+            created.unwrap();
+        }
+    }
+    let app = App::start(&server.base_url(), None).await;
+    app.open("/lineage").await;
+    app.click("button", "Scan server").await;
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    println!(
+        "DEBUG {:?}",
+        app.browser
+            .execute("return document.body.innerText", vec![])
+            .await
+    );
+    // The page keeps drawing while it scans: the count goes up batch by batch.
+    let progress = app.see(".scan-progress", " of 500 sessions").await;
+    let text = progress.text().await.unwrap_or_default();
+    app.click("button", "Cancel scan").await;
+    app.see("[role=status]", "Scan cancelled: nothing was added.")
+        .await;
+    assert!(text.contains("Scanned"), "{text}");
+    assert_eq!(app.count(".lineage-node").await, 0);
+
+    app.click("button", "Scan server").await;
+    app.see(
+        "[role=status]",
+        "Scanned 500 sessions: found 1 fork made elsewhere.",
+    )
+    .await;
+    app.see(".lineage-node.depth-1", &fork.title).await;
+    app.see(".lineage-node.depth-0", "Needle").await;
+
+    // The sessions list asks for the newest 200 (the server alone would send 100), then more.
+    app.open("/").await;
+    app.see(".count", "the newest 200 sessions").await;
+    app.click("button", "Show older sessions").await;
+    app.see(".count", "the newest 400 sessions").await;
+    app.click("button", "Show older sessions").await;
+    app.see(".count", "500 sessions").await;
+    app.see(".session-row", "Needle").await;
+    assert_eq!(app.count(".session-list > li").await, 500);
 }

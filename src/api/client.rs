@@ -16,6 +16,9 @@ use super::types::{
     Agent, Message, PermissionReply, PermissionRequest, Project, Session, SessionStatus,
 };
 
+/// A `limit` no project reaches: "all sessions".
+pub const ALL_SESSIONS: usize = 1_000_000;
+
 /// Where the server is and how to talk to it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Connection {
@@ -234,9 +237,17 @@ impl<T: Transport> Client<T> {
         self.call(Method::Get, "/global/health", &[], None).await
     }
 
-    /// Every session of the project, subagent children included.
+    /// Every session of the project, subagent children included, newest first. (Without a
+    /// `limit` the server sends only the newest 100.)
     pub async fn list_sessions(&self) -> Result<Vec<Session>, ApiError> {
-        self.call(Method::Get, "/session", &[], None).await
+        self.list_newest_sessions(ALL_SESSIONS).await
+    }
+
+    /// The newest `limit` sessions of the project, subagent children included.
+    pub async fn list_newest_sessions(&self, limit: usize) -> Result<Vec<Session>, ApiError> {
+        let limit = limit.to_string();
+        self.call(Method::Get, "/session", &[("limit", &limit)], None)
+            .await
     }
 
     /// One session.

@@ -9,7 +9,7 @@ use crate::compare::compare;
 use crate::components::{ErrorPanel, Loading, MessageView};
 use crate::platform::now_ms;
 use crate::route::Route;
-use crate::session_list::display_title;
+use crate::session_list::{count, display_title};
 use crate::state::{client, use_settings};
 
 type Side = (Session, Vec<Message>);
@@ -70,17 +70,16 @@ fn SideBySide(left: Side, right: Side) -> Element {
     let shared = comparison.shared.len();
     let shared_label = match shared {
         0 => "These sessions share no messages.".to_owned(),
-        1 => "1 message shared up to the fork point".to_owned(),
-        n => format!("{n} messages shared up to the fork point"),
+        n => format!("{} shared up to the fork point", count(n, "message")),
     };
     let own = |side: &Side| side.1.len() - shared;
     let (left_own, right_own) = (own(&left), own(&right));
     rsx! {
         div { class: "compare-grid compare-heads",
-            for (side, count) in [(&left, left_own), (&right, right_own)] {
+            for (side, own) in [(&left, left_own), (&right, right_own)] {
                 div { class: "compare-head",
                     Link { to: Route::Session { id: side.0.id.clone() }, "{display_title(&side.0.title)}" }
-                    span { class: "muted", if count == 1 { " · 1 message of its own" } else { " · {count} messages of its own" } }
+                    span { class: "muted", " · {count(own, \"message\")} of its own" }
                 }
             }
         }

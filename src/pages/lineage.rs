@@ -10,7 +10,7 @@ use crate::lineage::graph::TreeRow;
 use crate::lineage::{discover, store};
 use crate::platform::now_ms;
 use crate::route::Route;
-use crate::session_list::age;
+use crate::session_list::{age, count};
 use crate::state::{
     client, use_events, use_lineage, use_scan, use_settings, use_toasts, StreamStatus, ToastKind,
     SCAN_ON_CONNECT_KEY,
@@ -67,7 +67,7 @@ pub fn Lineage(focus: ReadSignal<String>) -> Element {
                     lineage.set(stored);
                     toasts.push(
                         ToastKind::Info,
-                        format!("Imported {}: {added} new forks.", file.name()),
+                        format!("Imported {}: {}.", file.name(), count(added, "new fork")),
                     );
                 }
                 Err(problem) => toasts.push(ToastKind::Error, problem),
@@ -80,10 +80,7 @@ pub fn Lineage(focus: ReadSignal<String>) -> Element {
     };
     // Laid out once per change of the lineage, not on every scroll.
     let rows = use_memo(move || lineage.read().trees());
-    let forks = match lineage.read().edges.len() {
-        1 => "1 fork".to_owned(),
-        n => format!("{n} forks"),
-    };
+    let forks = count(lineage.read().edges.len(), "fork");
     let offline = matches!(*status.read(), StreamStatus::Retrying(_));
     let server = settings.read().server_url.clone();
     let now = now_ms();

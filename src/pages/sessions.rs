@@ -5,11 +5,13 @@ use dioxus::prelude::*;
 use crate::components::{ErrorPanel, Loading};
 use crate::platform::now_ms;
 use crate::route::Route;
-use crate::session_list::{age, arrange, display_title};
+use crate::session_list::{age, arrange, count, display_title};
 use crate::state::{client, use_lineage, use_settings, use_toasts, ToastKind};
 use crate::storage::{self, Area};
 
 const GROUP_KEY: &str = "branchpoint.group-forks";
+/// How many sessions are asked for at first, and how many more each "Show older sessions".
+const PAGE: usize = 200;
 
 /// The sessions list.
 #[component]
@@ -21,9 +23,12 @@ pub fn Sessions() -> Element {
     let toasts = use_toasts();
     let lineage = use_lineage().0;
     let mut group = use_signal(|| storage::get(Area::Local, GROUP_KEY).as_deref() == Some("true"));
+    // The newest sessions first, more on demand: a project may have thousands.
+    let mut limit = use_signal(|| PAGE);
     let mut sessions = use_resource(move || {
         let client = client(&settings.read());
-        async move { client.list_sessions().await }
+        let limit = limit();
+        async move { client.list_newest_sessions(limit).await }
     });
     let body = match &*sessions.read() {
         None => rsx! { Loading { label: "Loading sessions…" } },
@@ -41,9 +46,15 @@ pub fn Sessions() -> Element {
             let rows = arrange(list, &query.read(), group().then_some(&*graph));
             let now = now_ms();
             let total = list.len();
+            let more = total >= limit();
+            let counted = if more {
+                format!("the newest {total} sessions")
+            } else {
+                count(total, "session")
+            };
             rsx! {
                 p { class: "muted count", aria_live: "polite",
-                    if query.read().trim().is_empty() { "{total} sessions" } else { "{rows.len()} of {total} sessions" }
+                    if query.read().trim().is_empty() { "{counted}" } else { "{rows.len()} of {counted}" }
                 }
                 if rows.is_empty() {
                     p { class: "empty", "No session title matches “{query}”." }
@@ -66,6 +77,9 @@ pub fn Sessions() -> Element {
                             }
                         }
                     }
+                }
+                if more {
+                    button { r#type: "button", class: "show-more", onclick: move |_| limit += PAGE, "Show older sessions" }
                 }
             }
         }

@@ -173,7 +173,10 @@ impl Browser {
         args.push(format!("--user-data-dir={}", b.profile.display()));
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": {"binary": CHROMIUM, "args": args},
+            "goog:chromeOptions": {"binary": CHROMIUM, "args": args, "prefs": {
+                "download.default_directory": b.downloads().display().to_string(),
+                "download.prompt_for_download": false,
+            }},
             "goog:loggingPrefs": {"browser": "ALL"},
         }}});
         let v = b.conn.post("/session", caps).await?;
@@ -183,6 +186,11 @@ impl Browser {
         b.session = id.to_string();
         b.conn.base = format!("http://127.0.0.1:{port}/session/{id}");
         Ok(b)
+    }
+
+    /// Where this browser saves downloads (inside its own profile).
+    pub fn downloads(&self) -> PathBuf {
+        self.profile.join("downloads")
     }
 
     /// Navigates to `url` and waits for the load event.
