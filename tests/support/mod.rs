@@ -361,11 +361,11 @@ impl OpenCode {
     }
 
     /// A session with a finished turn for `done`, and a slow reply to a second prompt still
-    /// being written when this returns.
+    /// being written when this returns (for half a minute: long enough for a loaded machine).
     pub async fn busy(&self, title: &str, done: &str) -> Session {
         let client = self.client();
         let session = self.chat(title, &[done]).await;
-        let slow = PromptInput::text("take your time [[slow:800]]");
+        let slow = PromptInput::text("take your time [[slow:3000]]");
         client
             .prompt_async(&session.id, &slow)
             .await
