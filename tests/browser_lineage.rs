@@ -243,6 +243,13 @@ async fn forks_made_elsewhere_are_discovered_compared_and_deletions_marked() {
         .await
         .unwrap();
 
+    // The fork itself says where it came from, and that it was found, not recorded.
+    app.click("link", &other.title).await;
+    let banner = app.see(".fork-banner", "Forked from Explore").await;
+    assert!(banner.text().await.unwrap().contains("discovered"));
+    app.browser.back().await.unwrap();
+    app.see(".lineage-node", "Explore").await;
+
     // Compare the source with the fork that went its own way.
     app.click("checkbox", "Compare “Explore”").await;
     app.see(".compare-bar", "and which other?").await;

@@ -36,6 +36,9 @@ pub fn ForkOrigin(session_id: String, edge: Edge, siblings: Vec<String>) -> Elem
                 "Forked from "
                 Link { to: Route::Session { id: edge.parent.clone() }, "{parent_title}" }
                 span { class: "muted", " · {point}" }
+                if edge.discovered {
+                    span { class: "badge discovered", title: "Found by “Scan server”: this fork was made elsewhere", "discovered" }
+                }
             }
             if siblings.len() > 1 {
                 nav { class: "siblings", aria_label: "Sibling forks",
