@@ -103,6 +103,9 @@ pub enum StreamStatus {
     Live,
     /// Lost; the next try is in this many seconds.
     Retrying(u32),
+    /// The server refuses the password (changed, or newly set): trying again will not help
+    /// until the settings change, though the stream still checks every 15 s.
+    Unauthorized,
 }
 
 type Listener = std::rc::Rc<dyn Fn(&crate::api::events::Event)>;
@@ -183,7 +186,10 @@ async fn run_stream(conn: crate::api::Connection, bus: EventBus) {
     let mut delay = 1u32;
     let mut connected_before = false;
     loop {
-        status.set(StreamStatus::Connecting);
+        // A refused password stays on screen while the stream checks again.
+        if *status.peek() != StreamStatus::Unauthorized {
+            status.set(StreamStatus::Connecting);
+        }
         let mut opened = false;
         let reason = crate::api::stream::run(
             &conn,
@@ -201,7 +207,11 @@ async fn run_stream(conn: crate::api::Connection, bus: EventBus) {
             connected_before = true;
             delay = 1;
         }
-        let _ = reason;
+        if reason == ApiError::Unauthorized {
+            status.set(StreamStatus::Unauthorized);
+            gloo_timers::future::TimeoutFuture::new(15_000).await;
+            continue;
+        }
         status.set(StreamStatus::Retrying(delay));
         gloo_timers::future::TimeoutFuture::new(delay * 1000).await;
         delay = (delay * 2).min(15);
