@@ -6,7 +6,7 @@ use crate::components::{ErrorPanel, Loading};
 use crate::platform::now_ms;
 use crate::route::Route;
 use crate::session_list::{age, arrange, display_title};
-use crate::state::{client, use_lineage, use_settings, use_toasts, ToastKind};
+use crate::state::{client, use_events, use_lineage, use_settings, use_toasts, ToastKind};
 use crate::storage::{self, Area};
 
 const GROUP_KEY: &str = "branchpoint.group-forks";
@@ -21,15 +21,18 @@ pub fn Sessions() -> Element {
     let toasts = use_toasts();
     let lineage = use_lineage().0;
     let mut group = use_signal(|| storage::get(Area::Local, GROUP_KEY).as_deref() == Some("true"));
+    let epoch = use_events().epoch;
     let mut sessions = use_resource(move || {
+        let _reconnected = epoch(); // the server is back: fetch again (a failed list retries)
         let client = client(&settings.read());
         async move { client.list_sessions().await }
     });
+    let retrying = *sessions.state().read() == UseResourceState::Pending;
     let body = match &*sessions.read() {
         None => rsx! { Loading { label: "Loading sessions…" } },
-        Some(Err(error)) => {
-            rsx! { ErrorPanel { error: error.clone(), on_retry: move |_| sessions.restart() } }
-        }
+        Some(Err(error)) => rsx! {
+            ErrorPanel { error: error.clone(), on_retry: move |_| sessions.restart(), retrying }
+        },
         Some(Ok(list)) if list.is_empty() => rsx! {
             div { class: "empty",
                 p { "No sessions yet on this server." }
