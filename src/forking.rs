@@ -2,7 +2,7 @@
 //! the lineage edge recorded (before anyone navigates) → the draft for "edit and resend".
 //! Generic over the transport, so native tests run it against a real server.
 
-use crate::api::{ApiError, Client, Message, Session, Transport};
+use crate::api::{ApiError, Client, Message, Session, SessionStatus, Transport};
 use crate::fork::{self, fork_title, is_running, ForkPlan, ForkPoint};
 use crate::lineage::{store, Edge, Lineage};
 use crate::storage::{self, Area};
@@ -24,6 +24,9 @@ pub enum ForkError {
     /// The session is busy and the caller asked to be asked.
     Busy,
     Api(ApiError),
+    /// `POST /fork` got no answer (a [`ApiError::Network`] failure): the server may have made
+    /// the fork all the same, so it must not be sent again blindly.
+    Unanswered(ApiError),
 }
 
 impl From<ApiError> for ForkError {
@@ -36,6 +39,15 @@ impl std::fmt::Display for ForkError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ForkError::Busy => write!(f, "The session is still writing a reply."),
+            // No answer is not "no fork": the server may have made it before the line went.
+            // Forking again blindly could make two, so the user is told where to look instead.
+            ForkError::Unanswered(ApiError::Network { detail, .. }) => write!(
+                f,
+                "The fork failed: no answer from the server ({detail}). If the server got the \
+                 request before it went quiet, the fork may exist anyway: look in the sessions \
+                 list before forking again."
+            ),
+            ForkError::Unanswered(error) => write!(f, "The fork failed. {error}"),
             ForkError::Api(error) => write!(f, "The fork failed. {error}"),
         }
     }
@@ -70,6 +82,13 @@ pub fn draft_files(session_id: &str) -> Vec<crate::api::FilePart> {
         .unwrap_or_default()
 }
 
+async fn still_busy<T: Transport>(client: &Client<T>, id: &str) -> bool {
+    match client.session_status().await {
+        Ok(all) => all.get(id).is_some_and(|s| *s != SessionStatus::Idle),
+        Err(_) => true,
+    }
+}
+
 async fn settle<T: Transport>(client: &Client<T>, id: &str) -> Result<Vec<Message>, ApiError> {
     let mut messages = client.messages(id).await?;
     for _ in 0..40 {
@@ -92,7 +111,9 @@ pub async fn fork_session<T: Transport>(
 ) -> Result<Forked, ForkError> {
     // Plan against the session as it is now, not as the page last saw it.
     let mut messages = client.messages(&source.id).await?;
-    let busy = messages.iter().any(is_running);
+    // A reply cut off by a server crash stays unfinished forever: ask the server whether it is
+    // really writing one (and assume so if it will not say).
+    let busy = messages.iter().any(is_running) && still_busy(client, &source.id).await;
     if busy {
         match when_busy {
             WhenBusy::Ask => return Err(ForkError::Busy),
@@ -107,7 +128,13 @@ pub async fn fork_session<T: Transport>(
     if when_busy == WhenBusy::CompleteOnly {
         plan = fork::complete_only(plan, &messages);
     }
-    let created = client.fork(&source.id, plan.before.as_deref()).await?;
+    let created = client
+        .fork(&source.id, plan.before.as_deref())
+        .await
+        .map_err(|error| match error {
+            ApiError::Network { .. } => ForkError::Unanswered(error),
+            other => ForkError::Api(other),
+        })?;
     let title = fork_title(&source.title, &plan);
     // The server names every fork "… (fork #1)"; a failed rename still leaves a usable fork.
     let session = client
@@ -164,4 +191,31 @@ async fn sleep_ms(ms: u32) {
     // Native builds only use this from tests, on a multi-threaded or current-thread runtime:
     // a plain thread sleep keeps the crate free of an async runtime dependency.
     std::thread::sleep(std::time::Duration::from_millis(u64::from(ms)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fork_without_an_answer_says_where_to_look_instead_of_retrying() {
+        let lost = ForkError::Unanswered(ApiError::Network {
+            url: "http://127.0.0.1:4096/session/ses_1/fork".into(),
+            detail: "Failed to fetch".into(),
+        })
+        .to_string();
+        assert!(
+            lost.starts_with("The fork failed: no answer from the server (Failed to fetch)."),
+            "{lost}"
+        );
+        assert!(
+            lost.contains("look in the sessions list before forking again"),
+            "{lost}"
+        );
+        let refused = ForkError::Api(ApiError::from_status(500, "")).to_string();
+        assert_eq!(
+            refused,
+            "The fork failed. The server failed (HTTP 500): HTTP 500"
+        );
+    }
 }
