@@ -103,6 +103,22 @@ impl App {
             .unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// Clicks the first button named `name` inside the `index`th message article.
+    pub async fn click_in_article(&self, index: usize, name: &str) {
+        let script = "const [i, name] = arguments; const buttons = document.querySelectorAll('article')[i].querySelectorAll('button');
+        const b = Array.from(buttons).find(b => b.textContent.trim() === name); if (!b) return false; b.click(); return true;";
+        let clicked = self
+            .browser
+            .execute(script, vec![json!(index), json!(name)])
+            .await
+            .unwrap();
+        assert_eq!(
+            clicked,
+            json!(true),
+            "no {name:?} button in article {index}"
+        );
+    }
+
     /// Clicks the element of `role` named `name` (waiting for it first). A page that re-renders
     /// between finding and clicking replaces the element: find it again, as a person would.
     pub async fn click(&self, role: &str, name: &str) {

@@ -7,8 +7,8 @@ JSON error body (or --body verbatim). Prints `listening on PORT` first.
 
 More faults, each chosen by a regex over "METHOD /path" like --fail:
   --delay REGEX --delay-ms MS   wait MS before forwarding (a slow server; other requests go on)
-  --drop REGEX                  forward, then cut the answer off halfway (with no body: send
-                                nothing) and close the connection
+  --drop REGEX                  forward, then cut the answer off halfway (with no body: half
+                                the status line) and close the connection
   --down-drops                  when the target does not answer, close without a reply (as a
                                 killed server would look) instead of a 502
   --log FILE                    append "METHOD /path" for every request except OPTIONS
@@ -81,7 +81,13 @@ class Proxy(BaseHTTPRequestHandler):
             return
         dropping = self.drop and self.command != "OPTIONS" and self.drop.search(line)
         if dropping and not data:
+            # No body to cut: cut the status line. (Closing with no byte at all would not do:
+            # Chromium silently re-sends a request, POSTs included, whose reused connection
+            # closes before any answer.)
+            self.wfile.write(f"HTTP/1.1 {response.status}".encode()[:10])
+            self.wfile.flush()
             self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
             return
         self.send_response(response.status)
         for key, value in response.getheaders():
