@@ -8,12 +8,12 @@ mod support;
 
 use branchpoint::api::PromptInput;
 use serde_json::json;
-use support::app::App;
+use support::app::{App, WAIT};
 use support::{root, FaultProxy, OpenCode, ServerOptions};
 
 /// How long a page may take to notice that its server is back: the event stream's backoff
 /// reaches 15 s between tries.
-const RECONNECT: std::time::Duration = std::time::Duration::from_secs(45);
+const RECONNECT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Types `text` into the composer (Enter sends it when `text` ends in `\u{E007}`).
 async fn type_in_composer(app: &App, text: &str) {
@@ -356,7 +356,7 @@ async fn a_changed_password_is_asked_for_and_the_draft_waits() {
     server.stop();
     server.options.password = Some("second-secret".into());
     server.launch(port).await;
-    let banner = app
+    let banner = match app
         .browser
         .wait_for_text(
             ".auth-banner",
@@ -364,7 +364,17 @@ async fn a_changed_password_is_asked_for_and_the_draft_waits() {
             RECONNECT,
         )
         .await
-        .unwrap();
+    {
+        Ok(banner) => banner,
+        Err(e) => {
+            screenshot(&app, "fault-401-missing").await;
+            panic!(
+                "{e}; stream: {}; log: {:?}",
+                app.text(".stream").await,
+                app.browser.browser_log().await
+            );
+        }
+    };
     assert_eq!(banner.attr("role").await.unwrap().as_deref(), Some("alert"));
     app.see(".stream", "Wrong password").await;
     assert_eq!(
@@ -386,11 +396,7 @@ async fn a_changed_password_is_asked_for_and_the_draft_waits() {
     );
 
     app.click("link", "Enter the new password").await;
-    let password = app
-        .browser
-        .wait_for("#password", support::app::WAIT)
-        .await
-        .unwrap();
+    let password = app.browser.wait_for("#password", WAIT).await.unwrap();
     password.clear().await.unwrap();
     password.send_keys("second-secret").await.unwrap();
     app.click("button", "Save").await;
@@ -497,7 +503,11 @@ async fn answers_cut_off_halfway_are_not_retried_behind_the_users_back() {
     screenshot(&app, "fault-prompt-cut-off").await;
 
     // A fork whose answer is cut off: made once, and the user is told to look before forking
-    // again.
+    // again. (Once the reply is complete, or the fork would ask about the running reply first.)
+    app.browser
+        .wait_until("document.querySelectorAll('.running').length === 0", WAIT)
+        .await
+        .unwrap();
     let before = server.client().list_sessions().await.unwrap().len();
     app.click_in_article(0, "Fork from here").await;
     let toast = app.see("[role=alert]", "The fork failed").await;
