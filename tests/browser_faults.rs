@@ -218,12 +218,7 @@ async fn a_server_killed_mid_fork_loses_no_edge_and_no_draft() {
     assert!(told.contains("no answer from the server"), "{told}");
     assert!(told.contains("sessions list"), "says where to look: {told}");
     assert_eq!(lineage(&app).await, None, "nothing half-recorded");
-    assert!(app
-        .browser
-        .current_url()
-        .await
-        .unwrap()
-        .ends_with(&source.id));
+    assert!(app.is_at(&source.id).await, "stayed on the source");
     assert_eq!(composer_value(&app).await, json!("a draft in progress"));
     screenshot(&app, "fault-fork-server-killed").await;
 
@@ -502,17 +497,25 @@ async fn answers_cut_off_halfway_are_not_retried_behind_the_users_back() {
     );
     screenshot(&app, "fault-prompt-cut-off").await;
 
-    // A fork whose answer is cut off: made once, and the user is told to look before forking
-    // again. (Once the reply is complete, or the fork would ask about the running reply first.)
+    // A fork whose answer is cut off: the server made it once; the page looks (it does not
+    // re-send), finds it, records its edge and opens it. (Once the reply is complete, or the
+    // fork would ask about the running reply first.)
     app.browser
         .wait_until("document.querySelectorAll('.running').length === 0", WAIT)
         .await
         .unwrap();
     let before = server.client().list_sessions().await.unwrap().len();
     app.click_in_article(0, "Fork from here").await;
-    let toast = app.see("[role=alert]", "The fork failed").await;
-    let told = toast.text().await.unwrap();
-    assert!(told.contains("sessions list"), "{told}");
+    let child = app.landed_on(&session.id).await;
+    app.see(
+        "[role=alert]",
+        "answer to the fork was lost, but it had made the fork",
+    )
+    .await;
+    app.see(".fork-banner", "Forked from Cut off").await;
+    let stored = lineage(&app).await.expect("the edge is stored");
+    assert_eq!(stored["edges"][0]["child"], json!(child), "{stored}");
+    assert_eq!(stored["edges"][0]["parent"], json!(session.id), "{stored}");
     assert_eq!(
         proxy.requests(&format!("POST /session/{}/fork", session.id)),
         1
@@ -522,4 +525,5 @@ async fn answers_cut_off_halfway_are_not_retried_behind_the_users_back() {
         before + 1,
         "the server made exactly one fork"
     );
+    screenshot(&app, "fault-fork-answer-lost").await;
 }

@@ -87,6 +87,12 @@ impl App {
         url.rsplit('/').next().unwrap_or_default().to_owned()
     }
 
+    /// Whether the page's address ends with `suffix` (a session id, say).
+    pub async fn is_at(&self, suffix: &str) -> bool {
+        let url = self.browser.current_url().await.unwrap_or_default();
+        url.ends_with(suffix)
+    }
+
     /// Waits for an element of `role` whose accessible name contains `name`.
     pub async fn see_role(&self, role: &str, name: &str) -> super::webdriver::Element {
         self.browser
