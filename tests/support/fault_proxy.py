@@ -106,10 +106,8 @@ class Proxy(BaseHTTPRequestHandler):
             self.send_header("content-length", str(len(data)))
             self.end_headers()
             if dropping:
-                # Half the promised body (or, with none, nothing at all), then the connection
-                # goes: the answer never completes.
-                if data:
-                    self.wfile.write(data[: len(data) // 2])
+                # Half the promised body, then the connection goes: the answer never completes.
+                self.wfile.write(data[: len(data) // 2])
                 self.wfile.flush()
                 self.close_connection = True
                 self.connection.shutdown(socket.SHUT_RDWR)
