@@ -84,7 +84,9 @@ pub fn Shell() -> Element {
         StreamStatus::Live => ("live", "Live".to_owned()),
         StreamStatus::Connecting => ("connecting", "Connecting…".to_owned()),
         StreamStatus::Retrying(s) => ("offline", format!("Offline · retry in {s} s")),
+        StreamStatus::Unauthorized => ("offline", "Wrong password".to_owned()),
     };
+    let refused = *status.read() == StreamStatus::Unauthorized;
     let mut theme = use_signal(|| storage::get(Area::Local, THEME_KEY).unwrap_or_default());
     use_effect(move || apply_theme(&theme.read()));
     let (theme_label, next_theme) = match theme.read().as_str() {
@@ -120,6 +122,15 @@ pub fn Shell() -> Element {
             }
         }
         main { class: "shell-main",
+            if refused {
+                div { class: "auth-banner", role: "alert",
+                    p {
+                        "The server no longer accepts this app's password: it may have been changed, or newly set. "
+                        "Nothing typed here is lost; drafts wait until you send them."
+                    }
+                    Link { to: Route::Settings {}, class: "button primary", "Enter the new password" }
+                }
+            }
             ErrorBoundary {
                 handle_error: |errors: ErrorContext| rsx! {
                     section { class: "error-panel", role: "alert",

@@ -123,6 +123,9 @@ pub enum StreamStatus {
     Live,
     /// Lost; the next try is in this many seconds.
     Retrying(u32),
+    /// The server refuses the password (changed, or newly set): trying again will not help
+    /// until the settings change, though the stream still checks every 15 s.
+    Unauthorized,
 }
 
 type Listener = std::rc::Rc<dyn Fn(&crate::api::events::Event)>;
@@ -196,6 +199,10 @@ pub fn use_event_stream_provider() -> EventBus {
     bus
 }
 
+/// How long one attempt to open the event stream may wait for the server's answer.
+#[cfg(target_arch = "wasm32")]
+const OPEN_TIMEOUT_MS: u32 = 10_000;
+
 #[cfg(target_arch = "wasm32")]
 async fn run_stream(conn: crate::api::Connection, bus: EventBus) {
     let mut status = bus.status;
@@ -203,25 +210,50 @@ async fn run_stream(conn: crate::api::Connection, bus: EventBus) {
     let mut delay = 1u32;
     let mut connected_before = false;
     loop {
-        status.set(StreamStatus::Connecting);
-        let mut opened = false;
-        let reason = crate::api::stream::run(
-            &conn,
-            || {
-                opened = true;
+        // A refused password stays on screen while the stream checks again.
+        if *status.peek() != StreamStatus::Unauthorized {
+            status.set(StreamStatus::Connecting);
+        }
+        let opened = std::rc::Rc::new(std::cell::Cell::new(false));
+        let on_open = {
+            let opened = opened.clone();
+            move || {
+                opened.set(true);
                 status.set(StreamStatus::Live);
                 if connected_before {
                     *epoch.write() += 1;
                 }
+            }
+        };
+        let stream = crate::api::stream::run(&conn, on_open, |event| bus.dispatch(&event));
+        // An attempt that gets no answer at all (a half-open connection, a server stuck while
+        // starting) is dropped, which aborts its fetch, and tried again like any other failure.
+        let watchdog = {
+            let opened = opened.clone();
+            async move {
+                gloo_timers::future::TimeoutFuture::new(OPEN_TIMEOUT_MS).await;
+                if opened.get() {
+                    std::future::pending::<()>().await;
+                }
+            }
+        };
+        futures_util::pin_mut!(stream, watchdog);
+        let reason = match futures_util::future::select(stream, watchdog).await {
+            futures_util::future::Either::Left((reason, _)) => reason,
+            futures_util::future::Either::Right(_) => ApiError::Network {
+                url: conn.url("/event", &[]),
+                detail: "no answer".into(),
             },
-            |event| bus.dispatch(&event),
-        )
-        .await;
-        if opened {
+        };
+        if opened.get() {
             connected_before = true;
             delay = 1;
         }
-        let _ = reason;
+        if reason == ApiError::Unauthorized {
+            status.set(StreamStatus::Unauthorized);
+            gloo_timers::future::TimeoutFuture::new(15_000).await;
+            continue;
+        }
         status.set(StreamStatus::Retrying(delay));
         gloo_timers::future::TimeoutFuture::new(delay * 1000).await;
         delay = (delay * 2).min(15);

@@ -154,6 +154,11 @@ pub fn parse<T: DeserializeOwned>(response: &Response) -> Result<T, ApiError> {
     } else {
         &response.body
     };
+    if super::error::looks_like_html(body) {
+        return Err(ApiError::Decode {
+            detail: format!("{} instead of JSON", super::error::html_page(body)),
+        });
+    }
     serde_json::from_str(body).map_err(|e| ApiError::Decode {
         detail: e.to_string(),
     })
@@ -480,12 +485,14 @@ mod tests {
         );
         let html = Response {
             status: 200,
-            body: "<!doctype html>".into(),
+            body: "<!doctype html><title>Sign in to the Wi-Fi</title>".into(),
         };
-        assert!(matches!(
+        assert_eq!(
             parse::<Health>(&html),
-            Err(ApiError::Decode { .. })
-        ));
+            Err(ApiError::Decode {
+                detail: "an HTML page (“Sign in to the Wi-Fi”) instead of JSON".into()
+            })
+        );
     }
 
     #[test]

@@ -21,9 +21,6 @@ fn network(url: &str, error: JsValue) -> ApiError {
     }
 }
 
-/// How long the server has to answer the stream's request.
-const CONNECT_TIMEOUT_MS: u32 = 8_000;
-
 /// Reads `/event` until it ends or fails, calling `on_open` once connected and `on_event`
 /// for every event. Returns why it stopped.
 pub async fn run(
@@ -57,26 +54,14 @@ pub async fn run(
     if let Some(auth) = conn.authorization() {
         let _ = request.headers().set("authorization", &auth);
     }
-    // A server still starting may take the connection and not answer: give up after a while
-    // (dropping the guard aborts the fetch) so the caller tries again, instead of hanging.
-    let answer = JsFuture::from(window.fetch_with_request(&request));
-    let timeout = gloo_timers::future::TimeoutFuture::new(CONNECT_TIMEOUT_MS);
-    let answer = match futures_util::future::select(answer, timeout).await {
-        futures_util::future::Either::Left((answer, _)) => answer,
-        futures_util::future::Either::Right(_) => {
-            return ApiError::Network {
-                url,
-                detail: format!("no answer within {} s", CONNECT_TIMEOUT_MS / 1000),
-            }
-        }
-    };
-    let response: web_sys::Response = match answer {
-        Ok(value) => match value.dyn_into() {
-            Ok(response) => response,
+    let response: web_sys::Response =
+        match JsFuture::from(window.fetch_with_request(&request)).await {
+            Ok(value) => match value.dyn_into() {
+                Ok(response) => response,
+                Err(e) => return fail(e),
+            },
             Err(e) => return fail(e),
-        },
-        Err(e) => return fail(e),
-    };
+        };
     if !response.ok() {
         return ApiError::from_status(response.status(), "");
     }

@@ -13,11 +13,13 @@ use crate::components::{
 use crate::fork::{is_running, ForkKind, ForkPoint};
 use crate::forking::{fork_session, ForkError, WhenBusy};
 use crate::lineage::Edge;
-use crate::live::apply;
+use crate::live::{apply, keep_streamed};
 use crate::platform::now_ms;
 use crate::route::Route;
 use crate::session_list::{age, display_title};
-use crate::state::{client, use_events, use_lineage, use_settings, use_toasts, ToastKind};
+use crate::state::{
+    client, use_events, use_lineage, use_settings, use_toasts, StreamStatus, ToastKind,
+};
 
 /// One session.
 // The router reuses this component when only `id` changes: reading `id()` inside the resource
@@ -37,9 +39,16 @@ pub fn Session(id: ReadSignal<String>) -> Element {
                     message: String::new(),
                 });
             }
-            let (session, messages) =
-                futures_util::join!(client.get_session(&id), client.messages(&id));
-            Ok((session?, messages?))
+            let (session, messages, status) = futures_util::join!(
+                client.get_session(&id),
+                client.messages(&id),
+                client.session_status()
+            );
+            // Whether the server is writing a reply here; unknown if it would not say.
+            let server_busy = status
+                .ok()
+                .map(|all| all.get(&id).is_some_and(|s| *s != SessionStatus::Idle));
+            Ok((session?, messages?, server_busy))
         }
     });
     let id_now = id();
@@ -59,14 +68,19 @@ pub fn Session(id: ReadSignal<String>) -> Element {
                 Link { to: Route::Sessions {}, class: "button", "All sessions" }
             }
         },
-        Some(Err(error)) => {
-            rsx! { ErrorPanel { error: error.clone(), on_retry: move |_| data.restart() } }
-        }
-        Some(Ok((session, messages))) => rsx! {
+        Some(Err(error)) => rsx! {
+            ErrorPanel {
+                error: error.clone(),
+                on_retry: move |_| data.restart(),
+                retrying: *data.state().read() == UseResourceState::Pending,
+            }
+        },
+        Some(Ok((session, messages, server_busy))) => rsx! {
             SessionBody {
                 key: "{session.id}",
                 session: session.clone(),
                 messages: messages.clone(),
+                server_busy: *server_busy,
                 on_changed: move |_| data.restart(),
             }
         },
@@ -86,14 +100,26 @@ pub fn Session(id: ReadSignal<String>) -> Element {
 fn SessionBody(
     session: api::Session,
     messages: Vec<Message>,
+    /// Whether the server says it is writing a reply here (`None`: it did not say).
+    server_busy: Option<bool>,
     on_changed: EventHandler<()>,
 ) -> Element {
     let settings = use_settings();
     let toasts = use_toasts();
-    // The messages as the event stream updates them; reset whenever the page refetches.
+    // The messages as the event stream updates them; replaced whenever the page refetches,
+    // keeping text that streamed in but the server had not stored yet (it died mid-reply).
+    // The server's word on whether a reply runs is taken with each refetch (read alone, an
+    // unchanged `Some(false)` would not count as news after a reply started and died).
     let mut live = use_signal(|| messages.clone());
-    use_effect(use_reactive!(|messages| live.set(messages)));
-    let busy = use_signal(|| messages.iter().any(is_running));
+    let mut busy = use_signal(|| server_busy.unwrap_or_else(|| messages.iter().any(is_running)));
+    use_effect(use_reactive!(|messages, server_busy| {
+        let merged = keep_streamed(&live.peek(), messages);
+        live.set(merged);
+        if let Some(now_busy) = server_busy {
+            busy.set(now_busy);
+        }
+    }));
+    let stream = use_events().status;
     let retry = use_signal(|| None::<(u32, String)>);
     // The session itself follows session.updated (a generated title, a rename elsewhere).
     let mut current_session = use_signal(|| session.clone());
@@ -155,6 +181,11 @@ fn SessionBody(
                         questions.write().retain(|q| q.id != *request_id)
                     }
                     other => {
+                        // Text arriving means a reply is being written, whatever a status
+                        // read a moment earlier said.
+                        if matches!(other, Event::PartDelta { .. }) && !*busy.peek() {
+                            busy.set(true);
+                        }
                         apply(&mut live.write(), &sid, other);
                     }
                 }
@@ -250,7 +281,10 @@ fn SessionBody(
             .map(|e| (*e).clone())
             .collect()
     };
-    let running = busy() || messages.iter().any(is_running);
+    // An unfinished reply counts as running unless the server says it is not writing one (a
+    // reply cut off by a crash stays unfinished on the server forever).
+    let running = busy() || (server_busy.is_none() && messages.iter().any(is_running));
+    let connected = *stream.read() == StreamStatus::Live;
     let current = forking.read().clone();
 
     crate::platform::use_title(format!("{title} · Branchpoint"));
@@ -313,6 +347,7 @@ fn SessionBody(
                     on_fork: move |point| start_fork((point, WhenBusy::Ask)),
                     forking: current.clone(),
                     forks: forks_of(message.info.id()),
+                    interrupted: !running && is_running(message),
                 }
             }
         }
@@ -329,11 +364,15 @@ fn SessionBody(
                     "The model's provider failed: {message}. Retrying (attempt {attempt})… Stop gives up."
                 }
             }
-            if running {
+            if running && connected {
                 div { class: "running",
                     span { class: "spinner", aria_hidden: "true" }
                     span { class: "muted", "Writing a reply…" }
                     StopButton { session_id: session.id.clone() }
+                }
+            } else if running {
+                p { class: "running warning", role: "status",
+                    "The connection to the server is lost, so the reply stopped arriving here. What came is kept; the page catches up when the server is back."
                 }
             }
             Composer { session_id: session.id.clone() }

@@ -6,7 +6,7 @@ use crate::components::{ErrorPanel, Loading};
 use crate::platform::now_ms;
 use crate::route::Route;
 use crate::session_list::{age, arrange, count, display_title};
-use crate::state::{client, use_lineage, use_settings, use_toasts, ToastKind};
+use crate::state::{client, use_events, use_lineage, use_settings, use_toasts, ToastKind};
 use crate::storage::{self, Area};
 
 const GROUP_KEY: &str = "branchpoint.group-forks";
@@ -25,16 +25,19 @@ pub fn Sessions() -> Element {
     let mut group = use_signal(|| storage::get(Area::Local, GROUP_KEY).as_deref() == Some("true"));
     // The newest sessions first, more on demand: a project may have thousands.
     let mut limit = use_signal(|| PAGE);
+    let epoch = use_events().epoch;
     let mut sessions = use_resource(move || {
+        let _reconnected = epoch(); // the server is back: fetch again (a failed list retries)
         let client = client(&settings.read());
         let limit = limit();
         async move { client.list_newest_sessions(limit).await }
     });
+    let retrying = *sessions.state().read() == UseResourceState::Pending;
     let body = match &*sessions.read() {
         None => rsx! { Loading { label: "Loading sessions…" } },
-        Some(Err(error)) => {
-            rsx! { ErrorPanel { error: error.clone(), on_retry: move |_| sessions.restart() } }
-        }
+        Some(Err(error)) => rsx! {
+            ErrorPanel { error: error.clone(), on_retry: move |_| sessions.restart(), retrying }
+        },
         Some(Ok(list)) if list.is_empty() => rsx! {
             div { class: "empty",
                 p { "No sessions yet on this server." }
