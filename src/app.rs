@@ -41,20 +41,8 @@ pub fn App() -> Element {
             lineage.set(crate::lineage::store::load().lineage);
         })
     });
-    let bus = use_event_stream_provider();
-    let scan = use_context_provider(ScanState::new);
-    // "Scan when the app connects": once per visit, when the event stream first goes live.
-    let settings = use_settings();
-    let mut scanned_on_connect = use_signal(|| false);
-    use_effect(move || {
-        let live = *bus.status.read() == StreamStatus::Live;
-        if live && !*scanned_on_connect.peek() {
-            scanned_on_connect.set(true);
-            if storage::get(Area::Local, SCAN_ON_CONNECT_KEY).as_deref() == Some("1") {
-                scan.start(&settings.peek(), LineageState(lineage), toasts);
-            }
-        }
-    });
+    use_event_stream_provider();
+    use_context_provider(ScanState::new);
     use_context_provider(|| Catalog {
         agents: Signal::new(None),
         providers: Signal::new(None),
@@ -71,7 +59,30 @@ pub fn App() -> Element {
             },
             Router::<Route> {}
         }
+        ScanOnConnect {}
     }
+}
+
+/// "Scan when the app connects": once per visit, when the event stream first goes live. A
+/// component of its own, so that following the stream's status re-renders nothing else.
+#[component]
+fn ScanOnConnect() -> Element {
+    let status = use_events().status;
+    let settings = use_settings();
+    let lineage = use_context::<LineageState>();
+    let toasts = use_context::<Toasts>();
+    let scan = use_context::<ScanState>();
+    let mut done = use_signal(|| false);
+    use_effect(move || {
+        let live = *status.read() == StreamStatus::Live;
+        if live && !*done.peek() {
+            done.set(true);
+            if storage::get(Area::Local, SCAN_ON_CONNECT_KEY).as_deref() == Some("1") {
+                scan.start(&settings.peek(), lineage, toasts);
+            }
+        }
+    });
+    rsx! {}
 }
 
 /// Header with navigation, then the page.
