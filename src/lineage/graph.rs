@@ -1,6 +1,8 @@
 //! The fork lineage as a graph of edges (child forked from parent at an anchor message):
 //! parents, children, siblings and roots. Pure data, no storage.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::{Deserialize, Serialize};
 
 use crate::api::Role;
@@ -86,10 +88,12 @@ impl Lineage {
         siblings
     }
 
-    /// The root of the tree `session` belongs to (itself when it is not a fork).
+    /// The root of the tree `session` belongs to (itself when it is not a fork). In a cycle
+    /// (bad data: an import can hold one), the first session met twice.
     pub fn root_of<'a>(&'a self, session: &'a str) -> &'a str {
         let mut current = session;
-        for _ in 0..self.edges.len() {
+        let mut seen = HashSet::new();
+        while seen.insert(current) {
             match self.parent_of(current) {
                 Some(edge) => current = &edge.parent,
                 None => break,
@@ -98,12 +102,49 @@ impl Lineage {
         current
     }
 
+    /// The root of every session that has an edge, found in one pass over the edges (memoised
+    /// walks up), so a lineage of thousands of forks still shows at once.
+    fn root_index(&self) -> HashMap<&str, &str> {
+        let mut parent: HashMap<&str, &str> = HashMap::new();
+        for edge in &self.edges {
+            parent.entry(&edge.child).or_insert(&edge.parent);
+        }
+        let mut roots: HashMap<&str, &str> = HashMap::new();
+        for edge in &self.edges {
+            let mut path = Vec::new();
+            let mut seen = HashSet::new();
+            let mut current = edge.child.as_str();
+            let root = loop {
+                if let Some(root) = roots.get(current) {
+                    break *root;
+                }
+                if !seen.insert(current) {
+                    break current;
+                }
+                path.push(current);
+                match parent.get(current) {
+                    Some(up) => current = up,
+                    None => break current,
+                }
+            };
+            for session in path {
+                roots.insert(session, root);
+            }
+        }
+        roots
+    }
+
     /// Sessions that have forks but are no fork themselves.
     pub fn roots(&self) -> Vec<&str> {
+        let index = self.root_index();
         let mut roots: Vec<&str> = Vec::new();
+        let mut listed = HashSet::new();
         for edge in &self.edges {
-            let root = self.root_of(&edge.child);
-            if !roots.contains(&root) {
+            let root = index
+                .get(edge.child.as_str())
+                .copied()
+                .unwrap_or(&edge.child);
+            if listed.insert(root) {
                 roots.push(root);
             }
         }
@@ -226,35 +267,41 @@ impl Lineage {
     /// Every fork tree, roots with their descendants in depth-first order. Trees with the most
     /// recent fork come first; siblings oldest first, as they were made.
     pub fn trees(&self) -> Vec<TreeRow> {
-        let latest = |root: &str| -> f64 {
-            self.edges
-                .iter()
-                .filter(|e| self.root_of(&e.child) == root)
-                .map(|e| e.created)
-                .fold(0.0, f64::max)
-        };
+        let index = self.root_index();
+        let mut latest: HashMap<&str, f64> = HashMap::new();
+        let mut children: HashMap<&str, Vec<&Edge>> = HashMap::new();
+        let mut titles: HashMap<&str, &str> = HashMap::new();
+        for edge in &self.edges {
+            let root = index
+                .get(edge.child.as_str())
+                .copied()
+                .unwrap_or(&edge.child);
+            let newest = latest.entry(root).or_insert(0.0);
+            *newest = newest.max(edge.created);
+            children.entry(&edge.parent).or_default().push(edge);
+            titles.entry(&edge.parent).or_insert(&edge.parent_title);
+        }
+        for list in children.values_mut() {
+            list.sort_by(|a, b| a.created.total_cmp(&b.created));
+        }
         let mut roots = self.roots();
-        roots.sort_by(|a, b| latest(b).total_cmp(&latest(a)));
+        let newest = |root: &str| latest.get(root).copied().unwrap_or(0.0);
+        roots.sort_by(|a, b| newest(b).total_cmp(&newest(a)));
         let mut rows = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = HashSet::new();
         for root in roots {
-            let title = self
-                .edges
-                .iter()
-                .find(|e| e.parent == root)
-                .map(|e| e.parent_title.clone())
-                .unwrap_or_default();
+            let title = titles.get(root).map(|t| t.to_string()).unwrap_or_default();
             let mut stack = vec![(root.to_owned(), title, 0usize, None::<Edge>)];
             while let Some((session, title, depth, edge)) = stack.pop() {
                 if !seen.insert(session.clone()) {
                     continue;
                 }
-                for child in self.children(&session).into_iter().rev() {
+                for child in children.get(session.as_str()).into_iter().flatten().rev() {
                     stack.push((
                         child.child.clone(),
                         child.child_title.clone(),
                         depth + 1,
-                        Some(child.clone()),
+                        Some((*child).clone()),
                     ));
                 }
                 rows.push(TreeRow {
