@@ -158,6 +158,13 @@ fn files_patches_agents_subtasks_retries_and_unknown_parts_are_text() {
         let html = part(json!({"id":"prt_4","type":"file","mime":"image/png","url":p.text}));
         (html, vec![])
     });
+    assert_all_safe("file svg data under a raster mime", |p| {
+        let url = format!("data:image/svg+xml;base64,{}", p.text);
+        let html = part(
+            json!({"id":"prt_4","type":"file","mime":"image/png","filename":p.text,"url":url}),
+        );
+        (html, vec![escaped(&p.text)])
+    });
     assert_all_safe("file url with a name", |p| {
         let url = format!("https://example.com/{}", p.text);
         let html =
