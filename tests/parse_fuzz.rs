@@ -314,10 +314,10 @@ fn random_value(rng: &mut Rng, depth: usize) -> Value {
         0 => Value::Null,
         1 => json!(rng.below(2) == 0),
         2 => json!(rng.next() as i64),
-        3 => json!(f64::from_bits(rng.next())
-            .is_finite()
-            .then(|| f64::from_bits(rng.next()))
-            .unwrap_or(-0.0)),
+        3 => {
+            let float = f64::from_bits(rng.next());
+            json!(if float.is_finite() { float } else { -0.0 })
+        }
         4 => json!(u64::MAX),
         5 => json!(""),
         6 => json!(rng
