@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod app;
+pub mod hostile;
 pub mod webdriver;
 
 use std::io::{BufRead, BufReader};
@@ -465,6 +466,20 @@ impl FaultProxy {
     pub fn start(target: &str, fail: &str, status: u16) -> FaultProxy {
         let status = status.to_string();
         let args = ["--target", target, "--fail", fail, "--status", &status];
+        let (process, port) =
+            Process::python_service("fault proxy", "tests/support/fault_proxy.py", &args);
+        FaultProxy {
+            port,
+            _process: process,
+        }
+    }
+
+    /// Like [`FaultProxy::start`], answering the matching requests with `body` verbatim.
+    pub fn with_body(target: &str, fail: &str, status: u16, body: &str) -> FaultProxy {
+        let status = status.to_string();
+        let args = [
+            "--target", target, "--fail", fail, "--status", &status, "--body", body,
+        ];
         let (process, port) =
             Process::python_service("fault proxy", "tests/support/fault_proxy.py", &args);
         FaultProxy {
