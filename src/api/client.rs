@@ -3,6 +3,7 @@
 //! (fetch) and in native tests (reqwest against a real server).
 
 use std::collections::HashMap;
+use std::fmt;
 use std::future::Future;
 
 use base64::Engine as _;
@@ -19,8 +20,8 @@ use super::types::{
 /// A `limit` no project reaches: "all sessions".
 pub const ALL_SESSIONS: usize = 1_000_000;
 
-/// Where the server is and how to talk to it.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Where the server is and how to talk to it. Its `Debug` shows no password.
+#[derive(Clone, PartialEq, Default)]
 pub struct Connection {
     /// For example `http://127.0.0.1:4096`.
     pub base_url: String,
@@ -79,6 +80,20 @@ pub fn percent_encode(value: &str) -> String {
     out
 }
 
+/// What `Debug` shows instead of a password or an `authorization` header, so no log line
+/// written with `{:?}` can carry one.
+pub const REDACTED: &str = "<redacted>";
+
+impl fmt::Debug for Connection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Connection")
+            .field("base_url", &self.base_url)
+            .field("password", &self.password.as_ref().map(|_| REDACTED))
+            .field("directory", &self.directory)
+            .finish()
+    }
+}
+
 /// HTTP methods the API uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
@@ -99,13 +114,36 @@ impl Method {
     }
 }
 
-/// A request ready to send.
-#[derive(Debug, Clone, PartialEq)]
+/// A request ready to send. Its `Debug` shows no `authorization` value.
+#[derive(Clone, PartialEq)]
 pub struct Request {
     pub method: Method,
     pub url: String,
     pub headers: Vec<(String, String)>,
     pub body: Option<String>,
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let shown = if name.eq_ignore_ascii_case("authorization") {
+                    REDACTED
+                } else {
+                    value.as_str()
+                };
+                (name.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body", &self.body)
+            .finish()
+    }
 }
 
 /// What came back: a status and a body.

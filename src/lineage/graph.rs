@@ -142,13 +142,24 @@ impl Lineage {
         current
     }
 
-    /// Sessions that have forks but are no fork themselves.
+    /// Sessions that have forks but are no fork themselves, in the order their trees first
+    /// appear among the edges. One pass with an index (thousands of edges, cycles included).
     pub fn roots(&self) -> Vec<&str> {
+        let by_child: HashMap<&str, &Edge> =
+            self.edges.iter().map(|e| (e.child.as_str(), e)).collect();
         let mut roots: Vec<&str> = Vec::new();
+        let mut listed = HashSet::new();
         for edge in &self.edges {
-            let root = self.root_of(&edge.child);
-            if !roots.contains(&root) {
-                roots.push(root);
+            let mut current = edge.child.as_str();
+            let mut seen = HashSet::new();
+            while let Some(up) = by_child.get(current) {
+                if !seen.insert(current) {
+                    break;
+                }
+                current = up.parent.as_str();
+            }
+            if listed.insert(current) {
+                roots.push(current);
             }
         }
         roots

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod app;
+pub mod hostile;
 pub mod webdriver;
 
 use std::io::{BufRead, BufReader};
@@ -491,6 +492,15 @@ impl FaultProxy {
             _process: process,
             _dir: dir,
         }
+    }
+
+    /// Like [`FaultProxy::start`], answering the matching requests with `body` verbatim.
+    pub fn with_body(target: &str, fail: &str, status: u16, body: &str) -> FaultProxy {
+        let status = status.to_string();
+        FaultProxy::start_with(
+            target,
+            &["--fail", fail, "--status", &status, "--body", body],
+        )
     }
 
     pub fn url(&self) -> String {

@@ -411,6 +411,28 @@ impl Browser {
         Ok(v.as_str().map(str::to_string))
     }
 
+    /// Runs `source` in every document this tab opens from now on, before the page's own
+    /// scripts (Chrome DevTools `Page.addScriptToEvaluateOnNewDocument`): for traps a test
+    /// installs, such as one recording `alert` calls.
+    pub async fn on_every_document(&self, source: &str) -> Result<(), String> {
+        self.conn
+            .post(
+                "/goog/cdp/execute",
+                json!({"cmd": "Page.addScriptToEvaluateOnNewDocument", "params": {"source": source}}),
+            )
+            .await
+            .map(drop)
+    }
+
+    /// The text of the JavaScript dialog (alert, confirm, prompt) open now, if any.
+    pub async fn dialog_text(&self) -> Option<String> {
+        self.conn
+            .get("/alert/text")
+            .await
+            .ok()
+            .map(|v| v.as_str().unwrap_or_default().to_string())
+    }
+
     /// The chromedriver port (useful in diagnostics).
     pub fn port(&self) -> u16 {
         self.port
