@@ -605,10 +605,14 @@ fn lineage_records(server: &str, n: usize) -> Lineage {
                 },
                 server: server.to_owned(),
                 directory: "/tmp/project".into(),
+                discovered: false,
             }
         })
         .collect();
-    Lineage { edges }
+    Lineage {
+        edges,
+        ..Lineage::default()
+    }
 }
 
 /// The big session: (newest message visible, DOM, heap) and (DOM after scrolling to the top,

@@ -9,8 +9,8 @@ use crate::route::Route;
 use crate::settings::Settings;
 use crate::state::Catalog;
 use crate::state::{
-    use_event_stream_provider, use_events, use_settings, LineageState, StreamStatus, ToastKind,
-    Toasts,
+    use_event_stream_provider, use_events, use_settings, LineageState, ScanState, StreamStatus,
+    ToastKind, Toasts, SCAN_ON_CONNECT_KEY,
 };
 use crate::storage::{self, Area};
 
@@ -42,6 +42,7 @@ pub fn App() -> Element {
         })
     });
     use_event_stream_provider();
+    use_context_provider(ScanState::new);
     use_context_provider(|| Catalog {
         agents: Signal::new(None),
         providers: Signal::new(None),
@@ -58,7 +59,30 @@ pub fn App() -> Element {
             },
             Router::<Route> {}
         }
+        ScanOnConnect {}
     }
+}
+
+/// "Scan when the app connects": once per visit, when the event stream first goes live. A
+/// component of its own, so that following the stream's status re-renders nothing else.
+#[component]
+fn ScanOnConnect() -> Element {
+    let status = use_events().status;
+    let settings = use_settings();
+    let lineage = use_context::<LineageState>();
+    let toasts = use_context::<Toasts>();
+    let scan = use_context::<ScanState>();
+    let mut done = use_signal(|| false);
+    use_effect(move || {
+        let live = *status.read() == StreamStatus::Live;
+        if live && !*done.peek() {
+            done.set(true);
+            if storage::get(Area::Local, SCAN_ON_CONNECT_KEY).as_deref() == Some("1") {
+                scan.start(&settings.peek(), lineage, toasts);
+            }
+        }
+    });
+    rsx! {}
 }
 
 /// Header with navigation, then the page.
@@ -71,7 +95,9 @@ pub fn Shell() -> Element {
         StreamStatus::Live => ("live", "Live".to_owned()),
         StreamStatus::Connecting => ("connecting", "Connecting…".to_owned()),
         StreamStatus::Retrying(s) => ("offline", format!("Offline · retry in {s} s")),
+        StreamStatus::Unauthorized => ("offline", "Wrong password".to_owned()),
     };
+    let refused = *status.read() == StreamStatus::Unauthorized;
     let mut theme = use_signal(|| storage::get(Area::Local, THEME_KEY).unwrap_or_default());
     use_effect(move || apply_theme(&theme.read()));
     let (theme_label, next_theme) = match theme.read().as_str() {
@@ -107,6 +133,15 @@ pub fn Shell() -> Element {
             }
         }
         main { class: "shell-main",
+            if refused {
+                div { class: "auth-banner", role: "alert",
+                    p {
+                        "The server no longer accepts this app's password: it may have been changed, or newly set. "
+                        "Nothing typed here is lost; drafts wait until you send them."
+                    }
+                    Link { to: Route::Settings {}, class: "button primary", "Enter the new password" }
+                }
+            }
             ErrorBoundary {
                 handle_error: |errors: ErrorContext| rsx! {
                     section { class: "error-panel", role: "alert",

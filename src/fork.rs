@@ -81,7 +81,7 @@ pub fn excerpt(text: &str, max: usize) -> String {
 }
 
 /// A message's excerpt, or a description of it when it has no text (a tool-only reply).
-fn message_excerpt(message: &Message) -> String {
+pub fn message_excerpt(message: &Message) -> String {
     let text = message.text();
     if !text.trim().is_empty() {
         return excerpt(&text, 80);

@@ -1,8 +1,10 @@
 //! The fork operation, end to end: fresh messages → plan → `POST /fork` → a telling title →
-//! the lineage edge recorded (before anyone navigates) → the draft for "edit and resend".
+//! the lineage edge recorded (before anyone navigates) → the draft for "edit and resend". A
+//! `POST /fork` whose answer is lost is never re-sent: the server's sessions are searched for
+//! the fork instead, and the user is told when it cannot be found for sure.
 //! Generic over the transport, so native tests run it against a real server.
 
-use crate::api::{ApiError, Client, Message, Session, Transport};
+use crate::api::{ApiError, Client, Message, Session, SessionStatus, Transport};
 use crate::fork::{self, fork_title, is_running, ForkPlan, ForkPoint};
 use crate::lineage::{store, Edge, Lineage};
 use crate::storage::{self, Area};
@@ -24,6 +26,9 @@ pub enum ForkError {
     /// The session is busy and the caller asked to be asked.
     Busy,
     Api(ApiError),
+    /// `POST /fork` got no answer (a [`ApiError::Network`] failure): the server may have made
+    /// the fork all the same, so it must not be sent again blindly.
+    Unanswered(ApiError),
 }
 
 impl From<ApiError> for ForkError {
@@ -36,6 +41,15 @@ impl std::fmt::Display for ForkError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ForkError::Busy => write!(f, "The session is still writing a reply."),
+            // No answer is not "no fork": the server may have made it before the line went.
+            // Forking again blindly could make two, so the user is told where to look instead.
+            ForkError::Unanswered(ApiError::Network { detail, .. }) => write!(
+                f,
+                "The fork failed: no answer from the server ({detail}). If the server got the \
+                 request before it went quiet, the fork may exist anyway: look in the sessions \
+                 list before forking again."
+            ),
+            ForkError::Unanswered(error) => write!(f, "The fork failed. {error}"),
             ForkError::Api(error) => write!(f, "The fork failed. {error}"),
         }
     }
@@ -73,6 +87,13 @@ pub fn draft_files(session_id: &str) -> Vec<crate::api::FilePart> {
         .unwrap_or_default()
 }
 
+async fn still_busy<T: Transport>(client: &Client<T>, id: &str) -> bool {
+    match client.session_status().await {
+        Ok(all) => all.get(id).is_some_and(|s| *s != SessionStatus::Idle),
+        Err(_) => true,
+    }
+}
+
 async fn settle<T: Transport>(client: &Client<T>, id: &str) -> Result<Vec<Message>, ApiError> {
     let mut messages = client.messages(id).await?;
     for _ in 0..40 {
@@ -83,6 +104,27 @@ async fn settle<T: Transport>(client: &Client<T>, id: &str) -> Result<Vec<Messag
         messages = client.messages(id).await?;
     }
     Ok(messages)
+}
+
+/// The fork the server made of `source` although its answer never came: the one session
+/// titled as the server titles forks of it (`… (fork #N)`), made no earlier than the newest
+/// message it copied (`newest`, server time) and not yet in the lineage. With none, or more
+/// than one, it does not guess.
+pub fn find_lost_fork(
+    sessions: &[Session],
+    source: &Session,
+    newest: f64,
+    known: &Lineage,
+) -> Option<Session> {
+    let prefix = format!("{} (fork #", source.title);
+    let mut candidates = sessions.iter().filter(|s| {
+        s.id != source.id
+            && s.title.starts_with(&prefix)
+            && s.time.created >= newest
+            && known.parent_of(&s.id).is_none()
+    });
+    let found = candidates.next()?;
+    candidates.next().is_none().then(|| found.clone())
 }
 
 /// Forks `source` at `point`. `now` stamps the lineage edge.
@@ -112,7 +154,9 @@ pub async fn fork_from<T: Transport>(
         Some(known) if !known.iter().any(is_running) => known,
         _ => client.messages(&source.id).await?,
     };
-    let busy = messages.iter().any(is_running);
+    // A reply cut off by a server crash stays unfinished forever: ask the server whether it is
+    // really writing one (and assume so if it will not say).
+    let busy = messages.iter().any(is_running) && still_busy(client, &source.id).await;
     if busy {
         match when_busy {
             WhenBusy::Ask => return Err(ForkError::Busy),
@@ -127,7 +171,26 @@ pub async fn fork_from<T: Transport>(
     if when_busy == WhenBusy::CompleteOnly {
         plan = fork::complete_only(plan, &messages);
     }
-    let created = client.fork(&source.id, plan.before.as_deref()).await?;
+    let mut answer_lost = false;
+    let created = match client.fork(&source.id, plan.before.as_deref()).await {
+        Ok(created) => created,
+        // No answer: look (never re-send) whether the server made the fork all the same, so
+        // its lineage edge is not lost.
+        Err(error @ ApiError::Network { .. }) => {
+            let newest = messages
+                .iter()
+                .map(|m| m.info.created())
+                .fold(0.0, f64::max);
+            let known = store::load().lineage;
+            let found = match client.list_sessions().await {
+                Ok(sessions) => find_lost_fork(&sessions, source, newest, &known),
+                Err(_) => None,
+            };
+            answer_lost = true;
+            found.ok_or(ForkError::Unanswered(error))?
+        }
+        Err(error) => return Err(error.into()),
+    };
     let title = fork_title(&source.title, &plan);
     // The server names every fork "… (fork #1)"; a failed rename still leaves a usable fork.
     let session = client
@@ -147,11 +210,19 @@ pub async fn fork_from<T: Transport>(
         child_title: session.title.clone(),
         server: client.conn.base_url.clone(),
         directory: session.directory.clone(),
+        discovered: false,
     };
     let (lineage, mut warning) = match store::record(edge) {
         Ok(lineage) => (Some(lineage), None),
         Err(problem) => (None, Some(problem)),
     };
+    if answer_lost && warning.is_none() {
+        warning = Some(
+            "The server's answer to the fork was lost, but it had made the fork: it is \
+             recorded here, and nothing was sent twice."
+                .to_owned(),
+        );
+    }
     if let Some(resend) = &plan.resend {
         let files = serde_json::to_string(&resend.files).unwrap_or_default();
         let kept =
@@ -186,4 +257,76 @@ async fn sleep_ms(ms: u32) {
     // Native builds only use this from tests, on a multi-threaded or current-thread runtime:
     // a plain thread sleep keeps the crate free of an async runtime dependency.
     std::thread::sleep(std::time::Duration::from_millis(u64::from(ms)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(id: &str, title: &str, created: f64) -> Session {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "title": title, "time": {"created": created, "updated": created}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_lost_fork_is_found_only_when_there_is_no_doubt() {
+        let source = session("ses_src", "Plan", 1.0);
+        let fork = session("ses_new", "Plan (fork #2)", 50.0);
+        let older = session("ses_old", "Plan (fork #1)", 5.0);
+        let other = session("ses_oth", "Planning (fork #1)", 60.0);
+        let none = Lineage::default();
+        let all = vec![source.clone(), fork.clone(), older.clone(), other];
+        assert_eq!(
+            find_lost_fork(&all, &source, 10.0, &none).map(|s| s.id),
+            Some("ses_new".to_owned())
+        );
+        // Two that could be it: no guess.
+        let twin = session("ses_twn", "Plan (fork #3)", 55.0);
+        let mut both = all.clone();
+        both.push(twin);
+        assert_eq!(find_lost_fork(&both, &source, 10.0, &none), None);
+        // One already recorded as a fork is not it.
+        let mut known = Lineage::default();
+        known.add(Edge {
+            child: "ses_new".into(),
+            parent: "ses_src".into(),
+            anchor: None,
+            role: None,
+            excerpt: String::new(),
+            kind: crate::fork::ForkKind::Whole,
+            created: 1.0,
+            parent_title: "Plan".into(),
+            child_title: "Plan (fork #2)".into(),
+            server: String::new(),
+            directory: String::new(),
+            discovered: false,
+        });
+        assert_eq!(find_lost_fork(&all, &source, 10.0, &known), None);
+        // Nothing made since the newest message: nothing found.
+        assert_eq!(find_lost_fork(&all, &source, 100.0, &none), None);
+    }
+
+    #[test]
+    fn a_fork_without_an_answer_says_where_to_look_instead_of_retrying() {
+        let lost = ForkError::Unanswered(ApiError::Network {
+            url: "http://127.0.0.1:4096/session/ses_1/fork".into(),
+            detail: "Failed to fetch".into(),
+        })
+        .to_string();
+        assert!(
+            lost.starts_with("The fork failed: no answer from the server (Failed to fetch)."),
+            "{lost}"
+        );
+        assert!(
+            lost.contains("look in the sessions list before forking again"),
+            "{lost}"
+        );
+        let refused = ForkError::Api(ApiError::from_status(500, "")).to_string();
+        assert_eq!(
+            refused,
+            "The fork failed. The server failed (HTTP 500): HTTP 500"
+        );
+    }
 }

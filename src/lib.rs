@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod app;
+pub mod compare;
 pub mod components;
 pub mod fork;
 pub mod forking;

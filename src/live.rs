@@ -92,6 +92,23 @@ pub fn apply(messages: &mut Vec<Message>, session_id: &str, event: &Event) -> bo
     }
 }
 
+/// The messages of a refetch (`fetched`), keeping the text this page saw stream in where the
+/// server has less of it: a part still open on the server is stored empty until it completes,
+/// so a server that died mid-reply answers with an empty part for text the page already showed.
+pub fn keep_streamed(local: &[Message], mut fetched: Vec<Message>) -> Vec<Message> {
+    for message in &mut fetched {
+        let Some(seen) = local.iter().find(|m| m.info.id() == message.info.id()) else {
+            continue;
+        };
+        for part in &mut message.parts {
+            if let Some(old) = seen.parts.iter().find(|p| p.id() == part.id()) {
+                *part = keep_longer_text(old, part.clone());
+            }
+        }
+    }
+    fetched
+}
+
 fn session_of(info: &MessageInfo) -> &str {
     match info {
         MessageInfo::User(m) => &m.session_id,
@@ -229,5 +246,38 @@ mod tests {
         };
         assert!(apply(&mut messages, "ses_1", &removed));
         assert_eq!(messages.len(), 2);
+    }
+
+    #[test]
+    fn a_refetch_keeps_streamed_text_the_server_did_not_store() {
+        let one = |id: &str, role: &str, part: &str, text: &str| Message {
+            info: info(id, role),
+            parts: vec![text_part(part, text)],
+        };
+        let streamed = vec![
+            one("msg_1", "user", "prt_1", "hi"),
+            one("msg_2", "assistant", "prt_2", "Half a rep"),
+        ];
+        // The server died mid-reply: its copy of the open part is empty; a message came later.
+        let fetched = vec![
+            one("msg_1", "user", "prt_1", "hi"),
+            one("msg_2", "assistant", "prt_2", ""),
+            one("msg_3", "user", "prt_3", "later"),
+        ];
+        let merged = keep_streamed(&streamed, fetched);
+        let texts: Vec<String> = merged.iter().map(Message::text).collect();
+        assert_eq!(texts, ["hi", "Half a rep", "later"]);
+
+        // A finished part, or one the server knows more of, is the server's.
+        let done = Part::from_value(
+            json!({"id": "prt_2", "type": "text", "text": "Half", "time": {"start": 1, "end": 2}}),
+        );
+        let fetched = vec![Message {
+            info: info("msg_2", "assistant"),
+            parts: vec![done],
+        }];
+        assert_eq!(keep_streamed(&streamed, fetched)[0].text(), "Half");
+        // Messages gone from the server stay gone.
+        assert!(keep_streamed(&streamed, Vec::new()).is_empty());
     }
 }

@@ -137,6 +137,119 @@ pub fn on_storage_change(key: &'static str, changed: impl Fn() + 'static) {
     let _ = (key, changed);
 }
 
+/// Where the viewport stands over an element: how far the element's top has scrolled above the
+/// viewport's top (0 while it is below it), and the viewport's height, in CSS pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Viewport {
+    pub scrolled: f64,
+    pub height: f64,
+    /// The element's top in document coordinates (for scrolling to a row of it).
+    pub top: f64,
+    /// How far the window is scrolled.
+    pub scroll_y: f64,
+}
+
+impl Default for Viewport {
+    fn default() -> Self {
+        Viewport {
+            scrolled: 0.0,
+            height: 1000.0,
+            top: 0.0,
+            scroll_y: 0.0,
+        }
+    }
+}
+
+/// Follows the window's scrolling and resizing over the element with `id`, for lists that only
+/// render what is visible. Listeners go when the component does.
+pub fn use_viewport(id: &'static str) -> dioxus::prelude::Signal<Viewport> {
+    use dioxus::prelude::*;
+    let viewport = use_signal(Viewport::default);
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        let listener = use_hook(move || {
+            let measure = move || {
+                let Some(window) = web_sys::window() else {
+                    return;
+                };
+                let Some(element) = window.document().and_then(|d| d.get_element_by_id(id)) else {
+                    return;
+                };
+                let rect = element.get_bounding_client_rect();
+                let scroll_y = window.scroll_y().unwrap_or(0.0);
+                let height = window
+                    .inner_height()
+                    .ok()
+                    .and_then(|h| h.as_f64())
+                    .unwrap_or(1000.0);
+                let now = Viewport {
+                    scrolled: (-rect.top()).max(0.0),
+                    height,
+                    top: rect.top() + scroll_y,
+                    scroll_y,
+                };
+                let mut viewport = viewport;
+                if *viewport.peek() != now {
+                    viewport.set(now);
+                }
+            };
+            let closure = wasm_bindgen::closure::Closure::<dyn Fn()>::new(measure);
+            if let Some(window) = web_sys::window() {
+                for event in ["scroll", "resize"] {
+                    let _ = window
+                        .add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+                }
+            }
+            std::rc::Rc::new(closure)
+        });
+        // Measure once the element is on the page.
+        let first = listener.clone();
+        use_effect(move || {
+            let f: &js_sys::Function = first.as_ref().as_ref().unchecked_ref();
+            let _ = f.call0(&wasm_bindgen::JsValue::NULL);
+        });
+        use_drop(move || {
+            if let Some(window) = web_sys::window() {
+                for event in ["scroll", "resize"] {
+                    let _ = window.remove_event_listener_with_callback(
+                        event,
+                        listener.as_ref().as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = id;
+    viewport
+}
+
+/// Scrolls the window so that document position `y` is at the top.
+pub fn scroll_to(y: f64) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(window) = web_sys::window() {
+        window.scroll_to_with_x_and_y(0.0, y.max(0.0));
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = y;
+}
+
+/// Which rows of a list of fixed-height rows to render for a viewport: `[from, to)`, with
+/// `overscan` rows more on each side so that scrolling and tabbing find them there.
+pub fn visible_rows(
+    count: usize,
+    viewport: Viewport,
+    row_height: f64,
+    overscan: usize,
+) -> (usize, usize) {
+    let first = (viewport.scrolled / row_height).floor() as usize;
+    let shown = (viewport.height / row_height).ceil() as usize + 1;
+    let from = first.saturating_sub(overscan).min(count);
+    let to = (first + shown + overscan).min(count);
+    (from, to.max(from))
+}
+
 /// Registers the service worker (`sw.js` beside index.html) that keeps the app shell for
 /// offline use. `base` is the path the app is served under, such as `/` or `/branchpoint/`.
 pub fn register_service_worker(base: &str) {
@@ -280,7 +393,7 @@ pub fn base_path(asset_url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::base_path;
+    use super::{base_path, visible_rows, Viewport};
 
     #[test]
     fn base_paths_from_asset_urls() {
@@ -291,5 +404,20 @@ mod tests {
             "/branchpoint/"
         );
         assert_eq!(base_path("icon.svg"), "/");
+    }
+
+    #[test]
+    fn only_the_visible_rows_and_some_overscan_are_rendered() {
+        let at = |scrolled: f64| Viewport {
+            scrolled,
+            height: 400.0,
+            top: 0.0,
+            scroll_y: 0.0,
+        };
+        assert_eq!(visible_rows(5000, at(0.0), 40.0, 10), (0, 21));
+        assert_eq!(visible_rows(5000, at(4000.0), 40.0, 10), (90, 121));
+        assert_eq!(visible_rows(5000, at(1e9), 40.0, 10), (5000, 5000));
+        assert_eq!(visible_rows(3, at(0.0), 40.0, 10), (0, 3));
+        assert_eq!(visible_rows(0, at(0.0), 40.0, 10), (0, 0));
     }
 }

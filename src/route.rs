@@ -3,7 +3,7 @@
 use dioxus::prelude::*;
 
 use crate::app::Shell;
-use crate::pages::{Lineage, NotFound, Session, Sessions, Settings};
+use crate::pages::{Compare, Lineage, NotFound, Session, Sessions, Settings};
 
 #[derive(Routable, Clone, PartialEq, Debug)]
 #[rustfmt::skip]
@@ -15,6 +15,8 @@ pub enum Route {
         Session { id: String },
         #[route("/lineage?:focus")]
         Lineage { focus: String },
+        #[route("/compare?:a&:b")]
+        Compare { a: String, b: String },
         #[route("/settings")]
         Settings {},
         #[route("/:..segments")]

@@ -78,6 +78,15 @@ pub fn display_title(title: &str) -> &str {
     }
 }
 
+/// "1 fork", "3 forks": a count with its noun (nouns here take a plain "s").
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// "just now", "5 min ago", "3 h ago", "2 days ago", or a date for older times.
 pub fn age(now_ms: f64, then_ms: f64) -> String {
     let seconds = ((now_ms - then_ms) / 1000.0).max(0.0) as u64;
@@ -179,6 +188,7 @@ mod tests {
             child_title: "Fork".into(),
             server: String::new(),
             directory: String::new(),
+            discovered: false,
         });
         assert_eq!(ids(&arrange(&sessions, "", None)), [("f", 0), ("a", 0)]);
         assert_eq!(
@@ -201,6 +211,13 @@ mod tests {
         assert_eq!(display_title(""), "Untitled session");
         assert_eq!(display_title("  "), "Untitled session");
         assert_eq!(display_title("Refactor"), "Refactor");
+    }
+
+    #[test]
+    fn counts_with_their_nouns() {
+        assert_eq!(count(1, "fork"), "1 fork");
+        assert_eq!(count(0, "fork"), "0 forks");
+        assert_eq!(count(500, "session"), "500 sessions");
     }
 
     #[test]

@@ -12,8 +12,8 @@ pub const DEFAULT_SERVER_URL: &str = "http://127.0.0.1:4096";
 const SETTINGS_KEY: &str = "branchpoint.settings.v1";
 const PASSWORD_KEY: &str = "branchpoint.password";
 
-/// What the user configured.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// What the user configured. Its `Debug` shows no password.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
     pub server_url: String,
     /// Never serialised: stored apart, and only where the user allowed.
@@ -24,6 +24,18 @@ pub struct Settings {
     /// Project directory; empty means the server's own.
     #[serde(default)]
     pub directory: String,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let password = (!self.password.is_empty()).then_some(crate::api::client::REDACTED);
+        f.debug_struct("Settings")
+            .field("server_url", &self.server_url)
+            .field("password", &password)
+            .field("remember_password", &self.remember_password)
+            .field("directory", &self.directory)
+            .finish()
+    }
 }
 
 impl Default for Settings {
@@ -140,6 +152,34 @@ mod tests {
         );
         assert_eq!(storage::get(Area::Session, PASSWORD_KEY), None);
         assert_eq!(Settings::load(), settings);
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_password() {
+        let settings = Settings {
+            password: "hunter2-secret".into(),
+            ..Settings::default()
+        };
+        let conn = settings.connection();
+        let request = crate::api::client::build(
+            &conn,
+            crate::api::client::Method::Get,
+            "/session",
+            &[],
+            None,
+        );
+        let token = conn.authorization().unwrap();
+        for shown in [
+            format!("{settings:?}"),
+            format!("{conn:?}"),
+            format!("{request:?}"),
+        ] {
+            assert!(shown.contains("<redacted>"), "{shown}");
+            assert!(
+                !shown.contains("hunter2-secret") && !shown.contains(&token[6..]),
+                "{shown}"
+            );
+        }
     }
 
     #[test]

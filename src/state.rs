@@ -91,6 +91,26 @@ pub fn use_toasts() -> Toasts {
 #[derive(Clone, Copy)]
 pub struct LineageState(pub Signal<crate::lineage::Lineage>);
 
+impl LineageState {
+    /// Changes the stored lineage (merged with what another tab wrote) and shows the result.
+    pub fn update(self, change: impl Fn(&mut crate::lineage::Lineage)) -> Result<(), String> {
+        let stored = crate::lineage::store::update(change)?;
+        let mut signal = self.0;
+        signal.set(stored);
+        Ok(())
+    }
+
+    /// Records that `session` was deleted on its server, if the lineage knows it.
+    pub fn mark_deleted(self, session: &str) {
+        let known = self.0.peek().places().contains_key(session);
+        if known {
+            let _ = self.update(|l| {
+                l.mark_deleted([session]);
+            });
+        }
+    }
+}
+
 /// The app's lineage.
 pub fn use_lineage() -> LineageState {
     use_context::<LineageState>()
@@ -103,6 +123,9 @@ pub enum StreamStatus {
     Live,
     /// Lost; the next try is in this many seconds.
     Retrying(u32),
+    /// The server refuses the password (changed, or newly set): trying again will not help
+    /// until the settings change, though the stream still checks every 15 s.
+    Unauthorized,
 }
 
 type Listener = std::rc::Rc<dyn Fn(&crate::api::events::Event)>;
@@ -176,6 +199,10 @@ pub fn use_event_stream_provider() -> EventBus {
     bus
 }
 
+/// How long one attempt to open the event stream may wait for the server's answer.
+#[cfg(target_arch = "wasm32")]
+const OPEN_TIMEOUT_MS: u32 = 10_000;
+
 #[cfg(target_arch = "wasm32")]
 async fn run_stream(conn: crate::api::Connection, bus: EventBus) {
     let mut status = bus.status;
@@ -183,25 +210,50 @@ async fn run_stream(conn: crate::api::Connection, bus: EventBus) {
     let mut delay = 1u32;
     let mut connected_before = false;
     loop {
-        status.set(StreamStatus::Connecting);
-        let mut opened = false;
-        let reason = crate::api::stream::run(
-            &conn,
-            || {
-                opened = true;
+        // A refused password stays on screen while the stream checks again.
+        if *status.peek() != StreamStatus::Unauthorized {
+            status.set(StreamStatus::Connecting);
+        }
+        let opened = std::rc::Rc::new(std::cell::Cell::new(false));
+        let on_open = {
+            let opened = opened.clone();
+            move || {
+                opened.set(true);
                 status.set(StreamStatus::Live);
                 if connected_before {
                     *epoch.write() += 1;
                 }
+            }
+        };
+        let stream = crate::api::stream::run(&conn, on_open, |event| bus.dispatch(&event));
+        // An attempt that gets no answer at all (a half-open connection, a server stuck while
+        // starting) is dropped, which aborts its fetch, and tried again like any other failure.
+        let watchdog = {
+            let opened = opened.clone();
+            async move {
+                gloo_timers::future::TimeoutFuture::new(OPEN_TIMEOUT_MS).await;
+                if opened.get() {
+                    std::future::pending::<()>().await;
+                }
+            }
+        };
+        futures_util::pin_mut!(stream, watchdog);
+        let reason = match futures_util::future::select(stream, watchdog).await {
+            futures_util::future::Either::Left((reason, _)) => reason,
+            futures_util::future::Either::Right(_) => ApiError::Network {
+                url: conn.url("/event", &[]),
+                detail: "no answer".into(),
             },
-            |event| bus.dispatch(&event),
-        )
-        .await;
-        if opened {
+        };
+        if opened.get() {
             connected_before = true;
             delay = 1;
         }
-        let _ = reason;
+        if reason == ApiError::Unauthorized {
+            status.set(StreamStatus::Unauthorized);
+            gloo_timers::future::TimeoutFuture::new(15_000).await;
+            continue;
+        }
         status.set(StreamStatus::Retrying(delay));
         gloo_timers::future::TimeoutFuture::new(delay * 1000).await;
         delay = (delay * 2).min(15);
@@ -241,4 +293,92 @@ impl Catalog {
 /// The app's catalog of agents and models.
 pub fn use_catalog() -> Catalog {
     use_context::<Catalog>()
+}
+
+/// Remembers whether "Scan server" runs by itself when the app connects.
+pub const SCAN_ON_CONNECT_KEY: &str = "branchpoint.scan-on-connect";
+
+/// "Scan server", app-wide: it may start when the app connects, before the lineage view is
+/// open, and goes on while the user moves between pages.
+#[derive(Clone, Copy)]
+pub struct ScanState {
+    /// Where a running scan stands; `None` when no scan runs.
+    pub progress: Signal<Option<crate::lineage::discover::Progress>>,
+    cancelled: Signal<bool>,
+}
+
+impl ScanState {
+    pub fn new() -> ScanState {
+        ScanState {
+            progress: Signal::new(None),
+            cancelled: Signal::new(false),
+        }
+    }
+
+    /// Scans the server for forks made elsewhere and records what it finds. Does nothing while
+    /// a scan runs.
+    pub fn start(self, settings: &Settings, lineage: LineageState, toasts: Toasts) {
+        let (mut progress, mut cancelled) = (self.progress, self.cancelled);
+        if progress.peek().is_some() {
+            return;
+        }
+        cancelled.set(false);
+        progress.set(Some(Default::default()));
+        let client = client(settings);
+        spawn(async move {
+            let known = lineage.0.peek().clone();
+            let outcome = crate::lineage::discover::scan(
+                &client,
+                &known,
+                |now| progress.set(Some(now)),
+                || *cancelled.peek(),
+            )
+            .await;
+            progress.set(None);
+            match outcome {
+                Ok(Some(found)) => {
+                    let n = found.edges.len();
+                    let recorded = lineage.update(|l| {
+                        for edge in &found.edges {
+                            if l.parent_of(&edge.child).is_none() {
+                                l.add(edge.clone());
+                            }
+                        }
+                    });
+                    let sessions = crate::session_list::count(found.sessions, "session");
+                    let forks = crate::session_list::count(n, "fork");
+                    match (recorded, n) {
+                        (Err(problem), _) => toasts.push(ToastKind::Error, problem),
+                        (Ok(()), 0) => toasts.push(
+                            ToastKind::Info,
+                            format!("Scanned {sessions}: no forks made elsewhere."),
+                        ),
+                        (Ok(()), _) => toasts.push(
+                            ToastKind::Info,
+                            format!("Scanned {sessions}: found {forks} made elsewhere."),
+                        ),
+                    }
+                }
+                Ok(None) => toasts.push(ToastKind::Info, "Scan cancelled: nothing was added."),
+                Err(error) => toasts.push(ToastKind::Error, format!("The scan stopped: {error}")),
+            }
+        });
+    }
+
+    /// Stops a running scan after the requests on their way.
+    pub fn cancel(self) {
+        let mut cancelled = self.cancelled;
+        cancelled.set(true);
+    }
+}
+
+impl Default for ScanState {
+    fn default() -> Self {
+        ScanState::new()
+    }
+}
+
+/// The app's scan.
+pub fn use_scan() -> ScanState {
+    use_context::<ScanState>()
 }

@@ -163,8 +163,9 @@ async fn a_restarted_server_loses_nothing() {
     let mut input = PromptInput::text("written during the outage");
     input.no_reply = true;
     server.client().prompt(&session.id, &input).await.unwrap();
-    app.see("article", "written during the outage").await;
+    // Reconnecting may take up to one backoff step (15 s at most) after the server is back.
     app.see(".stream", "Live").await;
+    app.see("article", "written during the outage").await;
 }
 
 #[tokio::test]

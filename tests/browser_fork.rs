@@ -21,22 +21,6 @@ async fn texts(client: &Client<Reqwest>, id: &str) -> Vec<String> {
         .collect()
 }
 
-/// Clicks the `n`th button named `name` inside the `index`th message article.
-async fn click_in_article(app: &App, index: usize, name: &str) {
-    let script = "const [i, name] = arguments; const buttons = document.querySelectorAll('article')[i].querySelectorAll('button');
-        const b = Array.from(buttons).find(b => b.textContent.trim() === name); if (!b) return false; b.click(); return true;";
-    let clicked = app
-        .browser
-        .execute(script, vec![json!(index), json!(name)])
-        .await
-        .unwrap();
-    assert_eq!(
-        clicked,
-        json!(true),
-        "no {name:?} button in article {index}"
-    );
-}
-
 #[tokio::test]
 async fn fork_from_first_middle_and_last_messages_and_find_the_way_back() {
     let server = OpenCode::start().await;
@@ -56,7 +40,7 @@ async fn fork_from_first_middle_and_last_messages_and_find_the_way_back() {
     assert!(fork_button.is_displayed().await.unwrap());
 
     // The first message (user): its turn, with the reply.
-    click_in_article(&app, 0, "Fork from here").await;
+    app.click_in_article(0, "Fork from here").await;
     let first = app.landed_on(&source.id).await;
     app.see(".fork-banner", "Forked from Source").await;
     assert!(app
@@ -79,7 +63,7 @@ async fn fork_from_first_middle_and_last_messages_and_find_the_way_back() {
     assert_eq!(app.count("article").await, 4);
 
     // A middle message (the first reply, an assistant message): the same turn.
-    click_in_article(&app, 1, "Fork from here").await;
+    app.click_in_article(1, "Fork from here").await;
     let middle = app.landed_on(&source.id).await;
     assert_eq!(texts(&client, &middle).await.len(), 2);
 
@@ -87,7 +71,7 @@ async fn fork_from_first_middle_and_last_messages_and_find_the_way_back() {
     app.open(&format!("/session/{}", source.id)).await;
     app.see("article", "Scripted reply to: second question")
         .await;
-    click_in_article(&app, 3, "Fork from here").await;
+    app.click_in_article(3, "Fork from here").await;
     let last = app.landed_on(&source.id).await;
     assert_eq!(
         texts(&client, &last).await,
@@ -141,7 +125,7 @@ async fn edit_and_resend_whole_session_and_siblings() {
         .await;
 
     // Edit and resend the second question: a fork before it, its text in the composer, focused.
-    click_in_article(&app, 2, "Edit and resend").await;
+    app.click_in_article(2, "Edit and resend").await;
     let edit = app.landed_on(&source.id).await;
     let focused = app
         .browser
@@ -251,7 +235,7 @@ async fn a_double_click_makes_one_fork_and_errors_are_told() {
         deleted.status()
     );
     let count = client.list_sessions().await.unwrap().len();
-    click_in_article(&app, 1, "Fork from here").await;
+    app.click_in_article(1, "Fork from here").await;
     app.see("[role=alert]", "not in this session").await;
     assert_eq!(client.list_sessions().await.unwrap().len(), count);
     assert!(
@@ -283,7 +267,7 @@ async fn server_failures_during_a_fork_are_shown_and_record_nothing() {
     let app = App::start(&proxy.url(), None).await;
     app.open(&format!("/session/{}", source.id)).await;
     app.see("article", "beta").await;
-    click_in_article(&app, 0, "Fork from here").await;
+    app.click_in_article(0, "Fork from here").await;
     let toast = app.see("[role=alert]", "injected failure").await;
     assert!(
         toast.text().await.unwrap().contains("err_injected"),
@@ -307,7 +291,7 @@ async fn server_failures_during_a_fork_are_shown_and_record_nothing() {
     app.open(&format!("/session/{}", source.id)).await;
     app.see("article", "beta").await;
     server.stop();
-    click_in_article(&app, 1, "Fork from here").await;
+    app.click_in_article(1, "Fork from here").await;
     app.see("[role=alert]", "Could not reach the OpenCode server")
         .await;
     assert_eq!(
@@ -424,7 +408,7 @@ async fn edit_and_resend_keeps_the_attached_files() {
     let app = App::start(&server.base_url(), None).await;
     app.open(&format!("/session/{}", source.id)).await;
     app.see("article", "read this").await;
-    click_in_article(&app, 0, "Edit and resend").await;
+    app.click_in_article(0, "Edit and resend").await;
     let fork = app.landed_on(&source.id).await;
     app.see("ul[aria-label='Attached files']", "notes.txt")
         .await;

@@ -3,6 +3,7 @@
 
 mod support;
 
+use branchpoint::api::PromptInput;
 use support::app::{App, WAIT};
 use support::{root, OpenCode};
 
@@ -62,6 +63,19 @@ async fn the_lineage_view_shows_the_trees_even_with_the_server_down() {
     app.browser.refresh().await.unwrap();
     app.see(".lineage-node", "Root session (copy)").await;
     assert_eq!(app.count(".lineage-node").await, 3);
+    app.see(
+        ".offline-notice",
+        "This is the lineage kept in this browser",
+    )
+    .await;
+    assert!(
+        !app.see_role("button", "Scan server")
+            .await
+            .is_enabled()
+            .await
+            .unwrap(),
+        "no scan without a server"
+    );
     app.browser
         .screenshot(root().join("target/screenshots/lineage-offline.png"))
         .await
@@ -89,7 +103,7 @@ async fn import_merges_and_another_tabs_forks_show_up() {
     std::fs::write(&good, document.to_string()).unwrap();
     let input = app.browser.find("input[type=file]").await.unwrap();
     input.send_keys(good.to_str().unwrap()).await.unwrap();
-    app.see("[role=status]", "1 new forks").await;
+    app.see("[role=status]", "1 new fork.").await;
     app.see(".lineage-node", "Imported child").await;
     let bad = dir.0.join("notes.json");
     std::fs::write(&bad, "{\"not\": \"a lineage\"}").unwrap();
@@ -99,15 +113,24 @@ async fn import_merges_and_another_tabs_forks_show_up() {
     assert_eq!(app.count(".lineage-node").await, 2);
 
     // Another tab (a same-origin frame is another document) records a fork: it shows here.
-    let other_tab = "const f = document.createElement('iframe'); f.src = '/settings'; document.body.appendChild(f);
+    // Schema 2: sessions are listed once; an edge is [child, parent (indexes), anchor, role,
+    // kind, created].
+    let other_tab = "const [child, parent, title] = arguments;
+        const f = document.createElement('iframe'); f.src = '/settings'; document.body.appendChild(f);
         f.onload = () => { const key = 'branchpoint.lineage'; const doc = JSON.parse(f.contentWindow.localStorage.getItem(key));
-        doc.edges.push(arguments[0]); f.contentWindow.localStorage.setItem(key, JSON.stringify(doc)); }; return true;";
-    let theirs = edge(
+        const at = (id, title) => { let i = doc.sessions.findIndex(s => s[0] === id);
+            if (i < 0) { doc.sessions.push(title ? [id, title] : [id]); i = doc.sessions.length - 1; } return i; };
+        doc.edges.push([at(child, title), at(parent), null, null, 'w', 2]);
+        f.contentWindow.localStorage.setItem(key, JSON.stringify(doc)); }; return true;";
+    let args = [
         "ses_othertabchild01",
         "ses_importedroot0001",
         "From the other tab",
-    );
-    app.browser.execute(other_tab, vec![theirs]).await.unwrap();
+    ];
+    app.browser
+        .execute(other_tab, args.iter().map(|a| (*a).into()).collect())
+        .await
+        .unwrap();
     app.see(".lineage-node", "From the other tab").await;
     assert_eq!(app.count(".lineage-node").await, 3);
     app.click("button", "Export JSON").await;
@@ -178,4 +201,242 @@ async fn corrupted_lineage_storage_is_set_aside_and_said() {
         "nothing lost"
     );
     app.see("p", "No forks yet.").await;
+}
+
+#[tokio::test]
+async fn forks_made_elsewhere_are_discovered_compared_and_deletions_marked() {
+    let server = OpenCode::start().await;
+    let client = server.client();
+    let source = server.chat("Explore", &["first idea", "second idea"]).await;
+    let messages = client.messages(&source.id).await.unwrap();
+    // Forks made through the API alone, as the terminal or another browser would: one through
+    // the first turn that then went its own way, one of the whole session.
+    let other = client
+        .fork(&source.id, Some(messages[2].info.id()))
+        .await
+        .unwrap();
+    client
+        .prompt(&other.id, &PromptInput::text("another way"))
+        .await
+        .unwrap();
+    let whole = client.fork(&source.id, None).await.unwrap();
+
+    let app = App::start(&server.base_url(), None).await;
+    app.open("/lineage").await;
+    app.see("p", "No forks yet.").await;
+    app.click("button", "Scan server").await;
+    app.see("[role=status]", "found 2 forks made elsewhere")
+        .await;
+    assert_eq!(app.count(".lineage-node").await, 3);
+    assert_eq!(app.count(".lineage-node .badge.discovered").await, 2);
+    let found = app.see(".lineage-node.depth-1", &other.title).await;
+    assert!(
+        found
+            .text()
+            .await
+            .unwrap()
+            .contains("Scripted reply to: first idea"),
+        "the fork point's excerpt"
+    );
+    app.browser
+        .screenshot(root().join("target/screenshots/lineage-discovered.png"))
+        .await
+        .unwrap();
+
+    // The fork itself says where it came from, and that it was found, not recorded.
+    app.click("link", &other.title).await;
+    let banner = app.see(".fork-banner", "Forked from Explore").await;
+    assert!(banner.text().await.unwrap().contains("discovered"));
+    app.browser.back().await.unwrap();
+    app.see(".lineage-node", "Explore").await;
+
+    // Compare the source with the fork that went its own way.
+    app.click("checkbox", "Compare “Explore”").await;
+    app.see(".compare-bar", "and which other?").await;
+    app.click("checkbox", &format!("Compare “{}”", other.title))
+        .await;
+    app.click("link", "Compare").await;
+    app.see_role("heading", "Compare").await;
+    let shared = app
+        .see(".compare-shared", "2 messages shared up to the fork point")
+        .await;
+    assert!(
+        !shared.text().await.unwrap().contains("first idea"),
+        "collapsed"
+    );
+    let row = app.see(".compare-row", "second idea").await;
+    let right = row.find(".compare-right").await.unwrap();
+    assert!(right.text().await.unwrap().contains("another way"));
+    app.click("button", "2 messages shared").await;
+    app.see(".compare-shared article", "first idea").await;
+    app.browser
+        .screenshot(root().join("target/screenshots/compare.png"))
+        .await
+        .unwrap();
+
+    // A session deleted on the server stays in the tree, marked.
+    client.delete_session(&whole.id).await.unwrap();
+    app.open("/lineage").await;
+    let gone = app.see(".lineage-node.deleted", &whole.title).await;
+    assert!(gone.text().await.unwrap().contains("deleted"));
+    assert_eq!(app.count(".lineage-node").await, 3);
+
+    // Scan on connect: a fork made meanwhile appears after a reload with no click.
+    app.click("checkbox", "Scan when the app connects").await;
+    let late = client.fork(&other.id, None).await.unwrap();
+    app.browser.refresh().await.unwrap();
+    app.see("[role=status]", "found 1 fork made elsewhere")
+        .await;
+    app.see(".lineage-node.depth-2", &late.title).await;
+    assert_eq!(app.count(".lineage-node").await, 4);
+}
+
+#[tokio::test]
+async fn five_thousand_forks_render_only_what_is_on_screen() {
+    let server = OpenCode::start().await;
+    let app = App::start(&server.base_url(), None).await;
+    // 500 trees of 10 forks in a chain, with real-sized ids and texts.
+    let id = |n: u32| format!("ses_{n:026}");
+    let mut lineage = branchpoint::lineage::Lineage::default();
+    for i in 0..5000u32 {
+        let parent = if i % 10 == 0 {
+            format!("ses_root{:022}", i / 10)
+        } else {
+            id(i - 1)
+        };
+        lineage.edges.push(branchpoint::lineage::Edge {
+            child: id(i),
+            parent,
+            anchor: Some(format!("msg_{i:026}")),
+            role: Some(branchpoint::api::Role::User),
+            excerpt: "add a test for the parser's error path".into(),
+            kind: branchpoint::fork::ForkKind::Through,
+            created: 1.7e12 + f64::from(i) * 1000.0,
+            parent_title: format!("Tree {}", i / 10),
+            child_title: format!("Fork {i}"),
+            server: server.base_url(),
+            directory: String::new(),
+            discovered: false,
+        });
+    }
+    let raw = branchpoint::lineage::store::encode(&lineage);
+    app.browser
+        .set_local_storage("branchpoint.lineage", &raw)
+        .await
+        .unwrap();
+    // A session deep in the list, opened from its "Lineage" button: scrolled to, highlighted.
+    app.open(&format!("/lineage?focus={}", id(2345))).await;
+    let focused = app.see("li[aria-current='true']", "Fork 2345").await;
+    assert!(focused.is_displayed().await.unwrap());
+    let first = app.see(".lineage-node", "Fork").await;
+    assert_eq!(
+        first.attr("aria-setsize").await.unwrap().as_deref(),
+        Some("5500")
+    );
+    let in_dom = app.count(".lineage-node").await;
+    assert!(in_dom < 120, "{in_dom} rows in the DOM for 5,500");
+    app.browser
+        .screenshot(root().join("target/screenshots/lineage-5000.png"))
+        .await
+        .unwrap();
+    // The end of the list is reachable by scrolling; the oldest tree is last.
+    app.browser
+        .execute("window.scrollTo(0, document.body.scrollHeight)", vec![])
+        .await
+        .unwrap();
+    app.see(".lineage-node", "Fork 9").await;
+    app.see(".lineage-node", "Tree 0").await;
+    assert!(app.count(".lineage-node").await < 120);
+}
+
+#[tokio::test]
+async fn an_exported_lineage_imports_into_a_clean_profile() {
+    let server = OpenCode::start().await;
+    let source = server.seed("Carried over", &["hello"]).await;
+    let app = App::start(&server.base_url(), None).await;
+    app.open(&format!("/session/{}", source.id)).await;
+    app.see("article", "hello").await;
+    app.click("button", "Fork from here").await;
+    let child = app.landed_on(&source.id).await;
+    app.open("/lineage").await;
+    app.see(".lineage-node", "Carried over — after “hello”")
+        .await;
+    app.click("button", "Export JSON").await;
+    let file = app.browser.downloads().join("branchpoint-lineage.json");
+    let mut waited = 0;
+    while !file.exists() && waited < 100 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        waited += 1;
+    }
+    let exported = std::fs::read_to_string(&file).expect("the export was downloaded");
+    assert!(exported.contains(&child) && exported.contains(&source.id));
+
+    // Another browser profile, empty: the file brings the tree with it.
+    let clean = App::start(&server.base_url(), None).await;
+    clean.open("/lineage").await;
+    clean.see("p", "No forks yet.").await;
+    let input = clean.browser.find("input[type=file]").await.unwrap();
+    input.send_keys(file.to_str().unwrap()).await.unwrap();
+    clean.see("[role=status]", "1 new fork.").await;
+    let node = clean
+        .see(".lineage-node.depth-1", "Carried over — after “hello”")
+        .await;
+    assert!(node.text().await.unwrap().contains("forked after"));
+    clean.see(".lineage-node.depth-0", "Carried over").await;
+    clean.click("link", "Carried over — after “hello”").await;
+    clean.see(".fork-banner", "Forked from Carried over").await;
+}
+
+#[tokio::test]
+async fn a_scan_of_500_sessions_shows_progress_and_can_be_cancelled() {
+    let server = OpenCode::start().await;
+    let client = server.client();
+    let source = server.seed("Needle", &["find me"]).await;
+    let fork = client.fork(&source.id, None).await.unwrap();
+    for chunk in (0..498).collect::<Vec<_>>().chunks(25) {
+        let creates = chunk.iter().map(|i| {
+            let client = client.clone();
+            async move { client.create_session(Some(&format!("Hay {i}"))).await }
+        });
+        for created in futures_util::future::join_all(creates).await {
+            created.unwrap();
+        }
+    }
+    let app = App::start(&server.base_url(), None).await;
+    app.open("/lineage").await;
+    app.click("button", "Scan server").await;
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    println!(
+        "DEBUG {:?}",
+        app.browser
+            .execute("return document.body.innerText", vec![])
+            .await
+    );
+    // The page keeps drawing while it scans: the count goes up batch by batch.
+    let progress = app.see(".scan-progress", " of 500 sessions").await;
+    let text = progress.text().await.unwrap_or_default();
+    app.click("button", "Cancel scan").await;
+    app.see("[role=status]", "Scan cancelled: nothing was added.")
+        .await;
+    assert!(text.contains("Scanned"), "{text}");
+    assert_eq!(app.count(".lineage-node").await, 0);
+
+    app.click("button", "Scan server").await;
+    app.see(
+        "[role=status]",
+        "Scanned 500 sessions: found 1 fork made elsewhere.",
+    )
+    .await;
+    app.see(".lineage-node.depth-1", &fork.title).await;
+    app.see(".lineage-node.depth-0", "Needle").await;
+
+    // The sessions list asks for the newest 200 (the server alone would send 100), then more.
+    app.open("/").await;
+    app.see(".count", "the newest 200 sessions").await;
+    app.click("button", "Show older sessions").await;
+    app.see(".count", "the newest 400 sessions").await;
+    app.click("button", "Show older sessions").await;
+    app.see(".count", "500 sessions").await;
+    app.see(".session-row", "Needle").await;
+    assert_eq!(app.count(".session-list > li").await, 500);
 }

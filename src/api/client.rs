@@ -3,6 +3,7 @@
 //! (fetch) and in native tests (reqwest against a real server).
 
 use std::collections::HashMap;
+use std::fmt;
 use std::future::Future;
 
 use base64::Engine as _;
@@ -16,8 +17,11 @@ use super::types::{
     Agent, Message, PermissionReply, PermissionRequest, Project, Session, SessionStatus,
 };
 
-/// Where the server is and how to talk to it.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// A `limit` no project reaches: "all sessions".
+pub const ALL_SESSIONS: usize = 1_000_000;
+
+/// Where the server is and how to talk to it. Its `Debug` shows no password.
+#[derive(Clone, PartialEq, Default)]
 pub struct Connection {
     /// For example `http://127.0.0.1:4096`.
     pub base_url: String,
@@ -76,6 +80,20 @@ pub fn percent_encode(value: &str) -> String {
     out
 }
 
+/// What `Debug` shows instead of a password or an `authorization` header, so no log line
+/// written with `{:?}` can carry one.
+pub const REDACTED: &str = "<redacted>";
+
+impl fmt::Debug for Connection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Connection")
+            .field("base_url", &self.base_url)
+            .field("password", &self.password.as_ref().map(|_| REDACTED))
+            .field("directory", &self.directory)
+            .finish()
+    }
+}
+
 /// HTTP methods the API uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
@@ -96,13 +114,36 @@ impl Method {
     }
 }
 
-/// A request ready to send.
-#[derive(Debug, Clone, PartialEq)]
+/// A request ready to send. Its `Debug` shows no `authorization` value.
+#[derive(Clone, PartialEq)]
 pub struct Request {
     pub method: Method,
     pub url: String,
     pub headers: Vec<(String, String)>,
     pub body: Option<String>,
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let shown = if name.eq_ignore_ascii_case("authorization") {
+                    REDACTED
+                } else {
+                    value.as_str()
+                };
+                (name.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body", &self.body)
+            .finish()
+    }
 }
 
 /// What came back: a status and a body.
@@ -151,6 +192,11 @@ pub fn parse<T: DeserializeOwned>(response: &Response) -> Result<T, ApiError> {
     } else {
         &response.body
     };
+    if super::error::looks_like_html(body) {
+        return Err(ApiError::Decode {
+            detail: format!("{} instead of JSON", super::error::html_page(body)),
+        });
+    }
     serde_json::from_str(body).map_err(|e| ApiError::Decode {
         detail: e.to_string(),
     })
@@ -234,9 +280,17 @@ impl<T: Transport> Client<T> {
         self.call(Method::Get, "/global/health", &[], None).await
     }
 
-    /// Every session of the project, subagent children included.
+    /// Every session of the project, subagent children included, newest first. (Without a
+    /// `limit` the server sends only the newest 100.)
     pub async fn list_sessions(&self) -> Result<Vec<Session>, ApiError> {
-        self.call(Method::Get, "/session", &[], None).await
+        self.list_newest_sessions(ALL_SESSIONS).await
+    }
+
+    /// The newest `limit` sessions of the project, subagent children included.
+    pub async fn list_newest_sessions(&self, limit: usize) -> Result<Vec<Session>, ApiError> {
+        let limit = limit.to_string();
+        self.call(Method::Get, "/session", &[("limit", &limit)], None)
+            .await
     }
 
     /// One session.
@@ -469,12 +523,14 @@ mod tests {
         );
         let html = Response {
             status: 200,
-            body: "<!doctype html>".into(),
+            body: "<!doctype html><title>Sign in to the Wi-Fi</title>".into(),
         };
-        assert!(matches!(
+        assert_eq!(
             parse::<Health>(&html),
-            Err(ApiError::Decode { .. })
-        ));
+            Err(ApiError::Decode {
+                detail: "an HTML page (“Sign in to the Wi-Fi”) instead of JSON".into()
+            })
+        );
     }
 
     #[test]

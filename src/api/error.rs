@@ -42,8 +42,14 @@ impl ApiError {
         };
         let message = field("message").unwrap_or_else(|| {
             let text = body.trim();
-            if text.is_empty() || text.starts_with('<') {
+            if text.is_empty() {
                 format!("HTTP {status}")
+            } else if looks_like_html(text) {
+                format!(
+                    "it sent {} instead of an error message; a proxy or another server may be \
+                     in front of OpenCode",
+                    html_page(text)
+                )
             } else {
                 text.chars().take(300).collect()
             }
@@ -76,6 +82,29 @@ impl ApiError {
             ApiError::Decode { .. } => "Unexpected answer",
             ApiError::Invalid { .. } => "Invalid request",
         }
+    }
+}
+
+/// True for a body that is a web page rather than JSON or plain text.
+pub fn looks_like_html(body: &str) -> bool {
+    body.trim_start().starts_with('<')
+}
+
+/// Names a web page that came in place of an API answer, by its `<title>` when it has one
+/// ("an HTML page (“502 Bad Gateway”)"); never the markup itself.
+pub fn html_page(body: &str) -> String {
+    let lower = body.to_ascii_lowercase();
+    let title = lower
+        .find("<title")
+        .and_then(|start| Some(start + lower[start..].find('>')? + 1))
+        .and_then(|from| Some((from, from + lower[from..].find("</title")?)))
+        .and_then(|(from, to)| body.get(from..to))
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|t| !t.is_empty() && !t.contains('<'))
+        .map(|t| t.chars().take(120).collect::<String>());
+    match title {
+        Some(title) => format!("an HTML page (“{title}”)"),
+        None => "an HTML page".to_owned(),
     }
 }
 
@@ -155,7 +184,17 @@ mod tests {
             ApiError::from_status(502, "<html>bad gateway</html>"),
             ApiError::Server {
                 status: 502,
-                message: "HTTP 502".into(),
+                message: "it sent an HTML page instead of an error message; a proxy or another \
+                          server may be in front of OpenCode"
+                    .into(),
+                reference: None
+            }
+        );
+        assert_eq!(
+            ApiError::from_status(500, ""),
+            ApiError::Server {
+                status: 500,
+                message: "HTTP 500".into(),
                 reference: None
             }
         );
@@ -168,5 +207,26 @@ mod tests {
             }
         );
         assert_eq!(ApiError::from_status(401, ""), ApiError::Unauthorized);
+    }
+
+    #[test]
+    fn an_html_error_page_is_named_by_its_title_not_dumped() {
+        let page = "<!DOCTYPE html>\n<HTML><head><Title>\n  502 Bad\n Gateway </title></head>\
+                    <body><h1>502 Bad Gateway</h1><script>alert(1)</script></body></html>";
+        let error = ApiError::from_status(500, page);
+        let text = error.to_string();
+        assert!(
+            text.starts_with(
+                "The server failed (HTTP 500): it sent an HTML page (“502 Bad Gateway”) instead"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains('<'), "{text}");
+        // A title that never closes, or an empty one, still makes a sentence.
+        for broken in ["<html><title>half", "<html><title> </title>", "<p>"] {
+            let text = ApiError::from_status(503, broken).to_string();
+            assert!(text.contains("it sent an HTML page instead"), "{text}");
+            assert!(!text.contains('<'), "{text}");
+        }
     }
 }

@@ -17,7 +17,12 @@ pub struct SseParser {
 impl SseParser {
     /// Adds a chunk and returns the data of every event it completed.
     pub fn push(&mut self, chunk: &str) -> Vec<String> {
-        self.buffer.push_str(&chunk.replace("\r\n", "\n"));
+        self.buffer.push_str(chunk);
+        if self.buffer.contains('\r') {
+            // Normalise the whole buffer, not just the chunk: a CRLF can be cut between two
+            // chunks, and a lone CR at the end waits for its LF.
+            self.buffer = self.buffer.replace("\r\n", "\n");
+        }
         let mut events = Vec::new();
         while let Some(end) = self.buffer.find("\n\n") {
             let block: String = self.buffer.drain(..end + 2).collect();
@@ -234,6 +239,14 @@ mod tests {
             ]
         );
         assert_eq!(Event::parse(&events[0]), Event::Connected);
+    }
+
+    #[test]
+    fn a_crlf_cut_between_chunks_still_ends_the_event() {
+        let mut parser = SseParser::default();
+        assert!(parser.push("data: one\r\n\r").is_empty());
+        assert_eq!(parser.push("\ndata: two\r"), vec!["one".to_owned()]);
+        assert_eq!(parser.push("\n\r\n"), vec!["two".to_owned()]);
     }
 
     #[test]

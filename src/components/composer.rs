@@ -111,10 +111,7 @@ pub fn Composer(session_id: String) -> Element {
                     text.set(String::new());
                     files.set(Vec::new());
                 }
-                Err(error) => toasts.push(
-                    ToastKind::Error,
-                    format!("Not sent (your text is kept): {error}"),
-                ),
+                Err(error) => toasts.push(ToastKind::Error, send_failed(&error)),
             }
             sending.set(false);
         });
@@ -196,6 +193,20 @@ pub fn Composer(session_id: String) -> Element {
     }
 }
 
+/// What to tell the user when a prompt got no success back. With no answer at all, the server
+/// may still have received it (and the reply may be coming): the app never sends it again by
+/// itself, since that could post it twice; the user checks and decides.
+pub fn send_failed(error: &api::ApiError) -> String {
+    if let api::ApiError::Network { detail, .. } = error {
+        format!(
+            "No answer from the server ({detail}), so this message may or may not have been \
+             sent. Your text is kept: check the conversation before sending it again."
+        )
+    } else {
+        format!("Not sent (your text is kept): {error}")
+    }
+}
+
 /// A choice among `options` (value, label), with "" meaning the server's default. Opening it
 /// (focus or press) calls `on_open`, so its options can be fetched only when wanted.
 #[component]
@@ -217,5 +228,27 @@ fn Picker(
                 option { key: "{value}", value: "{value}", selected: *choice.read() == *value, "{text}" }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ApiError;
+
+    #[test]
+    fn a_lost_answer_is_not_called_unsent() {
+        let lost = send_failed(&ApiError::Network {
+            url: "http://127.0.0.1:4096/session/ses_1/prompt_async".into(),
+            detail: "Failed to fetch".into(),
+        });
+        assert!(lost.contains("may or may not have been sent"), "{lost}");
+        assert!(lost.contains("before sending it again"), "{lost}");
+        let refused = send_failed(&ApiError::Unauthorized);
+        assert!(
+            refused.starts_with("Not sent (your text is kept): "),
+            "{refused}"
+        );
+        assert!(refused.contains("OPENCODE_SERVER_PASSWORD"), "{refused}");
     }
 }

@@ -21,6 +21,9 @@ pub fn MessageView(
     /// Forks made at this message.
     #[props(default)]
     forks: Vec<Edge>,
+    /// An unfinished reply the server is no longer writing (it stopped or restarted mid-reply).
+    #[props(default)]
+    interrupted: bool,
 ) -> Element {
     let (role, label, meta, error) = match &message.info {
         MessageInfo::User(m) => {
@@ -37,7 +40,9 @@ pub fn MessageView(
             )
         }
         MessageInfo::Assistant(m) => {
-            let state = if m.time.completed.is_none() && m.error.is_none() {
+            let state = if interrupted {
+                " · interrupted: the server stopped before this reply was finished"
+            } else if m.time.completed.is_none() && m.error.is_none() {
                 " · working…"
             } else {
                 ""

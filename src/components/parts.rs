@@ -122,15 +122,23 @@ fn ToolView(part: ToolPart) -> Element {
     }
 }
 
+/// An image the page may show inline: PNG, JPEG, GIF or WebP data in the URL itself, judged
+/// by the URL's own media type (the part's `mime` can say PNG over SVG data). Nothing loads
+/// from the network, and no SVG (which can carry script) is ever drawn.
+fn is_inline_raster(url: &str) -> bool {
+    let lower = url.get(..24).unwrap_or(url).to_ascii_lowercase();
+    ["png", "jpeg", "gif", "webp"]
+        .iter()
+        .any(|kind| lower.starts_with(&format!("data:image/{kind};")))
+}
+
 #[component]
 fn FileView(part: FilePart) -> Element {
     let name = part
         .filename
         .clone()
         .unwrap_or_else(|| part.url.rsplit('/').next().unwrap_or("file").to_owned());
-    let preview = part.mime.starts_with("image/")
-        && part.mime != "image/svg+xml"
-        && part.url.starts_with("data:image/");
+    let preview = is_inline_raster(&part.url);
     let link = is_safe_url(&part.url).then(|| part.url.clone());
     let location = part.url.strip_prefix("file://").map(str::to_owned);
     rsx! {
@@ -283,6 +291,16 @@ mod tests {
             html.contains("&#60;b&#62;x&#60;/b&#62;") && !html.contains("<b>"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn only_raster_data_urls_are_previewed() {
+        assert!(is_inline_raster("data:image/png;base64,iVBOR"));
+        assert!(is_inline_raster("DATA:image/JPEG;base64,/9j/"));
+        assert!(!is_inline_raster("data:image/svg+xml;base64,PHN2Zz4="));
+        assert!(!is_inline_raster("data:image/png,<svg>"));
+        assert!(!is_inline_raster("https://example.com/a.png"));
+        assert!(!is_inline_raster("é"));
     }
 
     #[test]

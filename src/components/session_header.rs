@@ -5,7 +5,7 @@ use dioxus::prelude::*;
 
 use crate::api::{self};
 use crate::fork::ForkKind;
-use crate::lineage::{store, Edge};
+use crate::lineage::Edge;
 use crate::route::Route;
 use crate::state::{client, use_lineage, use_settings, use_toasts, ToastKind};
 
@@ -36,6 +36,9 @@ pub fn ForkOrigin(session_id: String, edge: Edge, siblings: Vec<String>) -> Elem
                 "Forked from "
                 Link { to: Route::Session { id: edge.parent.clone() }, "{parent_title}" }
                 span { class: "muted", " · {point}" }
+                if edge.discovered {
+                    span { class: "badge discovered", title: "Found by “Scan server”: this fork was made elsewhere", "discovered" }
+                }
             }
             if siblings.len() > 1 {
                 nav { class: "siblings", aria_label: "Sibling forks",
@@ -61,7 +64,7 @@ pub fn ForkOrigin(session_id: String, edge: Edge, siblings: Vec<String>) -> Elem
 pub fn TitleEditor(session: api::Session, on_renamed: EventHandler<()>) -> Element {
     let settings = use_settings();
     let toasts = use_toasts();
-    let mut lineage = use_lineage().0;
+    let lineage = use_lineage();
     let mut editing = use_signal(|| false);
     let mut draft = use_signal(|| session.title.clone());
     let mut saving = use_signal(|| false);
@@ -79,11 +82,9 @@ pub fn TitleEditor(session: api::Session, on_renamed: EventHandler<()>) -> Eleme
         spawn(async move {
             match client.rename_session(&id, &new_title).await {
                 Ok(renamed) => {
-                    if let Ok(stored) = store::update(|l| {
+                    let _ = lineage.update(|l| {
                         l.set_title(&renamed.id, &renamed.title);
-                    }) {
-                        lineage.set(stored);
-                    }
+                    });
                     editing.set(false);
                     on_renamed.call(());
                 }
@@ -143,6 +144,7 @@ pub fn TitleEditor(session: api::Session, on_renamed: EventHandler<()>) -> Eleme
 pub fn DeleteButton(session_id: String, title: String) -> Element {
     let settings = use_settings();
     let toasts = use_toasts();
+    let lineage = use_lineage();
     let navigator = use_navigator();
     let mut confirming = use_signal(|| false);
     let mut deleting = use_signal(|| false);
@@ -153,6 +155,7 @@ pub fn DeleteButton(session_id: String, title: String) -> Element {
         spawn(async move {
             match client.delete_session(&id).await {
                 Ok(_) => {
+                    lineage.mark_deleted(&id);
                     toasts.push(ToastKind::Info, "Session deleted.");
                     navigator.push(Route::Sessions {});
                 }

@@ -1,6 +1,8 @@
 //! The fork lineage as a graph of edges (child forked from parent at an anchor message):
 //! parents, children, siblings and roots. Pure data, no storage.
 
+use std::collections::{BTreeSet, HashMap, HashSet};
+
 use serde::{Deserialize, Serialize};
 
 use crate::api::Role;
@@ -30,6 +32,9 @@ pub struct Edge {
     pub server: String,
     #[serde(default)]
     pub directory: String,
+    /// Found by "Scan server" (a fork made elsewhere), not recorded when it was made.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub discovered: bool,
 }
 
 impl Edge {
@@ -39,10 +44,12 @@ impl Edge {
     }
 }
 
-/// Every known fork edge.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Every known fork edge, and the sessions known to be deleted on their server (they stay in
+/// the tree, marked, instead of silently dropping out of it).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Lineage {
     pub edges: Vec<Edge>,
+    pub deleted: BTreeSet<String>,
 }
 
 impl Lineage {
@@ -52,15 +59,52 @@ impl Lineage {
         self.edges.push(edge);
     }
 
-    /// Merges another lineage in: every child keeps one edge, the earliest recorded.
+    /// Merges another lineage in: every child keeps one edge, the earliest recorded; a session
+    /// deleted in either stays deleted.
     pub fn merge(&mut self, other: &Lineage) {
+        let mut index: HashMap<String, usize> = self
+            .edges
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.child.clone(), i))
+            .collect();
         for edge in &other.edges {
-            match self.edges.iter_mut().find(|e| e.child == edge.child) {
-                Some(mine) if edge.created < mine.created => *mine = edge.clone(),
+            match index.get(&edge.child) {
+                Some(&i) if edge.created < self.edges[i].created => self.edges[i] = edge.clone(),
                 Some(_) => {}
-                None => self.edges.push(edge.clone()),
+                None => {
+                    index.insert(edge.child.clone(), self.edges.len());
+                    self.edges.push(edge.clone());
+                }
             }
         }
+        self.deleted.extend(other.deleted.iter().cloned());
+    }
+
+    /// Marks sessions as deleted on their server. Returns whether anything changed.
+    pub fn mark_deleted<'a>(&mut self, sessions: impl IntoIterator<Item = &'a str>) -> bool {
+        let mut changed = false;
+        for session in sessions {
+            changed |= self.deleted.insert(session.to_owned());
+        }
+        changed
+    }
+
+    /// Is `session` known to be deleted on its server?
+    pub fn is_deleted(&self, session: &str) -> bool {
+        self.deleted.contains(session)
+    }
+
+    /// Every session the lineage mentions, with the server and directory it lives in (taken
+    /// from the edges that mention it).
+    pub fn places(&self) -> HashMap<&str, (&str, &str)> {
+        let mut places = HashMap::new();
+        for edge in &self.edges {
+            let place = (edge.server.as_str(), edge.directory.as_str());
+            places.insert(edge.child.as_str(), place);
+            places.entry(edge.parent.as_str()).or_insert(place);
+        }
+        places
     }
 
     /// The edge that made `session`, if it is a known fork.
@@ -98,13 +142,24 @@ impl Lineage {
         current
     }
 
-    /// Sessions that have forks but are no fork themselves.
+    /// Sessions that have forks but are no fork themselves, in the order their trees first
+    /// appear among the edges. One pass with an index (thousands of edges, cycles included).
     pub fn roots(&self) -> Vec<&str> {
+        let by_child: HashMap<&str, &Edge> =
+            self.edges.iter().map(|e| (e.child.as_str(), e)).collect();
         let mut roots: Vec<&str> = Vec::new();
+        let mut listed = HashSet::new();
         for edge in &self.edges {
-            let root = self.root_of(&edge.child);
-            if !roots.contains(&root) {
-                roots.push(root);
+            let mut current = edge.child.as_str();
+            let mut seen = HashSet::new();
+            while let Some(up) = by_child.get(current) {
+                if !seen.insert(current) {
+                    break;
+                }
+                current = up.parent.as_str();
+            }
+            if listed.insert(current) {
+                roots.push(current);
             }
         }
         roots
@@ -144,6 +199,7 @@ pub(crate) mod tests {
             child_title: format!("title {child}"),
             server: String::new(),
             directory: String::new(),
+            discovered: false,
         }
     }
 
@@ -218,50 +274,86 @@ pub struct TreeRow {
     pub session: String,
     pub title: String,
     pub depth: usize,
+    /// The root of this row's tree (itself for a root).
+    pub root: String,
+    /// Deleted on its server; kept in the tree, marked.
+    pub deleted: bool,
     /// `None` for a root.
     pub edge: Option<Edge>,
 }
 
 impl Lineage {
     /// Every fork tree, roots with their descendants in depth-first order. Trees with the most
-    /// recent fork come first; siblings oldest first, as they were made.
+    /// recent fork come first; siblings oldest first, as they were made. Linear in the number of
+    /// edges (plus the sorts), so thousands of forks lay out at once.
     pub fn trees(&self) -> Vec<TreeRow> {
-        let latest = |root: &str| -> f64 {
-            self.edges
-                .iter()
-                .filter(|e| self.root_of(&e.child) == root)
-                .map(|e| e.created)
-                .fold(0.0, f64::max)
-        };
-        let mut roots = self.roots();
-        roots.sort_by(|a, b| latest(b).total_cmp(&latest(a)));
-        let mut rows = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for root in roots {
-            let title = self
-                .edges
-                .iter()
-                .find(|e| e.parent == root)
+        let by_child: HashMap<&str, &Edge> =
+            self.edges.iter().map(|e| (e.child.as_str(), e)).collect();
+        let mut children: HashMap<&str, Vec<&Edge>> = HashMap::new();
+        for edge in &self.edges {
+            children.entry(edge.parent.as_str()).or_default().push(edge);
+        }
+        for list in children.values_mut() {
+            list.sort_by(|a, b| a.created.total_cmp(&b.created));
+        }
+        // The root of every session, and each tree's latest fork. A cycle (only possible from a
+        // hand-edited file) ends where it would repeat.
+        let mut root_of: HashMap<&str, &str> = HashMap::new();
+        let mut latest: HashMap<&str, f64> = HashMap::new();
+        let mut order: Vec<&str> = Vec::new();
+        for edge in &self.edges {
+            let mut path = vec![edge.child.as_str()];
+            let mut current = edge.child.as_str();
+            let root = loop {
+                if let Some(root) = root_of.get(current) {
+                    break *root;
+                }
+                match by_child.get(current) {
+                    Some(up) if !path.contains(&up.parent.as_str()) => {
+                        current = up.parent.as_str();
+                        path.push(current);
+                    }
+                    _ => break current,
+                }
+            };
+            for session in path {
+                root_of.insert(session, root);
+            }
+            let newest = latest.entry(root).or_insert_with(|| {
+                order.push(root);
+                f64::MIN
+            });
+            *newest = newest.max(edge.created);
+        }
+        order.sort_by(|a, b| latest[b].total_cmp(&latest[a]));
+        let mut rows = Vec::with_capacity(self.edges.len() + order.len());
+        let mut seen = HashSet::new();
+        for root in order {
+            let title = children
+                .get(root)
+                .and_then(|c| c.first())
                 .map(|e| e.parent_title.clone())
                 .unwrap_or_default();
-            let mut stack = vec![(root.to_owned(), title, 0usize, None::<Edge>)];
+            let mut stack = vec![(root, title, 0usize, None::<&Edge>)];
             while let Some((session, title, depth, edge)) = stack.pop() {
-                if !seen.insert(session.clone()) {
+                if !seen.insert(session) {
                     continue;
                 }
-                for child in self.children(&session).into_iter().rev() {
+                for child in children.get(session).into_iter().flatten().rev() {
                     stack.push((
-                        child.child.clone(),
+                        &child.child,
                         child.child_title.clone(),
                         depth + 1,
-                        Some(child.clone()),
+                        Some(child),
                     ));
                 }
                 rows.push(TreeRow {
-                    session,
+                    session: session.to_owned(),
                     title,
                     depth,
-                    edge,
+                    root: root.to_owned(),
+                    deleted: self.is_deleted(session),
+                    edge: edge.cloned(),
                 });
             }
         }
@@ -294,5 +386,60 @@ mod tree_tests {
         assert_eq!(rows, expected);
         assert_eq!(lineage.trees()[2].title, "title a");
         assert!(lineage.trees()[2].edge.is_none());
+    }
+
+    #[test]
+    fn deleted_sessions_stay_in_the_tree_marked_and_survive_a_merge() {
+        let mut lineage = Lineage::default();
+        lineage.add(edge("b", "a", Some("m1"), 2.0));
+        lineage.add(edge("c", "b", None, 3.0));
+        assert!(lineage.mark_deleted(["b"]));
+        assert!(!lineage.mark_deleted(["b"]), "already marked");
+        let rows = lineage.trees();
+        let marks: Vec<(&str, bool, &str)> = rows
+            .iter()
+            .map(|r| (r.session.as_str(), r.deleted, r.root.as_str()))
+            .collect();
+        assert_eq!(
+            marks,
+            [("a", false, "a"), ("b", true, "a"), ("c", false, "a")]
+        );
+        let mut other = Lineage::default();
+        other.merge(&lineage);
+        assert!(other.is_deleted("b") && !other.is_deleted("c"));
+    }
+
+    #[test]
+    fn a_cycle_from_a_hand_edited_file_still_lays_out() {
+        let mut lineage = Lineage::default();
+        lineage.add(edge("p", "q", None, 1.0));
+        lineage.add(edge("q", "p", None, 2.0));
+        lineage.add(edge("r", "q", None, 3.0));
+        let rows = lineage.trees();
+        let mut sessions: Vec<&str> = rows.iter().map(|r| r.session.as_str()).collect();
+        sessions.sort();
+        assert_eq!(sessions, ["p", "q", "r"], "each once");
+    }
+
+    #[test]
+    fn thousands_of_forks_lay_out_in_order() {
+        let mut lineage = Lineage::default();
+        for i in 0..5000 {
+            let parent = if i % 10 == 0 {
+                format!("root{}", i / 10)
+            } else {
+                format!("s{}", i - 1)
+            };
+            lineage
+                .edges
+                .push(edge(&format!("s{i}"), &parent, None, f64::from(i)));
+        }
+        let rows = lineage.trees();
+        assert_eq!(rows.len(), 5500);
+        assert_eq!(
+            rows[0].session, "root499",
+            "the tree with the latest fork first"
+        );
+        assert_eq!(rows[10].depth, 10);
     }
 }

@@ -3,50 +3,211 @@
 //! data is set aside under a backup key instead of being lost; when storage is full, cached
 //! excerpts are trimmed before any edge would be.
 
+use std::collections::{BTreeSet, HashMap};
+
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::graph::{Edge, Lineage};
+use crate::api::Role;
+use crate::fork::ForkKind;
 use crate::storage::{self, Area};
 
 /// Where the lineage lives.
 pub const KEY: &str = "branchpoint.lineage";
 /// The schema version this build writes.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
+/// Cached texts are kept this short in storage (they are shown as a reminder, not read).
+const EXCERPT_CHARS: usize = 60;
+const TITLE_CHARS: usize = 60;
 
-#[derive(Serialize, Deserialize)]
-struct Document {
-    version: u32,
+/// Schema 1 (and 0, a bare array of these): one object per edge, titles and place repeated.
+#[derive(Deserialize)]
+struct DocumentV1 {
     edges: Vec<Edge>,
 }
 
-/// Reads a stored lineage. Version 1 is a `{version, edges}` document; a bare array of edges
-/// (version 0) is migrated.
+/// Schema 2, compact so that thousands of forks fit (about 200 bytes each): every session is
+/// written once, with its title, and edges point at sessions by their index.
+///
+/// ```json
+/// {"version": 2,
+///  "places": [["http://127.0.0.1:4096", "/home/me/project"]],
+///  "sessions": [["ses_a", "Refactor"], ["ses_b", "Refactor — after “add tests”"], ["ses_c"]],
+///  "deleted": ["ses_c"],
+///  "edges": [[1, 0, "msg_1", "u", "t", 1764000000000, "add tests", 0, 1]]}
+/// ```
+///
+/// A session is `[id]` or `[id, title]`. An edge is `[child, parent (indexes into sessions),
+/// anchor|null, role u|a|null, kind t|b|w, created ms, excerpt, place index, discovered 0|1]`;
+/// trailing defaults (`""`, `0`, `0`) are left out.
+#[derive(Serialize)]
+struct DocumentV2 {
+    version: u32,
+    places: Vec<(String, String)>,
+    sessions: Vec<Vec<String>>,
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
+    deleted: BTreeSet<String>,
+    edges: Vec<Vec<Value>>,
+}
+
+/// Reads a stored lineage: schema 2, or an older one (migrated). Never panics, whatever the
+/// input; anything unreadable is an error saying what.
 pub fn decode(raw: &str) -> Result<Lineage, String> {
-    let value: serde_json::Value =
-        serde_json::from_str(raw).map_err(|e| format!("not JSON: {e}"))?;
-    let edges = match &value {
-        serde_json::Value::Array(_) => serde_json::from_value::<Vec<Edge>>(value),
-        serde_json::Value::Object(map) => {
-            let version = map
-                .get("version")
-                .and_then(serde_json::Value::as_u64)
-                .unwrap_or(0);
-            if version > u64::from(VERSION) {
-                return Err(format!("written by a newer Branchpoint (schema {version})"));
-            }
-            serde_json::from_value::<Document>(value).map(|d| d.edges)
-        }
+    let value: Value = serde_json::from_str(raw).map_err(|e| format!("not JSON: {e}"))?;
+    let version = match &value {
+        Value::Array(_) => 0,
+        Value::Object(map) => map.get("version").and_then(Value::as_u64).unwrap_or(0),
         _ => return Err("not a lineage document".into()),
+    };
+    if version > u64::from(VERSION) {
+        return Err(format!("written by a newer Branchpoint (schema {version})"));
+    }
+    if version == 2 {
+        return decode_v2(value);
+    }
+    let edges = match value {
+        Value::Array(_) => serde_json::from_value::<Vec<Edge>>(value),
+        _ => serde_json::from_value::<DocumentV1>(value).map(|d| d.edges),
     }
     .map_err(|e| format!("unreadable edges: {e}"))?;
-    Ok(Lineage { edges })
+    Ok(Lineage {
+        edges,
+        deleted: BTreeSet::new(),
+    })
+}
+
+fn decode_v2(mut value: Value) -> Result<Lineage, String> {
+    fn field<T: serde::de::DeserializeOwned + Default>(
+        value: &mut Value,
+        name: &str,
+    ) -> Result<T, String> {
+        match value.get_mut(name).map(Value::take) {
+            None | Some(Value::Null) => Ok(T::default()),
+            Some(v) => serde_json::from_value(v).map_err(|e| format!("unreadable {name}: {e}")),
+        }
+    }
+    let places: Vec<(String, String)> = field(&mut value, "places")?;
+    let sessions: Vec<Vec<String>> = field(&mut value, "sessions")?;
+    let deleted: BTreeSet<String> = field(&mut value, "deleted")?;
+    let Some(Value::Array(rows)) = value.get("edges") else {
+        return Err("no edges".into());
+    };
+    let mut edges = Vec::with_capacity(rows.len());
+    for (n, row) in rows.iter().enumerate() {
+        let bad = |what: &str| format!("edge {}: {what}", n + 1);
+        let Value::Array(row) = row else {
+            return Err(bad("not a list"));
+        };
+        let at = |i: usize| row.get(i).unwrap_or(&Value::Null);
+        let text = |i: usize| at(i).as_str().map(str::to_owned);
+        let session = |i: usize, what: &str| {
+            at(i)
+                .as_u64()
+                .and_then(|k| sessions.get(k as usize))
+                .and_then(|s| Some((s.first()?.clone(), s.get(1).cloned().unwrap_or_default())))
+                .filter(|(id, _)| !id.is_empty())
+                .ok_or_else(|| bad(&format!("no {what}")))
+        };
+        let (child, child_title) = session(0, "child")?;
+        let (parent, parent_title) = session(1, "parent")?;
+        let role = match at(3).as_str() {
+            Some("u") => Some(Role::User),
+            Some("a") => Some(Role::Assistant),
+            None => None,
+            Some(other) => return Err(bad(&format!("unknown role “{other}”"))),
+        };
+        let kind = match at(4).as_str() {
+            Some("t") => ForkKind::Through,
+            Some("b") => ForkKind::Before,
+            Some("w") => ForkKind::Whole,
+            _ => return Err(bad("unknown kind")),
+        };
+        let created = at(5).as_f64().ok_or_else(|| bad("no time"))?;
+        let place = at(7).as_u64().unwrap_or(0) as usize;
+        let (server, directory) = places.get(place).cloned().unwrap_or_default();
+        edges.push(Edge {
+            child,
+            parent,
+            anchor: text(2),
+            role,
+            excerpt: text(6).unwrap_or_default(),
+            kind,
+            created,
+            parent_title,
+            child_title,
+            server,
+            directory,
+            discovered: at(8).as_u64() == Some(1),
+        });
+    }
+    Ok(Lineage { edges, deleted })
 }
 
 /// Writes a lineage as the current schema.
 pub fn encode(lineage: &Lineage) -> String {
-    let document = Document {
+    encode_with(lineage)
+}
+
+fn encode_with<'a>(lineage: &'a Lineage) -> String {
+    let mut places: Vec<(String, String)> = Vec::new();
+    let mut sessions: Vec<Vec<String>> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut edges = Vec::with_capacity(lineage.edges.len());
+    for edge in &lineage.edges {
+        let place = (edge.server.clone(), edge.directory.clone());
+        let place = match places.iter().position(|p| *p == place) {
+            Some(i) => i,
+            None => {
+                places.push(place);
+                places.len() - 1
+            }
+        };
+        let mut session = |id: &'a str, title: &str| -> usize {
+            let i = *index.entry(id).or_insert_with(|| {
+                sessions.push(vec![id.to_owned()]);
+                sessions.len() - 1
+            });
+            if sessions[i].len() == 1 && !title.is_empty() {
+                sessions[i].push(crate::fork::excerpt(title, TITLE_CHARS));
+            }
+            i
+        };
+        let child = session(&edge.child, &edge.child_title);
+        let parent = session(&edge.parent, &edge.parent_title);
+        let mut row = vec![
+            Value::from(child),
+            Value::from(parent),
+            edge.anchor.as_deref().map_or(Value::Null, Value::from),
+            match edge.role {
+                Some(Role::User) => Value::from("u"),
+                Some(Role::Assistant) => Value::from("a"),
+                None => Value::Null,
+            },
+            Value::from(match edge.kind {
+                ForkKind::Through => "t",
+                ForkKind::Before => "b",
+                ForkKind::Whole => "w",
+            }),
+            Value::from(edge.created.round() as i64),
+            Value::from(crate::fork::excerpt(&edge.excerpt, EXCERPT_CHARS)),
+            Value::from(place),
+            Value::from(u8::from(edge.discovered)),
+        ];
+        // Leave out trailing defaults.
+        while row.len() > 6
+            && matches!(row.last(), Some(v) if v.as_u64() == Some(0) || v.as_str() == Some(""))
+        {
+            row.pop();
+        }
+        edges.push(row);
+    }
+    let document = DocumentV2 {
         version: VERSION,
-        edges: lineage.edges.clone(),
+        places,
+        sessions,
+        deleted: lineage.deleted.clone(),
+        edges,
     };
     serde_json::to_string(&document).unwrap_or_default()
 }
@@ -156,18 +317,96 @@ mod tests {
             child_title: "C".into(),
             server: "http://127.0.0.1:4096".into(),
             directory: String::new(),
+            discovered: false,
         }
     }
 
     #[test]
-    fn round_trip_and_migration_from_a_bare_array() {
+    fn round_trip_and_migration_from_schemas_0_and_1() {
         let mut lineage = Lineage::default();
         lineage.add(edge("ses_b", "ses_a"));
+        let mut found = edge("ses_c", "ses_b");
+        found.discovered = true;
+        found.role = Some(crate::api::Role::Assistant);
+        found.kind = ForkKind::Whole;
+        found.anchor = None;
+        found.parent_title = "C".into();
+        found.child_title = "D".into();
+        found.server = "http://elsewhere:4096".into();
+        lineage.add(found);
+        lineage.mark_deleted(["ses_a"]);
         let raw = encode(&lineage);
-        assert!(raw.starts_with("{\"version\":1,"));
+        assert!(raw.starts_with("{\"version\":2,"), "{raw}");
         assert_eq!(decode(&raw).unwrap(), lineage);
-        let v0 = serde_json::to_string(&lineage.edges).unwrap();
-        assert_eq!(decode(&v0).unwrap(), lineage);
+
+        let v1 = r#"{"version":1,"edges":[{"child":"ses_b","parent":"ses_a","anchor":"msg_1",
+            "excerpt":"an excerpt","kind":"through","created":1.0,"parent_title":"P",
+            "child_title":"C","server":"http://127.0.0.1:4096","directory":""}]}"#;
+        let migrated = decode(v1).unwrap();
+        assert_eq!(migrated.edges, vec![edge("ses_b", "ses_a")]);
+        let v0 = r#"[{"child":"ses_b","parent":"ses_a","anchor":"msg_1","excerpt":"an excerpt",
+            "kind":"through","created":1.0,"parent_title":"P","child_title":"C",
+            "server":"http://127.0.0.1:4096"}]"#;
+        assert_eq!(decode(v0).unwrap(), migrated);
+        assert_eq!(
+            decode(&encode(&migrated)).unwrap(),
+            migrated,
+            "rewritten as schema 2"
+        );
+    }
+
+    #[test]
+    fn schema_2_refuses_broken_edges_with_the_reason() {
+        let two = r#""sessions":[["ses_b"],["ses_a","A"]]"#;
+        for (edges, problem) in [
+            ("[[0]]", "edge 1: no parent"),
+            ("[[0,2]]", "edge 1: no parent"),
+            ("[[7,1]]", "edge 1: no child"),
+            (r#"[[0,1,null,"x","t",1]]"#, "unknown role"),
+            (r#"[[0,1,null,null,"?",1]]"#, "unknown kind"),
+            (r#"[[0,1,null,null,"t"]]"#, "no time"),
+            ("[{}]", "not a list"),
+        ] {
+            let raw = format!(r#"{{"version":2,{two},"edges":{edges}}}"#);
+            let error = decode(&raw).unwrap_err();
+            assert!(error.contains(problem), "{raw}: {error}");
+        }
+        for (raw, problem) in [
+            (
+                r#"{"version":2,"sessions":[[""]],"edges":[[0,0]]}"#,
+                "no child",
+            ),
+            (
+                r#"{"version":2,"sessions":{"a":1},"edges":[]}"#,
+                "unreadable sessions",
+            ),
+            (
+                r#"{"version":2,"places":7,"edges":[]}"#,
+                "unreadable places",
+            ),
+            (r#"{"version":2}"#, "no edges"),
+        ] {
+            let error = decode(raw).unwrap_err();
+            assert!(error.contains(problem), "{raw}: {error}");
+        }
+        // A place index that points nowhere is no reason to lose the edge.
+        let raw = format!(r#"{{"version":2,{two},"edges":[[0,1,null,null,"w",5,"",7]]}}"#);
+        let lineage = decode(&raw).unwrap();
+        assert_eq!(lineage.edges[0].server, "");
+        assert_eq!(lineage.edges[0].parent_title, "A");
+    }
+
+    #[test]
+    fn stored_texts_are_capped() {
+        let mut lineage = Lineage::default();
+        let mut long = edge("ses_b", "ses_a");
+        long.excerpt = "word ".repeat(100);
+        long.child_title = "T".repeat(500);
+        lineage.add(long);
+        let back = decode(&encode(&lineage)).unwrap();
+        let (excerpt, title) = (&back.edges[0].excerpt, &back.edges[0].child_title);
+        assert!(excerpt.chars().count() <= EXCERPT_CHARS + 1 && excerpt.ends_with('…'));
+        assert_eq!(title.chars().count(), TITLE_CHARS + 1);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::components::{
 use crate::fork::{is_running, ForkKind, ForkPoint};
 use crate::forking::{fork_from, ForkError, WhenBusy};
 use crate::lineage::Edge;
-use crate::live::apply;
+use crate::live::{apply, keep_streamed};
 use crate::platform::{now_ms, ScrollListener};
 use crate::route::Route;
 use crate::session_list::{age, display_title};
@@ -55,15 +55,22 @@ pub fn Session(id: ReadSignal<String>) -> Element {
                     message: String::new(),
                 });
             }
-            let (session, messages) =
-                futures_util::join!(client.get_session(&id), client.messages(&id));
-            Ok((session?, messages?))
+            let (session, messages, status) = futures_util::join!(
+                client.get_session(&id),
+                client.messages(&id),
+                client.session_status()
+            );
+            // Whether the server is writing a reply here; unknown if it would not say.
+            let server_busy = status
+                .ok()
+                .map(|all| all.get(&id).is_some_and(|s| *s != SessionStatus::Idle));
+            Ok((session?, messages?, server_busy))
         }
     });
     let id_now = id();
     // Loaded for this id (or failed)? Until then a fork made a moment ago shows what it copied.
     let loaded = match &*data.read() {
-        Some(Ok((session, _))) => session.id == id_now,
+        Some(Ok((session, _, _))) => session.id == id_now,
         Some(Err(_)) => true,
         None => false,
     };
@@ -85,6 +92,7 @@ pub fn Session(id: ReadSignal<String>) -> Element {
                     session,
                     messages,
                     provisional: true,
+                    server_busy: None,
                     on_changed: move |_| data.restart(),
                 }
             }
@@ -104,14 +112,19 @@ pub fn Session(id: ReadSignal<String>) -> Element {
                 Link { to: Route::Sessions {}, class: "button", "All sessions" }
             }
         },
-        Some(Err(error)) => {
-            rsx! { ErrorPanel { error: error.clone(), on_retry: move |_| data.restart() } }
-        }
-        Some(Ok((session, messages))) => rsx! {
+        Some(Err(error)) => rsx! {
+            ErrorPanel {
+                error: error.clone(),
+                on_retry: move |_| data.restart(),
+                retrying: *data.state().read() == UseResourceState::Pending,
+            }
+        },
+        Some(Ok((session, messages, server_busy))) => rsx! {
             SessionBody {
                 key: "{session.id}",
                 session: session.clone(),
                 messages: messages.clone(),
+                server_busy: *server_busy,
                 on_changed: move |_| data.restart(),
             }
         },
@@ -134,23 +147,32 @@ fn SessionBody(
     /// Messages copied by a fork, shown before the server's answer: no fork action yet.
     #[props(default)]
     provisional: bool,
+    /// Whether the server says it is writing a reply here (`None`: it did not say).
+    server_busy: Option<bool>,
     on_changed: EventHandler<()>,
 ) -> Element {
     let settings = use_settings();
     let toasts = use_toasts();
-    // The messages as the event stream updates them; reset whenever the page refetches.
+    // The messages as the event stream updates them; replaced whenever the page refetches,
+    // keeping text that streamed in but the server had not stored yet (it died mid-reply).
     // (Not on mount: `live` starts with them, and setting it again would render twice.)
+    // The server's word on whether a reply runs is taken with each refetch.
     let mut live = use_signal(|| messages.clone());
+    let mut busy = use_signal(|| server_busy.unwrap_or_else(|| messages.iter().any(is_running)));
     let mounted = use_hook(|| Rc::new(Cell::new((false, false))));
     let seen = mounted.clone();
-    use_effect(use_reactive!(|messages| {
+    use_effect(use_reactive!(|messages, server_busy| {
         let (m, s) = seen.get();
         seen.set((true, s));
         if m {
-            live.set(messages);
+            let merged = keep_streamed(&live.peek(), messages);
+            live.set(merged);
+            if let Some(now_busy) = server_busy {
+                busy.set(now_busy);
+            }
         }
     }));
-    let busy = use_signal(|| messages.iter().any(is_running));
+    let stream = use_events().status;
     let retry = use_signal(|| None::<(u32, String)>);
     // The session itself follows session.updated (a generated title, a rename elsewhere).
     let mut current_session = use_signal(|| session.clone());
@@ -166,6 +188,7 @@ fn SessionBody(
     let mut questions = use_signal(Vec::<QuestionRequest>::new);
     let bus = use_events();
     let bus_for_drop = bus.clone();
+    let lineage_state = use_lineage();
     let listener = {
         let sid = session.id.clone();
         use_hook(move || {
@@ -205,7 +228,10 @@ fn SessionBody(
                         permissions.write().retain(|p| p.id != *request_id)
                     }
                     Event::SessionUpdated(updated) => current_session.set(updated.clone()),
-                    Event::SessionDeleted(_) => deleted.set(true),
+                    Event::SessionDeleted(_) => {
+                        deleted.set(true);
+                        lineage_state.mark_deleted(&sid);
+                    }
                     Event::QuestionAsked(request) => {
                         questions.write().retain(|q| q.id != request.id);
                         questions.write().push(request.clone());
@@ -214,6 +240,11 @@ fn SessionBody(
                         questions.write().retain(|q| q.id != *request_id)
                     }
                     other => {
+                        // Text arriving means a reply is being written, whatever a status
+                        // read a moment earlier said.
+                        if matches!(other, Event::PartDelta { .. }) && !*busy.peek() {
+                            busy.set(true);
+                        }
                         apply(&mut live.write(), &sid, other);
                     }
                 }
@@ -291,7 +322,6 @@ fn SessionBody(
     let window = slice(&heights_of(&messages, &heights.read()), view());
     let session = current_session.read().clone();
 
-    let stream = use_events().status;
     let mut lineage = use_lineage().0;
     let navigator = use_navigator();
     let mut forking = use_signal(|| None::<ForkPoint>);
@@ -364,7 +394,10 @@ fn SessionBody(
             .map(|e| (*e).clone())
             .collect()
     };
-    let running = busy() || messages.iter().any(is_running);
+    // An unfinished reply counts as running unless the server says it is not writing one (a
+    // reply cut off by a crash stays unfinished on the server forever).
+    let running = busy() || (server_busy.is_none() && messages.iter().any(is_running));
+    let connected = *stream.read() == StreamStatus::Live;
     let current = forking.read().clone();
     // Held while provisional: the messages on screen still carry the source's ids.
     let held = current
@@ -434,6 +467,7 @@ fn SessionBody(
                     on_fork: move |point| start_fork((point, WhenBusy::Ask)),
                     forking: held.clone(),
                     forks: forks_of(message.info.id()),
+                    interrupted: !running && is_running(message),
                 }
             }
             if window.after > 0.0 {
@@ -453,11 +487,15 @@ fn SessionBody(
                     "The model's provider failed: {message}. Retrying (attempt {attempt})… Stop gives up."
                 }
             }
-            if running {
+            if running && connected {
                 div { class: "running",
                     span { class: "spinner", aria_hidden: "true" }
                     span { class: "muted", "Writing a reply…" }
                     StopButton { session_id: session.id.clone() }
+                }
+            } else if running {
+                p { class: "running warning", role: "status",
+                    "The connection to the server is lost, so the reply stopped arriving here. What came is kept; the page catches up when the server is back."
                 }
             }
             Composer { session_id: session.id.clone() }

@@ -5,11 +5,13 @@ use dioxus::prelude::*;
 use crate::components::{ErrorPanel, Loading};
 use crate::platform::now_ms;
 use crate::route::Route;
-use crate::session_list::{age, arrange, display_title};
-use crate::state::{client, use_lineage, use_settings, use_toasts, ToastKind};
+use crate::session_list::{age, arrange, count, display_title};
+use crate::state::{client, use_events, use_lineage, use_settings, use_toasts, ToastKind};
 use crate::storage::{self, Area};
 
 const GROUP_KEY: &str = "branchpoint.group-forks";
+/// How many sessions are asked for at first, and how many more each "Show older sessions".
+const PAGE: usize = 200;
 
 /// The sessions list.
 #[component]
@@ -21,15 +23,21 @@ pub fn Sessions() -> Element {
     let toasts = use_toasts();
     let lineage = use_lineage().0;
     let mut group = use_signal(|| storage::get(Area::Local, GROUP_KEY).as_deref() == Some("true"));
+    // The newest sessions first, more on demand: a project may have thousands.
+    let mut limit = use_signal(|| PAGE);
+    let epoch = use_events().epoch;
     let mut sessions = use_resource(move || {
+        let _reconnected = epoch(); // the server is back: fetch again (a failed list retries)
         let client = client(&settings.read());
-        async move { client.list_sessions().await }
+        let limit = limit();
+        async move { client.list_newest_sessions(limit).await }
     });
+    let retrying = *sessions.state().read() == UseResourceState::Pending;
     let body = match &*sessions.read() {
         None => rsx! { Loading { label: "Loading sessions…" } },
-        Some(Err(error)) => {
-            rsx! { ErrorPanel { error: error.clone(), on_retry: move |_| sessions.restart() } }
-        }
+        Some(Err(error)) => rsx! {
+            ErrorPanel { error: error.clone(), on_retry: move |_| sessions.restart(), retrying }
+        },
         Some(Ok(list)) if list.is_empty() => rsx! {
             div { class: "empty",
                 p { "No sessions yet on this server." }
@@ -41,9 +49,15 @@ pub fn Sessions() -> Element {
             let rows = arrange(list, &query.read(), group().then_some(&*graph));
             let now = now_ms();
             let total = list.len();
+            let more = total >= limit();
+            let counted = if more {
+                format!("the newest {total} sessions")
+            } else {
+                count(total, "session")
+            };
             rsx! {
                 p { class: "muted count", aria_live: "polite",
-                    if query.read().trim().is_empty() { "{total} sessions" } else { "{rows.len()} of {total} sessions" }
+                    if query.read().trim().is_empty() { "{counted}" } else { "{rows.len()} of {counted}" }
                 }
                 if rows.is_empty() {
                     p { class: "empty", "No session title matches “{query}”." }
@@ -66,6 +80,9 @@ pub fn Sessions() -> Element {
                             }
                         }
                     }
+                }
+                if more {
+                    button { r#type: "button", class: "show-more", onclick: move |_| limit += PAGE, "Show older sessions" }
                 }
             }
         }

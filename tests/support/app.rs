@@ -97,6 +97,12 @@ impl App {
         url.rsplit('/').next().unwrap_or_default().to_owned()
     }
 
+    /// Whether the page's address ends with `suffix` (a session id, say).
+    pub async fn is_at(&self, suffix: &str) -> bool {
+        let url = self.browser.current_url().await.unwrap_or_default();
+        url.ends_with(suffix)
+    }
+
     /// Waits for an element of `role` whose accessible name contains `name`.
     pub async fn see_role(&self, role: &str, name: &str) -> super::webdriver::Element {
         self.browser
@@ -111,6 +117,22 @@ impl App {
             .wait_for_text(css, needle, WAIT)
             .await
             .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Clicks the first button named `name` inside the `index`th message article.
+    pub async fn click_in_article(&self, index: usize, name: &str) {
+        let script = "const [i, name] = arguments; const buttons = document.querySelectorAll('article')[i].querySelectorAll('button');
+        const b = Array.from(buttons).find(b => b.textContent.trim() === name); if (!b) return false; b.click(); return true;";
+        let clicked = self
+            .browser
+            .execute(script, vec![json!(index), json!(name)])
+            .await
+            .unwrap();
+        assert_eq!(
+            clicked,
+            json!(true),
+            "no {name:?} button in article {index}"
+        );
     }
 
     /// Clicks the element of `role` named `name` (waiting for it first). A page that re-renders

@@ -4,12 +4,23 @@ whose method and path match --fail (a regex over "METHOD /path"), which get --st
 JSON error body (or --body verbatim). Prints `listening on PORT` first.
 
     fault_proxy.py --target http://127.0.0.1:4096 --fail "POST /session/[^/]+/fork" --status 500
+
+More faults, each chosen by a regex over "METHOD /path" like --fail:
+  --delay REGEX --delay-ms MS   wait MS before forwarding (a slow server; other requests go on)
+  --drop REGEX                  forward, then cut the answer off halfway (with no body: half
+                                the status line) and close the connection
+  --down-drops                  when the target does not answer, close without a reply (as a
+                                killed server would look) instead of a 502
+  --log FILE                    append "METHOD /path" for every request except OPTIONS
 """
 
 import argparse
 import http.client
 import re
+import socket
 import sys
+import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -22,6 +33,12 @@ class Proxy(BaseHTTPRequestHandler):
     fail = None
     status = 500
     body = None
+    delay = None
+    delay_ms = 0
+    drop = None
+    down_drops = False
+    log = None
+    log_lock = threading.Lock()
 
     def log_message(self, *args):
         pass
@@ -30,7 +47,13 @@ class Proxy(BaseHTTPRequestHandler):
         length = int(self.headers.get("content-length") or 0)
         payload = self.rfile.read(length) if length else None
         path = urllib.parse.urlsplit(self.path).path
-        if self.fail and self.command != "OPTIONS" and self.fail.search(f"{self.command} {path}"):
+        line = f"{self.command} {path}"
+        if self.log and self.command != "OPTIONS":
+            with self.log_lock, open(self.log, "a") as log:
+                log.write(line + "\n")
+        if self.delay and self.command != "OPTIONS" and self.delay.search(line):
+            time.sleep(self.delay_ms / 1000.0)
+        if self.fail and self.command != "OPTIONS" and self.fail.search(line):
             body = (self.body if self.body is not None else
                     '{"name":"UnknownError","data":{"message":"injected failure","ref":"err_injected"}}').encode()
             self.send_response(self.status)
@@ -51,7 +74,20 @@ class Proxy(BaseHTTPRequestHandler):
             streaming = response.getheader("content-type", "").startswith("text/event-stream")
             data = b"" if streaming else response.read()
         except OSError as error:
+            if self.down_drops:
+                self.close_connection = True
+                return
             self.send_error(502, f"upstream failed: {error}")
+            return
+        dropping = self.drop and self.command != "OPTIONS" and self.drop.search(line)
+        if dropping and not data:
+            # No body to cut: cut the status line. (Closing with no byte at all would not do:
+            # Chromium silently re-sends a request, POSTs included, whose reused connection
+            # closes before any answer.)
+            self.wfile.write(f"HTTP/1.1 {response.status}".encode()[:10])
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
             return
         self.send_response(response.status)
         for key, value in response.getheaders():
@@ -69,6 +105,13 @@ class Proxy(BaseHTTPRequestHandler):
                 return
             self.send_header("content-length", str(len(data)))
             self.end_headers()
+            if dropping:
+                # Half the promised body, then the connection goes: the answer never completes.
+                self.wfile.write(data[: len(data) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
             self.wfile.write(data)
         except (OSError, http.client.HTTPException):
             pass  # the browser went away, or the server did (a test stopped it)
@@ -83,11 +126,21 @@ def main():
     parser.add_argument("--status", type=int, default=500)
     parser.add_argument("--body", default=None)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--delay", default=None)
+    parser.add_argument("--delay-ms", type=int, default=5000)
+    parser.add_argument("--drop", default=None)
+    parser.add_argument("--down-drops", action="store_true")
+    parser.add_argument("--log", default=None)
     args = parser.parse_args()
     Proxy.target = urllib.parse.urlsplit(args.target)
     Proxy.fail = re.compile(args.fail) if args.fail else None
     Proxy.status = args.status
     Proxy.body = args.body
+    Proxy.delay = re.compile(args.delay) if args.delay else None
+    Proxy.delay_ms = args.delay_ms
+    Proxy.drop = re.compile(args.drop) if args.drop else None
+    Proxy.down_drops = args.down_drops
+    Proxy.log = args.log
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Proxy)
     server.daemon_threads = True
     print(f"listening on {server.server_address[1]}", flush=True)

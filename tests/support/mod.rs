@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod app;
+pub mod hostile;
 pub mod webdriver;
 
 use std::io::{BufRead, BufReader};
@@ -308,6 +309,13 @@ impl OpenCode {
         }
     }
 
+    /// Kills the server at once (no grace period): a crash, not a shutdown.
+    pub fn kill(&mut self) {
+        if let Some(mut process) = self.process.take() {
+            process.stop(Duration::ZERO);
+        }
+    }
+
     pub fn base_url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
@@ -392,11 +400,11 @@ impl OpenCode {
     }
 
     /// A session with a finished turn for `done`, and a slow reply to a second prompt still
-    /// being written when this returns.
+    /// being written when this returns (for half a minute: long enough for a loaded machine).
     pub async fn busy(&self, title: &str, done: &str) -> Session {
         let client = self.client();
         let session = self.chat(title, &[done]).await;
-        let slow = PromptInput::text("take your time [[slow:800]]");
+        let slow = PromptInput::text("take your time [[slow:3000]]");
         client
             .prompt_async(&session.id, &slow)
             .await
@@ -508,25 +516,61 @@ impl StaticSite {
 }
 
 /// A proxy in front of a server that answers requests matching `fail` ("METHOD /path" regex)
-/// with `status` and an error body, and forwards everything else.
+/// with `status` and an error body, and forwards everything else. Every request it sees is
+/// logged, so a test can count them.
 pub struct FaultProxy {
     pub port: u16,
+    log: PathBuf,
     _process: Process,
+    _dir: TempDir,
 }
 
 impl FaultProxy {
     pub fn start(target: &str, fail: &str, status: u16) -> FaultProxy {
         let status = status.to_string();
-        let args = ["--target", target, "--fail", fail, "--status", &status];
+        FaultProxy::start_with(target, &["--fail", fail, "--status", &status])
+    }
+
+    /// A proxy with any of fault_proxy.py's options (`--delay`, `--drop`, `--down-drops`, …).
+    pub fn start_with(target: &str, options: &[&str]) -> FaultProxy {
+        let dir = TempDir::new("proxy");
+        let log = dir.0.join("requests.log");
+        let mut args = vec!["--target", target, "--log", log.to_str().unwrap()];
+        args.extend_from_slice(options);
         let (process, port) =
             Process::python_service("fault proxy", "tests/support/fault_proxy.py", &args);
         FaultProxy {
             port,
+            log,
             _process: process,
+            _dir: dir,
         }
+    }
+
+    /// Like [`FaultProxy::start`], answering the matching requests with `body` verbatim.
+    pub fn with_body(target: &str, fail: &str, status: u16, body: &str) -> FaultProxy {
+        let status = status.to_string();
+        FaultProxy::start_with(
+            target,
+            &["--fail", fail, "--status", &status, "--body", body],
+        )
     }
 
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Every request so far as `METHOD /path` (no query string), OPTIONS left out.
+    pub fn log(&self) -> Vec<String> {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// How many requests were exactly `METHOD /path`.
+    pub fn requests(&self, method_and_path: &str) -> usize {
+        self.log().iter().filter(|l| *l == method_and_path).count()
     }
 }

@@ -11,6 +11,9 @@ last user message, so a test scripts the model by what it types:
   [[slow:MS]]             wait MS milliseconds between chunks (for streaming and Stop tests)
   [[error:STATUS]]        answer with an HTTP error STATUS instead of a completion
   [[markdown]]            answer with a markdown sample (heading, list, code, link)
+  [[say:B64]]             answer with exactly this text (base64 of UTF-8), e.g. hostile input
+  [[think:B64]]           reason with exactly this text first (base64 of UTF-8)
+  [[callb64:TOOL:B64]]    call any tool with these arguments (base64 of their JSON)
 
 Anything else gets "Scripted reply to: <the text>". Title generation requests get a short
 title. Usage: scripted_model.py --port PORT (0 picks a free one; the port is printed on stdout
@@ -18,6 +21,7 @@ as `listening on PORT`).
 """
 
 import argparse
+import base64
 import json
 import re
 import sys
@@ -50,10 +54,18 @@ def directives(text):
         "call": re.search(r"\[\[call:([\w-]+):(.*?)\]\]", text),
         "slow": re.search(r"\[\[slow:(\d+)\]\]", text),
         "error": re.search(r"\[\[error:(\d+)\]\]", text),
+        "say": re.search(r"\[\[say:([A-Za-z0-9+/=]*)\]\]", text),
+        "think": re.search(r"\[\[think:([A-Za-z0-9+/=]*)\]\]", text),
+        "callb64": re.search(r"\[\[callb64:([\w-]+):([A-Za-z0-9+/=]*)\]\]", text),
     }
 
 
+def unb64(match, group=1):
+    return base64.b64decode(match.group(group)).decode("utf-8")
+
+
 def chunks(text, size=12):
+    size = max(size, len(text) // 100)  # a long text in at most about 100 pieces
     return [text[i : i + size] for i in range(0, len(text), size)] or [""]
 
 
@@ -108,6 +120,12 @@ class Handler(BaseHTTPRequestHandler):
             output = content_text(last.get("content")).strip()
             return self.stream(text=f"The tool said: {output[:200]}", delay=delay)
         reasoning = "Let me think about this step by step." if d["reasoning"] else None
+        if d["think"]:
+            reasoning = unb64(d["think"])
+        if d["callb64"]:
+            return self.stream(reasoning=reasoning, tool=(d["callb64"].group(1), unb64(d["callb64"], 2)), delay=delay)
+        if d["say"]:
+            return self.stream(reasoning=reasoning, text=unb64(d["say"]), delay=delay)
         if d["tool"]:
             command = d["tool"].group(1)
             args = json.dumps({"command": command, "description": "Run a scripted command"})

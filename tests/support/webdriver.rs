@@ -173,7 +173,10 @@ impl Browser {
         args.push(format!("--user-data-dir={}", b.profile.display()));
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": {"binary": CHROMIUM, "args": args},
+            "goog:chromeOptions": {"binary": CHROMIUM, "args": args, "prefs": {
+                "download.default_directory": b.downloads().display().to_string(),
+                "download.prompt_for_download": false,
+            }},
             "goog:loggingPrefs": {"browser": "ALL"},
         }}});
         let v = b.conn.post("/session", caps).await?;
@@ -183,6 +186,11 @@ impl Browser {
         b.session = id.to_string();
         b.conn.base = format!("http://127.0.0.1:{port}/session/{id}");
         Ok(b)
+    }
+
+    /// Where this browser saves downloads (inside its own profile).
+    pub fn downloads(&self) -> PathBuf {
+        self.profile.join("downloads")
     }
 
     /// Navigates to `url` and waits for the load event.
@@ -417,6 +425,28 @@ impl Browser {
             )
             .await?;
         Ok(v.as_str().map(str::to_string))
+    }
+
+    /// Runs `source` in every document this tab opens from now on, before the page's own
+    /// scripts (Chrome DevTools `Page.addScriptToEvaluateOnNewDocument`): for traps a test
+    /// installs, such as one recording `alert` calls.
+    pub async fn on_every_document(&self, source: &str) -> Result<(), String> {
+        self.conn
+            .post(
+                "/goog/cdp/execute",
+                json!({"cmd": "Page.addScriptToEvaluateOnNewDocument", "params": {"source": source}}),
+            )
+            .await
+            .map(drop)
+    }
+
+    /// The text of the JavaScript dialog (alert, confirm, prompt) open now, if any.
+    pub async fn dialog_text(&self) -> Option<String> {
+        self.conn
+            .get("/alert/text")
+            .await
+            .ok()
+            .map(|v| v.as_str().unwrap_or_default().to_string())
     }
 
     /// The chromedriver port (useful in diagnostics).
