@@ -106,7 +106,6 @@ fn decode_v2(mut value: Value) -> Result<Lineage, String> {
                 .as_u64()
                 .and_then(|k| sessions.get(k as usize))
                 .and_then(|s| Some((s.first()?.clone(), s.get(1).cloned().unwrap_or_default())))
-                .filter(|(id, _)| !id.is_empty())
                 .ok_or_else(|| bad(&format!("no {what}")))
         };
         let (child, child_title) = session(0, "child")?;
@@ -373,7 +372,7 @@ mod tests {
         }
         for (raw, problem) in [
             (
-                r#"{"version":2,"sessions":[[""]],"edges":[[0,0]]}"#,
+                r#"{"version":2,"sessions":[[]],"edges":[[0,0]]}"#,
                 "no child",
             ),
             (
