@@ -257,9 +257,14 @@ async fn hostile_input_runs_nothing_loads_nothing_and_the_app_stays_usable() {
 
     // User text and files.
     app.open(&format!("/session/{}", user.id)).await;
-    app.see("article .part-text", "click me").await;
     app.see(".part-file", "<img src=x onerror=alert(1)>.png")
         .await;
+    // A long session renders only what is on screen: walk it from the top, so that every
+    // hostile message is rendered at some point.
+    assert!(
+        scroll_through(&app, "article .part-text", "click me").await,
+        "the markdown link payload was rendered as text"
+    );
     assert_eq!(app.count("article img").await, 0, "no image is drawn");
     app.see(".fork-banner", "Forked from").await;
     nothing_ran(&app, "user text", &allowed, &[]).await;
@@ -448,4 +453,31 @@ async fn the_password_stays_out_of_local_storage_urls_and_the_console() {
             "the password is in the console: {line}"
         );
     }
+}
+
+/// Scrolls the page from the top down to the end a screen at a time, then back to the top,
+/// letting each position render: every message of a long (windowed) session is drawn. Says
+/// whether an element matching `css` showed `needle` on the way.
+async fn scroll_through(app: &App, css: &str, needle: &str) -> bool {
+    let step = "const [css, needle] = arguments;
+        const seen = [...document.querySelectorAll(css)].some(e => e.textContent.includes(needle));
+        const end = scrollY + innerHeight >= document.documentElement.scrollHeight - 2;
+        scrollBy(0, innerHeight * 0.8);
+        return [end, seen];";
+    app.browser.execute("scrollTo(0, 0)", vec![]).await.unwrap();
+    let mut seen = false;
+    for _ in 0..1000 {
+        tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+        let answer = app
+            .browser
+            .execute(step, vec![json!(css), json!(needle)])
+            .await
+            .unwrap();
+        seen |= answer[1] == json!(true);
+        if answer[0] == json!(true) {
+            break;
+        }
+    }
+    app.browser.execute("scrollTo(0, 0)", vec![]).await.unwrap();
+    seen
 }
