@@ -402,7 +402,18 @@ async fn a_scan_of_500_sessions_shows_progress_and_can_be_cancelled() {
             created.unwrap();
         }
     }
-    let app = App::start(&server.base_url(), None).await;
+    // Each message list takes 40 ms more through the proxy: a scan lasts a few seconds, long
+    // enough to watch and to cancel on any machine.
+    let proxy = support::FaultProxy::start_with(
+        &server.base_url(),
+        &[
+            "--delay",
+            "^GET /session/[^/]+/message$",
+            "--delay-ms",
+            "40",
+        ],
+    );
+    let app = App::start(&proxy.url(), None).await;
     app.open("/lineage").await;
     app.click("button", "Scan server").await;
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
