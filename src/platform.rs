@@ -165,63 +165,40 @@ impl Default for Viewport {
 pub fn use_viewport(id: &'static str) -> dioxus::prelude::Signal<Viewport> {
     use dioxus::prelude::*;
     let viewport = use_signal(Viewport::default);
-    #[cfg(target_arch = "wasm32")]
-    {
-        use wasm_bindgen::JsCast;
-        let listener = use_hook(move || {
-            let measure = move || {
-                let Some(window) = web_sys::window() else {
-                    return;
-                };
-                let Some(element) = window.document().and_then(|d| d.get_element_by_id(id)) else {
-                    return;
-                };
-                let rect = element.get_bounding_client_rect();
-                let scroll_y = window.scroll_y().unwrap_or(0.0);
-                let height = window
-                    .inner_height()
-                    .ok()
-                    .and_then(|h| h.as_f64())
-                    .unwrap_or(1000.0);
-                let now = Viewport {
-                    scrolled: (-rect.top()).max(0.0),
-                    height,
-                    top: rect.top() + scroll_y,
-                    scroll_y,
-                };
-                let mut viewport = viewport;
-                if *viewport.peek() != now {
-                    viewport.set(now);
-                }
+    let measure = move || {
+        #[cfg(target_arch = "wasm32")]
+        {
+            let Some(window) = web_sys::window() else {
+                return;
             };
-            let closure = wasm_bindgen::closure::Closure::<dyn Fn()>::new(measure);
-            if let Some(window) = web_sys::window() {
-                for event in ["scroll", "resize"] {
-                    let _ = window
-                        .add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
-                }
+            let Some(element) = window.document().and_then(|d| d.get_element_by_id(id)) else {
+                return;
+            };
+            let rect = element.get_bounding_client_rect();
+            let scroll_y = window.scroll_y().unwrap_or(0.0);
+            let height = window
+                .inner_height()
+                .ok()
+                .and_then(|h| h.as_f64())
+                .unwrap_or(1000.0);
+            let now = Viewport {
+                scrolled: (-rect.top()).max(0.0),
+                height,
+                top: rect.top() + scroll_y,
+                scroll_y,
+            };
+            let mut viewport = viewport;
+            if *viewport.peek() != now {
+                viewport.set(now);
             }
-            std::rc::Rc::new(closure)
-        });
-        // Measure once the element is on the page.
-        let first = listener.clone();
-        use_effect(move || {
-            let f: &js_sys::Function = first.as_ref().as_ref().unchecked_ref();
-            let _ = f.call0(&wasm_bindgen::JsValue::NULL);
-        });
-        use_drop(move || {
-            if let Some(window) = web_sys::window() {
-                for event in ["scroll", "resize"] {
-                    let _ = window.remove_event_listener_with_callback(
-                        event,
-                        listener.as_ref().as_ref().unchecked_ref(),
-                    );
-                }
-            }
-        });
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    let _ = id;
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        let _ = (id, viewport);
+    };
+    // Kept with the component's hooks: the listener goes when the component does.
+    use_hook(|| std::rc::Rc::new(ScrollListener::new(measure)));
+    // Measure once the element is on the page.
+    use_effect(measure);
     viewport
 }
 
