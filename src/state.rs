@@ -102,7 +102,7 @@ impl LineageState {
 
     /// Records that `session` was deleted on its server, if the lineage knows it.
     pub fn mark_deleted(self, session: &str) {
-        let known = self.0.peek().places().contains_key(session);
+        let known = self.0.peek().mentions(session);
         if known {
             let _ = self.update(|l| {
                 l.mark_deleted([session]);

@@ -143,26 +143,51 @@ impl Lineage {
     }
 
     /// Sessions that have forks but are no fork themselves, in the order their trees first
-    /// appear among the edges. One pass with an index (thousands of edges, cycles included).
+    /// appear among the edges.
     pub fn roots(&self) -> Vec<&str> {
+        self.root_index().1
+    }
+
+    /// Every session's root, each session walked up once (thousands of edges lay out at once),
+    /// and the roots in the order their trees first appear among the edges. A cycle (only
+    /// possible from a hand-edited file) ends where it would repeat.
+    fn root_index(&self) -> (HashMap<&str, &str>, Vec<&str>) {
         let by_child: HashMap<&str, &Edge> =
             self.edges.iter().map(|e| (e.child.as_str(), e)).collect();
-        let mut roots: Vec<&str> = Vec::new();
-        let mut listed = HashSet::new();
+        let mut root_of: HashMap<&str, &str> = HashMap::new();
+        let mut order: Vec<&str> = Vec::new();
         for edge in &self.edges {
+            let mut path = vec![edge.child.as_str()];
+            let mut on_path = HashSet::from([edge.child.as_str()]);
             let mut current = edge.child.as_str();
-            let mut seen = HashSet::new();
-            while let Some(up) = by_child.get(current) {
-                if !seen.insert(current) {
-                    break;
+            let root = loop {
+                if let Some(root) = root_of.get(current) {
+                    break *root;
                 }
-                current = up.parent.as_str();
+                match by_child.get(current) {
+                    Some(up) if on_path.insert(up.parent.as_str()) => {
+                        current = up.parent.as_str();
+                        path.push(current);
+                    }
+                    _ => break current,
+                }
+            };
+            // A root met for the first time is not in the index yet (a known one ends the walk).
+            if !root_of.contains_key(root) {
+                order.push(root);
             }
-            if listed.insert(current) {
-                roots.push(current);
+            for session in path {
+                root_of.insert(session, root);
             }
         }
-        roots
+        (root_of, order)
+    }
+
+    /// Does the lineage mention `session`, as a fork or as a source?
+    pub fn mentions(&self, session: &str) -> bool {
+        self.edges
+            .iter()
+            .any(|e| e.child == session || e.parent == session)
     }
 
     /// Records a session's new title wherever the lineage mentions it.
@@ -287,8 +312,6 @@ impl Lineage {
     /// recent fork come first; siblings oldest first, as they were made. Linear in the number of
     /// edges (plus the sorts), so thousands of forks lay out at once.
     pub fn trees(&self) -> Vec<TreeRow> {
-        let by_child: HashMap<&str, &Edge> =
-            self.edges.iter().map(|e| (e.child.as_str(), e)).collect();
         let mut children: HashMap<&str, Vec<&Edge>> = HashMap::new();
         for edge in &self.edges {
             children.entry(edge.parent.as_str()).or_default().push(edge);
@@ -296,33 +319,13 @@ impl Lineage {
         for list in children.values_mut() {
             list.sort_by(|a, b| a.created.total_cmp(&b.created));
         }
-        // The root of every session, and each tree's latest fork. A cycle (only possible from a
-        // hand-edited file) ends where it would repeat.
-        let mut root_of: HashMap<&str, &str> = HashMap::new();
+        // Each tree's latest fork puts it in order.
+        let (root_of, mut order) = self.root_index();
         let mut latest: HashMap<&str, f64> = HashMap::new();
-        let mut order: Vec<&str> = Vec::new();
         for edge in &self.edges {
-            let mut path = vec![edge.child.as_str()];
-            let mut current = edge.child.as_str();
-            let root = loop {
-                if let Some(root) = root_of.get(current) {
-                    break *root;
-                }
-                match by_child.get(current) {
-                    Some(up) if !path.contains(&up.parent.as_str()) => {
-                        current = up.parent.as_str();
-                        path.push(current);
-                    }
-                    _ => break current,
-                }
-            };
-            for session in path {
-                root_of.insert(session, root);
-            }
-            let newest = latest.entry(root).or_insert_with(|| {
-                order.push(root);
-                f64::MIN
-            });
+            let newest = latest
+                .entry(root_of[edge.child.as_str()])
+                .or_insert(f64::MIN);
             *newest = newest.max(edge.created);
         }
         order.sort_by(|a, b| latest[b].total_cmp(&latest[a]));
