@@ -3,7 +3,7 @@
 //! fork's copied messages keep their `time.created`: a session whose first messages match
 //! another's, role for role and time for time, was forked from it at the end of that match.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::api::{ApiError, Client, Message, Role, Session, Transport};
 use crate::fork::ForkKind;
@@ -216,7 +216,11 @@ pub async fn refresh<T: Transport>(
     lineage: &Lineage,
 ) -> Result<Refresh, ApiError> {
     let listed = client.list_sessions().await?;
-    let mut directories: Vec<&str> = listed.iter().map(|s| s.directory.as_str()).collect();
+    let titles: HashMap<&str, &str> = listed
+        .iter()
+        .map(|s| (s.id.as_str(), s.title.as_str()))
+        .collect();
+    let mut directories: HashSet<&str> = listed.iter().map(|s| s.directory.as_str()).collect();
     directories.extend(client.conn.directory.as_deref());
     let server = client.conn.base_url.trim_end_matches('/');
     let places = lineage.places();
@@ -226,9 +230,9 @@ pub async fn refresh<T: Transport>(
         if on.trim_end_matches('/') != server || lineage.is_deleted(id) {
             continue;
         }
-        match listed.iter().find(|s| s.id == id) {
-            Some(session) => refresh.titles.push((id.to_owned(), session.title.clone())),
-            None if directories.contains(&directory) => missing.push(id.to_owned()),
+        match titles.get(id) {
+            Some(title) => refresh.titles.push((id.to_owned(), (*title).to_owned())),
+            None if directories.contains(directory) => missing.push(id.to_owned()),
             None => {}
         }
     }

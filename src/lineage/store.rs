@@ -144,11 +144,7 @@ fn decode_v2(mut value: Value) -> Result<Lineage, String> {
 }
 
 /// Writes a lineage as the current schema.
-pub fn encode(lineage: &Lineage) -> String {
-    encode_with(lineage)
-}
-
-fn encode_with<'a>(lineage: &'a Lineage) -> String {
+pub fn encode<'a>(lineage: &'a Lineage) -> String {
     let mut places: Vec<(String, String)> = Vec::new();
     let mut sessions: Vec<Vec<String>> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
