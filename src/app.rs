@@ -9,8 +9,8 @@ use crate::route::Route;
 use crate::settings::Settings;
 use crate::state::Catalog;
 use crate::state::{
-    use_event_stream_provider, use_events, use_settings, LineageState, ScanState, StreamStatus,
-    ToastKind, Toasts, SCAN_ON_CONNECT_KEY,
+    use_event_stream_provider, use_events, use_lineage, use_scan, use_settings, use_toasts,
+    LineageState, ScanState, StreamStatus, ToastKind, Toasts, SCAN_ON_CONNECT_KEY,
 };
 use crate::storage::{self, Area};
 
@@ -69,9 +69,9 @@ pub fn App() -> Element {
 fn ScanOnConnect() -> Element {
     let status = use_events().status;
     let settings = use_settings();
-    let lineage = use_context::<LineageState>();
-    let toasts = use_context::<Toasts>();
-    let scan = use_context::<ScanState>();
+    let lineage = use_lineage();
+    let toasts = use_toasts();
+    let scan = use_scan();
     let mut done = use_signal(|| false);
     use_effect(move || {
         let live = *status.read() == StreamStatus::Live;

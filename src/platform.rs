@@ -212,21 +212,6 @@ pub fn scroll_to(y: f64) {
     let _ = y;
 }
 
-/// Which rows of a list of fixed-height rows to render for a viewport: `[from, to)`, with
-/// `overscan` rows more on each side so that scrolling and tabbing find them there.
-pub fn visible_rows(
-    count: usize,
-    viewport: Viewport,
-    row_height: f64,
-    overscan: usize,
-) -> (usize, usize) {
-    let first = (viewport.scrolled / row_height).floor() as usize;
-    let shown = (viewport.height / row_height).ceil() as usize + 1;
-    let from = first.saturating_sub(overscan).min(count);
-    let to = (first + shown + overscan).min(count);
-    (from, to.max(from))
-}
-
 /// Registers the service worker (`sw.js` beside index.html) that keeps the app shell for
 /// offline use. `base` is the path the app is served under, such as `/` or `/branchpoint/`.
 pub fn register_service_worker(base: &str) {
@@ -370,7 +355,7 @@ pub fn base_path(asset_url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{base_path, visible_rows, Viewport};
+    use super::base_path;
 
     #[test]
     fn base_paths_from_asset_urls() {
@@ -381,20 +366,5 @@ mod tests {
             "/branchpoint/"
         );
         assert_eq!(base_path("icon.svg"), "/");
-    }
-
-    #[test]
-    fn only_the_visible_rows_and_some_overscan_are_rendered() {
-        let at = |scrolled: f64| Viewport {
-            scrolled,
-            height: 400.0,
-            top: 0.0,
-            scroll_y: 0.0,
-        };
-        assert_eq!(visible_rows(5000, at(0.0), 40.0, 10), (0, 21));
-        assert_eq!(visible_rows(5000, at(4000.0), 40.0, 10), (90, 121));
-        assert_eq!(visible_rows(5000, at(1e9), 40.0, 10), (5000, 5000));
-        assert_eq!(visible_rows(3, at(0.0), 40.0, 10), (0, 3));
-        assert_eq!(visible_rows(0, at(0.0), 40.0, 10), (0, 0));
     }
 }

@@ -92,9 +92,36 @@ pub fn slice(heights: &[f64], view: View) -> Slice {
     }
 }
 
+/// For a list of rows all `row_height` tall (the lineage view), which rows to render when
+/// the list's top has scrolled `scrolled` pixels above a screen `height` pixels tall: `[from,
+/// to)`, with `overscan` rows more on each side so that scrolling and Tab find them there.
+pub fn fixed_rows(
+    count: usize,
+    scrolled: f64,
+    height: f64,
+    row_height: f64,
+    overscan: usize,
+) -> (usize, usize) {
+    let first = (scrolled / row_height).floor() as usize;
+    let shown = (height / row_height).ceil() as usize + 1;
+    let from = first.saturating_sub(overscan).min(count);
+    let to = (first + shown + overscan).min(count);
+    (from, to.max(from))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_visible_rows_and_some_overscan_are_rendered() {
+        let rows = |count, scrolled| fixed_rows(count, scrolled, 400.0, 40.0, 10);
+        assert_eq!(rows(5000, 0.0), (0, 21));
+        assert_eq!(rows(5000, 4000.0), (90, 121));
+        assert_eq!(rows(5000, 1e9), (5000, 5000));
+        assert_eq!(rows(3, 0.0), (0, 3));
+        assert_eq!(rows(0, 0.0), (0, 0));
+    }
 
     #[test]
     fn short_sessions_render_whole() {

@@ -148,7 +148,9 @@ fn TreeList(
     }));
     let all = rows.read();
     let count = all.len();
-    let (from, to) = crate::platform::visible_rows(count, viewport(), ROW_HEIGHT, OVERSCAN);
+    let view = viewport();
+    let (from, to) =
+        crate::virtual_list::fixed_rows(count, view.scrolled, view.height, ROW_HEIGHT, OVERSCAN);
     let above = from as f64 * ROW_HEIGHT;
     let below = (count - to) as f64 * ROW_HEIGHT;
     rsx! {
