@@ -336,20 +336,7 @@ impl OpenCode {
 
     /// A session titled `title` holding one user message per prompt (no model involved).
     pub async fn seed(&self, title: &str, prompts: &[&str]) -> Session {
-        let client = self.client();
-        let session = client
-            .create_session(Some(title))
-            .await
-            .expect("create session");
-        for prompt in prompts {
-            let mut input = PromptInput::text(*prompt);
-            input.no_reply = true;
-            client
-                .prompt(&session.id, &input)
-                .await
-                .expect("seed message");
-        }
-        session
+        self.session_with(title, prompts, true).await
     }
 
     /// A session titled `title` holding `n` user messages (no model involved), the `i`-th
@@ -362,10 +349,7 @@ impl OpenCode {
         text: impl Fn(usize) -> String,
     ) -> Session {
         let client = self.client();
-        let session = client
-            .create_session(Some(title))
-            .await
-            .expect("create session");
+        let session = self.session_with(title, &[], true).await;
         let send = |i: usize| {
             let mut input = PromptInput::text(text(i));
             input.no_reply = true;
@@ -385,16 +369,20 @@ impl OpenCode {
 
     /// A session titled `title` with a real (scripted) reply to each prompt.
     pub async fn chat(&self, title: &str, prompts: &[&str]) -> Session {
+        self.session_with(title, prompts, false).await
+    }
+
+    /// A new session titled `title` with `prompts` sent in order, replied to unless `no_reply`.
+    async fn session_with(&self, title: &str, prompts: &[&str], no_reply: bool) -> Session {
         let client = self.client();
         let session = client
             .create_session(Some(title))
             .await
             .expect("create session");
         for prompt in prompts {
-            client
-                .prompt(&session.id, &PromptInput::text(*prompt))
-                .await
-                .expect("prompt");
+            let mut input = PromptInput::text(*prompt);
+            input.no_reply = no_reply;
+            client.prompt(&session.id, &input).await.expect("prompt");
         }
         session
     }
