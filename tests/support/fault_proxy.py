@@ -43,6 +43,14 @@ class Proxy(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def end_headers(self):
+        if self.down_drops and not self.close_connection:
+            # No connection is ever reused. Chromium silently re-sends a request whose reused
+            # connection closes without an answer (as --down-drops closes them), once per idle
+            # connection it holds: a test counting the app's requests would count those too.
+            self.send_header("connection", "close")
+        super().end_headers()
+
     def handle_any(self):
         length = int(self.headers.get("content-length") or 0)
         payload = self.rfile.read(length) if length else None
