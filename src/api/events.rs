@@ -7,26 +7,62 @@ use serde_json::Value;
 
 use super::types::{MessageInfo, Part, PermissionRequest, QuestionRequest, Session, SessionStatus};
 
+/// The most an event may hold before it ends. A server that never ends an event (or something
+/// in front of it streaming junk) would otherwise grow the buffer until the tab runs out of
+/// memory; the largest real events (a tool's whole output) are far smaller.
+pub const MAX_EVENT_BYTES: usize = 32 * 1024 * 1024;
+
+/// An event that grew past [`MAX_EVENT_BYTES`] without ending: the stream cannot be trusted
+/// from there on and must be opened again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventTooLarge;
+
+impl std::fmt::Display for EventTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the server sent an event larger than {} MiB without ending it",
+            MAX_EVENT_BYTES / (1024 * 1024)
+        )
+    }
+}
+
 /// Splits an SSE byte stream into the `data` payloads of its events. Feed it chunks as they
-/// arrive; it keeps what is incomplete for the next chunk.
+/// arrive; it keeps what is incomplete for the next chunk. Each chunk costs time in its own
+/// length only: an event arriving in many small chunks is not searched again from its start.
 #[derive(Debug, Default)]
 pub struct SseParser {
+    /// What is left of the events not yet ended, CRLFs already made LFs.
     buffer: String,
+    /// A CR that ended the last chunk: its LF may open the next one.
+    pending_cr: bool,
 }
 
 impl SseParser {
-    /// Adds a chunk and returns the data of every event it completed.
-    pub fn push(&mut self, chunk: &str) -> Vec<String> {
-        self.buffer.push_str(chunk);
-        if self.buffer.contains('\r') {
-            // Normalise the whole buffer, not just the chunk: a CRLF can be cut between two
-            // chunks, and a lone CR at the end waits for its LF.
-            self.buffer = self.buffer.replace("\r\n", "\n");
+    /// Adds a chunk and returns the data of every event it completed, or an error once the
+    /// event being read is larger than [`MAX_EVENT_BYTES`] (the parser is empty again then).
+    pub fn push(&mut self, chunk: &str) -> Result<Vec<String>, EventTooLarge> {
+        // The buffer holds no "\n\n" (those were taken); one may end on its last LF.
+        let search_from = self.buffer.len() - usize::from(self.buffer.ends_with('\n'));
+        let mut text = String::with_capacity(chunk.len() + 1);
+        if std::mem::take(&mut self.pending_cr) {
+            text.push('\r');
         }
+        text.push_str(chunk);
+        if text.ends_with('\r') {
+            text.pop();
+            self.pending_cr = true;
+        }
+        if text.contains('\r') {
+            text = text.replace("\r\n", "\n");
+        }
+        self.buffer.push_str(&text);
         let mut events = Vec::new();
-        while let Some(end) = self.buffer.find("\n\n") {
-            let block: String = self.buffer.drain(..end + 2).collect();
-            let data: Vec<&str> = block
+        let mut taken = 0;
+        let mut from = search_from;
+        while let Some(at) = self.buffer[from..].find("\n\n") {
+            let end = from + at + 2;
+            let data: Vec<&str> = self.buffer[taken..end]
                 .lines()
                 .filter_map(|line| line.strip_prefix("data:"))
                 .map(|d| d.strip_prefix(' ').unwrap_or(d))
@@ -34,8 +70,15 @@ impl SseParser {
             if !data.is_empty() {
                 events.push(data.join("\n"));
             }
+            taken = end;
+            from = end;
         }
-        events
+        self.buffer.drain(..taken);
+        if self.buffer.len() > MAX_EVENT_BYTES {
+            *self = SseParser::default();
+            return Err(EventTooLarge);
+        }
+        Ok(events)
     }
 }
 
@@ -228,9 +271,13 @@ mod tests {
     #[test]
     fn framing_survives_split_chunks_and_crlf() {
         let mut parser = SseParser::default();
-        assert!(parser.push("data: {\"type\":\"server.con").is_empty());
-        let events =
-            parser.push("nected\",\"properties\":{}}\r\n\r\n: comment\n\ndata: a\ndata: b\n\n");
+        assert!(parser
+            .push("data: {\"type\":\"server.con")
+            .unwrap()
+            .is_empty());
+        let events = parser
+            .push("nected\",\"properties\":{}}\r\n\r\n: comment\n\ndata: a\ndata: b\n\n")
+            .unwrap();
         assert_eq!(
             events,
             vec![
@@ -244,9 +291,45 @@ mod tests {
     #[test]
     fn a_crlf_cut_between_chunks_still_ends_the_event() {
         let mut parser = SseParser::default();
-        assert!(parser.push("data: one\r\n\r").is_empty());
-        assert_eq!(parser.push("\ndata: two\r"), vec!["one".to_owned()]);
-        assert_eq!(parser.push("\n\r\n"), vec!["two".to_owned()]);
+        assert!(parser.push("data: one\r\n\r").unwrap().is_empty());
+        assert_eq!(
+            parser.push("\ndata: two\r").unwrap(),
+            vec!["one".to_owned()]
+        );
+        assert_eq!(parser.push("\n\r\n").unwrap(), vec!["two".to_owned()]);
+        // An event's end split between chunks: "\n" | "\n", and many events in one chunk.
+        assert!(parser.push("data: three\n").unwrap().is_empty());
+        assert_eq!(
+            parser.push("\ndata: 4\n\ndata: 5\n\ndata: 6").unwrap(),
+            vec!["three".to_owned(), "4".to_owned(), "5".to_owned()]
+        );
+        assert_eq!(parser.push("\n\n").unwrap(), vec!["6".to_owned()]);
+    }
+
+    #[test]
+    fn an_event_that_never_ends_is_refused_and_the_parser_starts_over() {
+        let mut parser = SseParser::default();
+        let chunk = format!("data: {}", "x".repeat(1024 * 1024 - 6));
+        let mut pushed = 0;
+        let refused = loop {
+            match parser.push(&chunk) {
+                Ok(events) => assert!(events.is_empty()),
+                Err(refused) => break refused,
+            }
+            pushed += chunk.len();
+            assert!(pushed <= MAX_EVENT_BYTES, "the buffer grew past the cap");
+        };
+        assert!(
+            refused.to_string().contains("larger than 32 MiB"),
+            "{refused}"
+        );
+        // A large event that does end is still delivered whole, and the parser reads on.
+        let big = "y".repeat(5 * 1024 * 1024);
+        assert!(parser.push(&format!("data: {big}")).unwrap().is_empty());
+        assert_eq!(
+            parser.push("\n\ndata: next\n\n").unwrap(),
+            vec![big, "next".to_owned()]
+        );
     }
 
     #[test]

@@ -106,7 +106,15 @@ pub async fn run(
         let text = decoder
             .decode_with_js_u8_array_and_options(&bytes, &options)
             .unwrap_or_default();
-        for data in parser.push(&text) {
+        let events = match parser.push(&text) {
+            Ok(events) => events,
+            Err(too_large) => {
+                return ApiError::Decode {
+                    detail: too_large.to_string(),
+                }
+            }
+        };
+        for data in events {
             on_event(Event::parse(&data));
         }
     }
