@@ -40,7 +40,7 @@ impl ForkKind {
 }
 
 /// The message a fork is anchored at.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Anchor {
     pub message_id: String,
     pub role: Role,
@@ -48,7 +48,7 @@ pub struct Anchor {
 }
 
 /// What to ask the server, and what to remember about it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ForkPlan {
     pub session_id: String,
     /// The `messageID` to send: the first message *not* copied; `None` copies everything.
@@ -63,7 +63,7 @@ pub struct ForkPlan {
 }
 
 /// A user message taken apart for "edit and resend".
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Resend {
     pub text: String,
     pub files: Vec<crate::api::FilePart>,

@@ -1,7 +1,9 @@
 //! The fork operation, end to end: fresh messages → plan → `POST /fork` → a telling title →
 //! the lineage edge recorded (before anyone navigates) → the draft for "edit and resend". A
 //! `POST /fork` whose answer is lost is never re-sent: the server's sessions are searched for
-//! the fork instead, and the user is told when it cannot be found for sure.
+//! the fork instead, and the user is told when it cannot be found for sure. When the server
+//! cannot even be asked, the fork is kept as pending ([`PendingFork`]) and looked for once it
+//! answers again ([`resolve_pending`]), so its edge is not lost.
 //! Generic over the transport, so native tests run it against a real server.
 
 use crate::api::{ApiError, Client, Message, Session, SessionStatus, Transport};
@@ -29,6 +31,9 @@ pub enum ForkError {
     /// `POST /fork` got no answer (a [`ApiError::Network`] failure): the server may have made
     /// the fork all the same, so it must not be sent again blindly.
     Unanswered(ApiError),
+    /// As `Unanswered`, and the server could not be asked about it either: the fork is kept as
+    /// pending and looked for when the server answers again.
+    Pending(ApiError),
 }
 
 impl From<ApiError> for ForkError {
@@ -50,6 +55,18 @@ impl std::fmt::Display for ForkError {
                  list before forking again."
             ),
             ForkError::Unanswered(error) => write!(f, "The fork failed. {error}"),
+            ForkError::Pending(error) => {
+                let detail = match error {
+                    ApiError::Network { detail, .. } => detail.clone(),
+                    other => other.to_string(),
+                };
+                write!(
+                    f,
+                    "The fork got no answer: the server cannot be reached ({detail}). It may \
+                     have made the fork before it went quiet, so Branchpoint will look for it \
+                     when the server is back and record it then. Nothing is sent twice."
+                )
+            }
             ForkError::Api(error) => write!(f, "The fork failed. {error}"),
         }
     }
@@ -116,15 +133,113 @@ pub fn find_lost_fork(
     newest: f64,
     known: &Lineage,
 ) -> Option<Session> {
+    match lost_fork_candidates(sessions, source, newest, known)[..] {
+        [found] => Some(found.clone()),
+        _ => None,
+    }
+}
+
+/// Every session that could be the fork [`find_lost_fork`] looks for.
+fn lost_fork_candidates<'a>(
+    sessions: &'a [Session],
+    source: &Session,
+    newest: f64,
+    known: &Lineage,
+) -> Vec<&'a Session> {
     let prefix = format!("{} (fork #", source.title);
-    let mut candidates = sessions.iter().filter(|s| {
-        s.id != source.id
-            && s.title.starts_with(&prefix)
-            && s.time.created >= newest
-            && known.parent_of(&s.id).is_none()
-    });
-    let found = candidates.next()?;
-    candidates.next().is_none().then(|| found.clone())
+    sessions
+        .iter()
+        .filter(|s| {
+            s.id != source.id
+                && s.title.starts_with(&prefix)
+                && s.time.created >= newest
+                && known.parent_of(&s.id).is_none()
+        })
+        .collect()
+}
+
+/// The storage key of the forks still to be looked for (a JSON array of [`PendingFork`]).
+pub const PENDING_KEY: &str = "branchpoint.pending-forks";
+
+/// A fork asked for whose answer never came, at a moment the server could not be asked
+/// whether it made it. Kept in localStorage until the server can say.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PendingFork {
+    /// The server's URL, as the lineage records it.
+    pub server: String,
+    pub source: Session,
+    /// The newest copied message's time (server clock): the fork cannot be older.
+    pub newest: f64,
+    pub plan: ForkPlan,
+}
+
+/// The forks still to be looked for, on every server. Unreadable storage reads as none.
+pub fn pending_forks() -> Vec<PendingFork> {
+    storage::get(Area::Local, PENDING_KEY)
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default()
+}
+
+fn keep_pending(pending: &[PendingFork]) -> Result<(), String> {
+    if pending.is_empty() {
+        storage::remove(Area::Local, PENDING_KEY);
+        return Ok(());
+    }
+    let json = serde_json::to_string(pending).map_err(|e| e.to_string())?;
+    storage::set(Area::Local, PENDING_KEY, &json)
+}
+
+/// What became of a pending fork once the server answered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolution {
+    /// The server had made it: it is recorded now (and took its telling title).
+    Found(PendingFork, Box<Forked>),
+    /// The server never made it (the request did not reach it).
+    NotMade(PendingFork),
+    /// More than one session could be it: the user has to look.
+    Unsure(PendingFork),
+}
+
+/// Looks for this server's pending forks among its sessions, records those it finds, and
+/// forgets every one it could decide about. Nothing pending: no request at all.
+pub async fn resolve_pending<T: Transport>(
+    client: &Client<T>,
+    now: f64,
+) -> Result<Vec<Resolution>, ApiError> {
+    let server = &client.conn.base_url;
+    if !pending_forks().iter().any(|p| &p.server == server) {
+        return Ok(Vec::new());
+    }
+    let sessions = client.list_sessions().await?;
+    // Read again: another tab may have settled some while the list came.
+    let (mine, others): (Vec<_>, Vec<_>) = pending_forks()
+        .into_iter()
+        .partition(|p| &p.server == server);
+    let mut known = store::load().lineage;
+    let mut resolved = Vec::new();
+    for pending in mine {
+        let candidates = lost_fork_candidates(&sessions, &pending.source, pending.newest, &known);
+        let found = match candidates[..] {
+            [] => {
+                resolved.push(Resolution::NotMade(pending));
+                continue;
+            }
+            [found] => found.clone(),
+            _ => {
+                resolved.push(Resolution::Unsure(pending));
+                continue;
+            }
+        };
+        let plan = pending.plan.clone();
+        let forked = finish(client, &pending.source, plan, found, Vec::new(), now, true).await;
+        if let Some(lineage) = &forked.lineage {
+            known = lineage.clone();
+        }
+        resolved.push(Resolution::Found(pending, Box::new(forked)));
+    }
+    // A shorter list replaces a longer one, so this write does not meet a full quota.
+    let _ = keep_pending(&others);
+    Ok(resolved)
 }
 
 /// Forks `source` at `point`. `now` stamps the lineage edge.
@@ -171,7 +286,6 @@ pub async fn fork_from<T: Transport>(
     if when_busy == WhenBusy::CompleteOnly {
         plan = fork::complete_only(plan, &messages);
     }
-    let mut answer_lost = false;
     let created = match client.fork(&source.id, plan.before.as_deref()).await {
         Ok(created) => created,
         // No answer: look (never re-send) whether the server made the fork all the same, so
@@ -182,15 +296,43 @@ pub async fn fork_from<T: Transport>(
                 .map(|m| m.info.created())
                 .fold(0.0, f64::max);
             let known = store::load().lineage;
-            let found = match client.list_sessions().await {
-                Ok(sessions) => find_lost_fork(&sessions, source, newest, &known),
-                Err(_) => None,
+            let Ok(sessions) = client.list_sessions().await else {
+                // Not even that answers: look again when the server is back.
+                let pending = PendingFork {
+                    server: client.conn.base_url.clone(),
+                    source: source.clone(),
+                    newest,
+                    plan,
+                };
+                let mut all = pending_forks();
+                all.push(pending);
+                return Err(match keep_pending(&all) {
+                    Ok(()) => ForkError::Pending(error),
+                    Err(_) => ForkError::Unanswered(error),
+                });
             };
-            answer_lost = true;
-            found.ok_or(ForkError::Unanswered(error))?
+            let found = find_lost_fork(&sessions, source, newest, &known)
+                .ok_or(ForkError::Unanswered(error))?;
+            let copied = messages[..plan.copied.min(messages.len())].to_vec();
+            return Ok(finish(client, source, plan, found, copied, now, true).await);
         }
         Err(error) => return Err(error.into()),
     };
+    let copied = messages[..plan.copied.min(messages.len())].to_vec();
+    Ok(finish(client, source, plan, created, copied, now, false).await)
+}
+
+/// Everything after the server made the fork `created`: its telling title, its lineage edge,
+/// and the draft for "edit and resend". Only storage can fail here, which is a warning.
+async fn finish<T: Transport>(
+    client: &Client<T>,
+    source: &Session,
+    plan: ForkPlan,
+    created: Session,
+    copied: Vec<Message>,
+    now: f64,
+    answer_lost: bool,
+) -> Forked {
     let title = fork_title(&source.title, &plan);
     // The server names every fork "… (fork #1)"; a failed rename still leaves a usable fork.
     let session = client
@@ -237,14 +379,13 @@ pub async fn fork_from<T: Transport>(
             warning = Some(format!("The message to edit could not be kept: {problem}."));
         }
     }
-    let copied = messages[..plan.copied.min(messages.len())].to_vec();
-    Ok(Forked {
+    Forked {
         session,
         plan,
         copied,
         lineage,
         warning,
-    })
+    }
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -323,6 +464,16 @@ mod tests {
             lost.contains("look in the sessions list before forking again"),
             "{lost}"
         );
+        let pending = ForkError::Pending(ApiError::Network {
+            url: "http://127.0.0.1:4096/session/ses_1/fork".into(),
+            detail: "Failed to fetch".into(),
+        })
+        .to_string();
+        assert!(
+            pending.starts_with("The fork got no answer: the server cannot be reached (Failed"),
+            "{pending}"
+        );
+        assert!(pending.contains("Nothing is sent twice."), "{pending}");
         let refused = ForkError::Api(ApiError::from_status(500, "")).to_string();
         assert_eq!(
             refused,

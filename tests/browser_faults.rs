@@ -219,20 +219,50 @@ async fn a_server_killed_mid_fork_loses_no_edge_and_no_draft() {
     wait_for_log(&proxy, |line| line == fork).await;
     let port = server.port;
     server.kill();
-    let toast = app.see("[role=alert]", "The fork failed").await;
+    let toast = app.see("[role=alert]", "The fork got no answer").await;
     let told = toast.text().await.unwrap();
-    assert!(told.contains("no answer from the server"), "{told}");
-    assert!(told.contains("sessions list"), "says where to look: {told}");
+    assert!(told.contains("the server cannot be reached"), "{told}");
+    assert!(
+        told.contains("will look for it when the server is back"),
+        "says what happens next: {told}"
+    );
     assert_eq!(lineage(&app).await, None, "nothing half-recorded");
+    let pending = app
+        .browser
+        .execute(
+            "return localStorage.getItem('branchpoint.pending-forks')",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        pending.as_str().is_some_and(|p| p.contains(&source.id)),
+        "kept to look for: {pending:?}"
+    );
     assert!(app.is_at(&source.id).await, "stayed on the source");
     assert_eq!(composer_value(&app).await, json!("a draft in progress"));
     screenshot(&app, "fault-fork-server-killed").await;
 
     // Killed after the server made the fork, before it took its new title: the edge is
     // recorded before anything else can fail, and the fork opens once the server is back.
+    // Back: the app asks the server, which never got the request. The user is told, nothing
+    // is recorded, and nothing is left to look for.
     server.launch(port).await;
     app.open(&format!("/session/{}", source.id)).await;
     app.see("article", "beta").await;
+    let told = app.see("[role=alert]", "never reached it").await;
+    assert!(
+        told.text().await.unwrap().contains("“Forked in a storm”"),
+        "names the session"
+    );
+    app.browser
+        .wait_until(
+            "localStorage.getItem('branchpoint.pending-forks') === null",
+            WAIT,
+        )
+        .await
+        .unwrap();
+    assert_eq!(lineage(&app).await, None);
     assert_eq!(composer_value(&app).await, json!("a draft in progress"));
     app.click_in_article(0, "Fork from here").await;
     // The fork is made (2.5 s through the proxy); its rename is on its way when the server dies.

@@ -5,7 +5,10 @@ mod support;
 
 use branchpoint::api::{MessageInfo, Role};
 use branchpoint::fork::{ForkKind, ForkPoint};
-use branchpoint::forking::{draft_key, fork_from, fork_session, ForkError, WhenBusy};
+use branchpoint::forking::{
+    draft_key, fork_from, fork_session, pending_forks, resolve_pending, ForkError, Resolution,
+    WhenBusy,
+};
 use branchpoint::lineage::store;
 use branchpoint::storage::{self, Area};
 use support::OpenCode;
@@ -269,4 +272,92 @@ async fn forking_from_known_messages_copies_the_same() {
     )
     .await;
     assert_eq!(asked.unwrap_err(), ForkError::Busy);
+}
+
+#[tokio::test]
+async fn a_fork_unanswered_while_the_server_is_down_is_looked_for_when_it_is_back() {
+    let mut server = OpenCode::start().await;
+    let client = server.client();
+    let source = server.seed("Pending", &["one", "two"]).await;
+    let messages = client.messages(&source.id).await.unwrap();
+    let first = messages[0].info.id().to_owned();
+    let port = server.port;
+
+    // The server goes while the fork is asked for, and cannot be asked about it either.
+    server.kill();
+    let point = ForkPoint::Through(first.clone());
+    let lost = fork_from(
+        &client,
+        &source,
+        Some(messages.clone()),
+        &point,
+        WhenBusy::Ask,
+        1.0,
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(lost, ForkError::Pending(_)), "{lost:?}");
+    assert!(
+        lost.to_string()
+            .contains("will look for it when the server is back"),
+        "{lost}"
+    );
+    assert_eq!(pending_forks().len(), 1);
+    assert!(store::load().lineage.edges.is_empty(), "nothing guessed");
+    // Still down: nothing decided, nothing forgotten.
+    assert!(resolve_pending(&client, 2.0).await.is_err());
+    assert_eq!(pending_forks().len(), 1);
+
+    // It had reached the server, which made the fork before it went: found, titled, recorded.
+    server.launch(port).await;
+    let made = client
+        .fork(&source.id, Some(messages[1].info.id()))
+        .await
+        .unwrap();
+    let resolved = resolve_pending(&client, 3.0).await.unwrap();
+    let [Resolution::Found(pending, forked)] = &resolved[..] else {
+        panic!("{resolved:?}")
+    };
+    assert_eq!(pending.source.id, source.id);
+    assert_eq!(forked.session.id, made.id);
+    assert_eq!(forked.session.title, "Pending — after “one”");
+    assert_eq!(
+        client.get_session(&made.id).await.unwrap().title,
+        forked.session.title,
+        "renamed on the server"
+    );
+    let edge = store::load().lineage.parent_of(&made.id).cloned().unwrap();
+    assert_eq!(
+        (edge.parent.as_str(), edge.anchor.as_deref(), edge.kind),
+        (source.id.as_str(), Some(first.as_str()), ForkKind::Through)
+    );
+    assert!(pending_forks().is_empty());
+    assert!(
+        resolve_pending(&client, 4.0).await.unwrap().is_empty(),
+        "nothing left to look for"
+    );
+
+    // One that never reached the server: the user is told, nothing is made, it is forgotten.
+    server.kill();
+    let lost = fork_from(
+        &client,
+        &source,
+        Some(messages),
+        &ForkPoint::Whole,
+        WhenBusy::Ask,
+        5.0,
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(lost, ForkError::Pending(_)), "{lost:?}");
+    server.launch(port).await;
+    let before = client.list_sessions().await.unwrap().len();
+    let resolved = resolve_pending(&client, 6.0).await.unwrap();
+    assert!(
+        matches!(&resolved[..], [Resolution::NotMade(p)] if p.plan.kind == ForkKind::Whole),
+        "{resolved:?}"
+    );
+    assert!(pending_forks().is_empty());
+    assert_eq!(client.list_sessions().await.unwrap().len(), before);
+    assert_eq!(store::load().lineage.edges.len(), 1);
 }
