@@ -115,6 +115,12 @@ async fn forks_made_elsewhere_are_found_and_deletions_marked() {
         "Renamed elsewhere"
     );
     assert_eq!(lineage.edges.len(), 3, "a deleted session keeps its edge");
+    let renamed = client.get_session(&through.id).await.unwrap();
+    assert_eq!(
+        lineage.active.get(&through.id),
+        Some(&renamed.time.updated),
+        "its last activity, which orders the trees"
+    );
     assert!(!news.apply(&mut lineage), "applying twice changes nothing");
 
     // Sessions of another server are never marked.
@@ -124,5 +130,5 @@ async fn forks_made_elsewhere_are_found_and_deletions_marked() {
     }
     elsewhere.deleted.clear();
     let none = refresh(&client, &elsewhere).await.unwrap();
-    assert!(none.deleted.is_empty() && none.titles.is_empty());
+    assert!(none.deleted.is_empty() && none.titles.is_empty() && none.active.is_empty());
 }

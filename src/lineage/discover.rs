@@ -194,6 +194,8 @@ pub struct Refresh {
     pub titles: Vec<(String, String)>,
     /// Sessions the server answers "not found" for.
     pub deleted: Vec<String>,
+    /// When the lineage's sessions were last updated (ms).
+    pub active: Vec<(String, f64)>,
 }
 
 impl Refresh {
@@ -202,6 +204,9 @@ impl Refresh {
         let mut changed = lineage.mark_deleted(self.deleted.iter().map(String::as_str));
         for (id, title) in &self.titles {
             changed |= lineage.set_title(id, title);
+        }
+        for (id, at) in &self.active {
+            changed |= lineage.set_active(id, *at);
         }
         changed
     }
@@ -216,10 +221,7 @@ pub async fn refresh<T: Transport>(
     lineage: &Lineage,
 ) -> Result<Refresh, ApiError> {
     let listed = client.list_sessions().await?;
-    let titles: HashMap<&str, &str> = listed
-        .iter()
-        .map(|s| (s.id.as_str(), s.title.as_str()))
-        .collect();
+    let titles: HashMap<&str, &Session> = listed.iter().map(|s| (s.id.as_str(), s)).collect();
     let mut directories: HashSet<&str> = listed.iter().map(|s| s.directory.as_str()).collect();
     directories.extend(client.conn.directory.as_deref());
     let server = client.conn.base_url.trim_end_matches('/');
@@ -231,7 +233,10 @@ pub async fn refresh<T: Transport>(
             continue;
         }
         match titles.get(id) {
-            Some(title) => refresh.titles.push((id.to_owned(), (*title).to_owned())),
+            Some(session) => {
+                refresh.titles.push((id.to_owned(), session.title.clone()));
+                refresh.active.push((id.to_owned(), session.time.updated));
+            }
             None if directories.contains(directory) => missing.push(id.to_owned()),
             None => {}
         }
@@ -242,7 +247,10 @@ pub async fn refresh<T: Transport>(
             futures_util::future::join_all(batch.iter().map(|id| client.get_session(id))).await;
         for (id, answer) in batch.iter().zip(answers) {
             match answer {
-                Ok(session) => refresh.titles.push((id.clone(), session.title)),
+                Ok(session) => {
+                    refresh.active.push((id.clone(), session.time.updated));
+                    refresh.titles.push((id.clone(), session.title));
+                }
                 Err(ApiError::NotFound { .. }) => refresh.deleted.push(id.clone()),
                 Err(other) => return Err(other),
             }

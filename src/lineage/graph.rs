@@ -50,6 +50,9 @@ impl Edge {
 pub struct Lineage {
     pub edges: Vec<Edge>,
     pub deleted: BTreeSet<String>,
+    /// When sessions were last active on their server (`time.updated`, ms), as last seen:
+    /// trees with the most recent activity come first, offline too.
+    pub active: HashMap<String, f64>,
 }
 
 impl Lineage {
@@ -79,6 +82,25 @@ impl Lineage {
             }
         }
         self.deleted.extend(other.deleted.iter().cloned());
+        for (session, &at) in &other.active {
+            self.set_active(session, at);
+        }
+    }
+
+    /// Records that `session` was active at `at` (ms), unless a later time is known. Returns
+    /// whether anything changed.
+    pub fn set_active(&mut self, session: &str, at: f64) -> bool {
+        match self.active.get_mut(session) {
+            Some(known) if *known >= at => false,
+            Some(known) => {
+                *known = at;
+                true
+            }
+            None => {
+                self.active.insert(session.to_owned(), at);
+                true
+            }
+        }
     }
 
     /// Marks sessions as deleted on their server. Returns whether anything changed.
@@ -309,8 +331,9 @@ pub struct TreeRow {
 
 impl Lineage {
     /// Every fork tree, roots with their descendants in depth-first order. Trees with the most
-    /// recent fork come first; siblings oldest first, as they were made. Linear in the number of
-    /// edges (plus the sorts), so thousands of forks lay out at once.
+    /// recent activity come first (a fork, or a session's last update as last seen); siblings
+    /// oldest first, as they were made. Linear in the number of edges (plus the sorts), so
+    /// thousands of forks lay out at once.
     pub fn trees(&self) -> Vec<TreeRow> {
         let mut children: HashMap<&str, Vec<&Edge>> = HashMap::new();
         for edge in &self.edges {
@@ -319,14 +342,19 @@ impl Lineage {
         for list in children.values_mut() {
             list.sort_by(|a, b| a.created.total_cmp(&b.created));
         }
-        // Each tree's latest fork puts it in order.
+        // Each tree's latest activity puts it in order: its newest fork, or the last update
+        // seen of any of its sessions.
         let (root_of, mut order) = self.root_index();
+        let active = |session: &str| self.active.get(session).copied().unwrap_or(f64::MIN);
         let mut latest: HashMap<&str, f64> = HashMap::new();
         for edge in &self.edges {
             let newest = latest
                 .entry(root_of[edge.child.as_str()])
                 .or_insert(f64::MIN);
-            *newest = newest.max(edge.created);
+            *newest = newest
+                .max(edge.created)
+                .max(active(&edge.child))
+                .max(active(&edge.parent));
         }
         order.sort_by(|a, b| latest[b].total_cmp(&latest[a]));
         let mut rows = Vec::with_capacity(self.edges.len() + order.len());
@@ -389,6 +417,27 @@ mod tree_tests {
         assert_eq!(rows, expected);
         assert_eq!(lineage.trees()[2].title, "title a");
         assert!(lineage.trees()[2].edge.is_none());
+
+        // Activity counts as much as forking: the session e, deep in a's tree, was just updated.
+        assert!(lineage.set_active("e", 20.0));
+        assert!(
+            !lineage.set_active("e", 15.0),
+            "an older time changes nothing"
+        );
+        let roots: Vec<String> = lineage
+            .trees()
+            .into_iter()
+            .filter(|r| r.depth == 0)
+            .map(|r| r.session)
+            .collect();
+        assert_eq!(roots, ["a", "x"]);
+        // A merge keeps the latest activity seen on either side.
+        let mut other = Lineage::default();
+        other.set_active("e", 30.0);
+        other.set_active("x", 25.0);
+        lineage.merge(&other);
+        assert_eq!(lineage.active["e"], 30.0);
+        assert_eq!(lineage.active["x"], 25.0);
     }
 
     #[test]

@@ -38,7 +38,8 @@ struct DocumentV1 {
 ///  "edges": [[1, 0, "msg_1", "u", "t", 1764000000000, "add tests", 0, 1]]}
 /// ```
 ///
-/// A session is `[id]` or `[id, title]`. An edge is `[child, parent (indexes into sessions),
+/// A session is `[id]`, `[id, title]` or `[id, title, last active ms]` (the title may be
+/// `""`). An edge is `[child, parent (indexes into sessions),
 /// anchor|null, role u|a|null, kind t|b|w, created ms, excerpt, place index, discovered 0|1]`;
 /// trailing defaults (`""`, `0`, `0`) are left out.
 #[derive(Serialize)]
@@ -73,7 +74,7 @@ pub fn decode(raw: &str) -> Result<Lineage, String> {
     .map_err(|e| format!("unreadable edges: {e}"))?;
     Ok(Lineage {
         edges,
-        deleted: BTreeSet::new(),
+        ..Lineage::default()
     })
 }
 
@@ -140,7 +141,17 @@ fn decode_v2(mut value: Value) -> Result<Lineage, String> {
             discovered: at(8).as_u64() == Some(1),
         });
     }
-    Ok(Lineage { edges, deleted })
+    // A session's third field is when it was last active (ms, as a string).
+    let active = sessions
+        .iter()
+        .filter_map(|s| Some((s.first()?.clone(), s.get(2)?.parse::<f64>().ok()?)))
+        .filter(|(_, at)| at.is_finite())
+        .collect();
+    Ok(Lineage {
+        edges,
+        deleted,
+        active,
+    })
 }
 
 /// Writes a lineage as the current schema.
@@ -196,6 +207,14 @@ pub fn encode<'a>(lineage: &'a Lineage) -> String {
             row.pop();
         }
         edges.push(row);
+    }
+    for session in &mut sessions {
+        if let Some(at) = lineage.active.get(&session[0]) {
+            if session.len() == 1 {
+                session.push(String::new());
+            }
+            session.push(format!("{}", at.round() as i64));
+        }
     }
     let document = DocumentV2 {
         version: VERSION,
@@ -330,9 +349,22 @@ mod tests {
         found.server = "http://elsewhere:4096".into();
         lineage.add(found);
         lineage.mark_deleted(["ses_a"]);
+        lineage.set_active("ses_a", 1_700_000_000_123.4);
+        lineage.set_active("ses_c", 1_700_000_000_999.0);
         let raw = encode(&lineage);
         assert!(raw.starts_with("{\"version\":2,"), "{raw}");
+        assert!(raw.contains(r#"["ses_a","P","1700000000123"]"#), "{raw}");
+        lineage.active.insert("ses_a".into(), 1_700_000_000_123.0);
         assert_eq!(decode(&raw).unwrap(), lineage);
+        // A session with activity but no title keeps an empty title in its place.
+        let mut untitled = edge("ses_x", "ses_w");
+        untitled.parent_title.clear();
+        let mut bare = Lineage::default();
+        bare.add(untitled);
+        bare.set_active("ses_w", 5.0);
+        let raw = encode(&bare);
+        assert!(raw.contains(r#"["ses_w","","5"]"#), "{raw}");
+        assert_eq!(decode(&raw).unwrap(), bare);
 
         let v1 = r#"{"version":1,"edges":[{"child":"ses_b","parent":"ses_a","anchor":"msg_1",
             "excerpt":"an excerpt","kind":"through","created":1.0,"parent_title":"P",
