@@ -255,6 +255,7 @@ async fn a_server_killed_mid_fork_loses_no_edge_and_no_draft() {
         told.text().await.unwrap().contains("“Forked in a storm”"),
         "names the session"
     );
+    screenshot(&app, "fault-fork-pending-not-made").await;
     app.browser
         .wait_until(
             "localStorage.getItem('branchpoint.pending-forks') === null",

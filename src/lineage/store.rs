@@ -141,11 +141,11 @@ fn decode_v2(mut value: Value) -> Result<Lineage, String> {
             discovered: at(8).as_u64() == Some(1),
         });
     }
-    // A session's third field is when it was last active (ms, as a string).
+    // A session's third field is when it was last active (whole ms, as a string; parsed as an
+    // integer, which keeps the float parser out of the wasm).
     let active = sessions
         .iter()
-        .filter_map(|s| Some((s.first()?.clone(), s.get(2)?.parse::<f64>().ok()?)))
-        .filter(|(_, at)| at.is_finite())
+        .filter_map(|s| Some((s.first()?.clone(), s.get(2)?.parse::<u64>().ok()? as f64)))
         .collect();
     Ok(Lineage {
         edges,
@@ -213,7 +213,7 @@ pub fn encode<'a>(lineage: &'a Lineage) -> String {
             if session.len() == 1 {
                 session.push(String::new());
             }
-            session.push(format!("{}", at.round() as i64));
+            session.push(format!("{}", at.max(0.0).round() as u64));
         }
     }
     let document = DocumentV2 {
