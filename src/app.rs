@@ -108,6 +108,7 @@ fn PendingForks() -> Element {
                             pending.source.title
                         ),
                     ),
+                    Resolution::Settled(_) => continue,
                     Resolution::Unsure(pending) => (
                         ToastKind::Error,
                         format!(

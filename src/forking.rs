@@ -171,6 +171,8 @@ pub struct PendingFork {
     /// The newest copied message's time (server clock): the fork cannot be older.
     pub newest: f64,
     pub plan: ForkPlan,
+    /// When it was asked for (ms, this browser's clock).
+    pub asked: f64,
 }
 
 /// The forks still to be looked for, on every server. Unreadable storage reads as none.
@@ -198,6 +200,8 @@ pub enum Resolution {
     NotMade(PendingFork),
     /// More than one session could be it: the user has to look.
     Unsure(PendingFork),
+    /// Another tab found it first: already recorded, nothing to say.
+    Settled(PendingFork),
 }
 
 /// Looks for this server's pending forks among its sessions, records those it finds, and
@@ -212,14 +216,20 @@ pub async fn resolve_pending<T: Transport>(
     }
     let sessions = client.list_sessions().await?;
     // Read again: another tab may have settled some while the list came.
-    let (mine, others): (Vec<_>, Vec<_>) = pending_forks()
+    let mine: Vec<PendingFork> = pending_forks()
         .into_iter()
-        .partition(|p| &p.server == server);
+        .filter(|p| &p.server == server)
+        .collect();
     let mut known = store::load().lineage;
     let mut resolved = Vec::new();
     for pending in mine {
         let candidates = lost_fork_candidates(&sessions, &pending.source, pending.newest, &known);
         let found = match candidates[..] {
+            // Not there, unless another tab (the server came back for it too) recorded it.
+            [] if recorded_since(&store::load().lineage, &pending) => {
+                resolved.push(Resolution::Settled(pending));
+                continue;
+            }
             [] => {
                 resolved.push(Resolution::NotMade(pending));
                 continue;
@@ -237,9 +247,38 @@ pub async fn resolve_pending<T: Transport>(
         }
         resolved.push(Resolution::Found(pending, Box::new(forked)));
     }
-    // A shorter list replaces a longer one, so this write does not meet a full quota.
-    let _ = keep_pending(&others);
+    // Forget what was decided, and only that: another tab may have added one meanwhile. A
+    // shorter list replaces a longer one, so this write does not meet a full quota.
+    let decided: Vec<&PendingFork> = resolved.iter().map(Resolution::pending).collect();
+    let left: Vec<PendingFork> = pending_forks()
+        .into_iter()
+        .filter(|p| !decided.contains(&p))
+        .collect();
+    let _ = keep_pending(&left);
     Ok(resolved)
+}
+
+impl Resolution {
+    /// The pending fork this settles.
+    pub fn pending(&self) -> &PendingFork {
+        match self {
+            Resolution::Found(pending, _)
+            | Resolution::NotMade(pending)
+            | Resolution::Unsure(pending)
+            | Resolution::Settled(pending) => pending,
+        }
+    }
+}
+
+/// Is there an edge for `pending` (same source, point and kind) recorded since it was asked?
+fn recorded_since(lineage: &Lineage, pending: &PendingFork) -> bool {
+    let anchor = pending.plan.anchor.as_ref().map(|a| a.message_id.as_str());
+    lineage.edges.iter().any(|e| {
+        e.parent == pending.source.id
+            && e.kind == pending.plan.kind
+            && e.anchor.as_deref() == anchor
+            && e.created >= pending.asked
+    })
 }
 
 /// Forks `source` at `point`. `now` stamps the lineage edge.
@@ -303,6 +342,7 @@ pub async fn fork_from<T: Transport>(
                     source: source.clone(),
                     newest,
                     plan,
+                    asked: now,
                 };
                 let mut all = pending_forks();
                 all.push(pending);

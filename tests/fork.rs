@@ -336,6 +336,20 @@ async fn a_fork_unanswered_while_the_server_is_down_is_looked_for_when_it_is_bac
         resolve_pending(&client, 4.0).await.unwrap().is_empty(),
         "nothing left to look for"
     );
+    // Another tab, back with the server at the same moment, had read it as still pending: it
+    // finds the fork recorded and says nothing (not "never made").
+    storage::set(
+        Area::Local,
+        branchpoint::forking::PENDING_KEY,
+        &serde_json::to_string(std::slice::from_ref(pending)).unwrap(),
+    )
+    .unwrap();
+    let again = resolve_pending(&client, 4.5).await.unwrap();
+    assert!(
+        matches!(&again[..], [Resolution::Settled(p)] if p == pending),
+        "{again:?}"
+    );
+    assert!(pending_forks().is_empty());
 
     // One that never reached the server: the user is told, nothing is made, it is forgotten.
     server.kill();
