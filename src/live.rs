@@ -1,6 +1,8 @@
 //! Applying `/event` entries to the messages of an open session, as a pure function: a reply
 //! grows part by part and delta by delta, with nothing refetched.
 
+use std::collections::BTreeMap;
+
 use crate::api::events::Event;
 use crate::api::{Message, MessageInfo, Part};
 
@@ -119,22 +121,79 @@ fn session_of(info: &MessageInfo) -> &str {
 /// While a part streams, the server may send it again with the text it had when it started
 /// (often empty): keep the text the deltas built unless the update carries more.
 fn keep_longer_text(existing: &Part, mut update: Part) -> Part {
-    match (existing, &mut update) {
-        (Part::Text(old), Part::Text(new))
-            if new.text.len() < old.text.len()
-                && new.time.as_ref().and_then(|t| t.end).is_none() =>
-        {
-            new.text = old.text.clone();
+    if let (Some(old), Some(new)) = (text_of(existing), open_text(&mut update)) {
+        if new.len() < old.len() {
+            new.clone_from(old);
         }
-        (Part::Reasoning(old), Part::Reasoning(new))
-            if new.text.len() < old.text.len()
-                && new.time.as_ref().and_then(|t| t.end).is_none() =>
-        {
-            new.text = old.text.clone();
-        }
-        _ => {}
     }
     update
+}
+
+/// The text of a text or reasoning part.
+fn text_of(part: &Part) -> Option<&String> {
+    match part {
+        Part::Text(p) => Some(&p.text),
+        Part::Reasoning(p) => Some(&p.text),
+        _ => None,
+    }
+}
+
+/// Is this a text or reasoning part still being written (no end time)?
+fn is_open_text(part: &Part) -> bool {
+    let time = match part {
+        Part::Text(p) => &p.time,
+        Part::Reasoning(p) => &p.time,
+        _ => return false,
+    };
+    time.as_ref().and_then(|t| t.end).is_none()
+}
+
+/// The text of a text or reasoning part still being written.
+fn open_text(part: &mut Part) -> Option<&mut String> {
+    if !is_open_text(part) {
+        return None;
+    }
+    match part {
+        Part::Text(p) => Some(&mut p.text),
+        Part::Reasoning(p) => Some(&mut p.text),
+        _ => None,
+    }
+}
+
+/// The text this page saw stream into parts still open, by part id. The server stores an open
+/// part empty until it completes, so this is what a reload (or a server that died mid-reply)
+/// would lose: the page keeps it in storage when it goes.
+pub fn open_texts(messages: &[Message]) -> BTreeMap<String, String> {
+    let mut texts = BTreeMap::new();
+    for message in messages {
+        for part in &message.parts {
+            match text_of(part) {
+                Some(text) if is_open_text(part) && !text.is_empty() => {
+                    texts.insert(part.id().to_owned(), text.clone());
+                }
+                _ => {}
+            }
+        }
+    }
+    texts
+}
+
+/// Puts texts kept by [`open_texts`] back into the parts that are still open and hold less of
+/// them. Returns whether anything changed.
+pub fn restore_open_texts(messages: &mut [Message], kept: &BTreeMap<String, String>) -> bool {
+    let mut changed = false;
+    for message in messages {
+        for part in &mut message.parts {
+            let Some(old) = kept.get(part.id()) else {
+                continue;
+            };
+            if let Some(text) = open_text(part).filter(|t| t.len() < old.len()) {
+                text.clone_from(old);
+                changed = true;
+            }
+        }
+    }
+    changed
 }
 
 #[cfg(test)]
@@ -279,5 +338,47 @@ mod tests {
         assert_eq!(keep_streamed(&streamed, fetched)[0].text(), "Half");
         // Messages gone from the server stay gone.
         assert!(keep_streamed(&streamed, Vec::new()).is_empty());
+    }
+
+    #[test]
+    fn open_text_kept_when_the_page_goes_comes_back_where_the_server_has_less() {
+        let one = |id: &str, role: &str, part: &str, text: &str| Message {
+            info: info(id, role),
+            parts: vec![text_part(part, text)],
+        };
+        let done = Part::from_value(
+            json!({"id": "prt_9", "type": "text", "text": "Finished", "time": {"start": 1, "end": 2}}),
+        );
+        let mut finished = one("msg_9", "assistant", "prt_9", "");
+        finished.parts = vec![done];
+        let shown = vec![
+            one("msg_1", "user", "prt_1", ""),
+            one("msg_2", "assistant", "prt_2", "Half a rep"),
+            finished.clone(),
+        ];
+        let kept = open_texts(&shown);
+        // Only open parts with text: the finished one is the server's to give.
+        assert_eq!(
+            kept.into_iter().collect::<Vec<_>>(),
+            [("prt_2".to_owned(), "Half a rep".to_owned())]
+        );
+        let kept = open_texts(&shown);
+
+        // After a reload the server gives the open part empty: the kept text comes back.
+        let mut fetched = vec![one("msg_2", "assistant", "prt_2", ""), finished];
+        assert!(restore_open_texts(&mut fetched, &kept));
+        assert_eq!(fetched[0].text(), "Half a rep");
+        assert_eq!(fetched[1].text(), "Finished");
+        assert!(!restore_open_texts(&mut fetched, &kept), "once is enough");
+        // The part finished meanwhile: the server's text wins, even if shorter.
+        let closed = Part::from_value(
+            json!({"id": "prt_2", "type": "text", "text": "Half", "time": {"start": 1, "end": 2}}),
+        );
+        let mut fetched = vec![Message {
+            info: info("msg_2", "assistant"),
+            parts: vec![closed],
+        }];
+        assert!(!restore_open_texts(&mut fetched, &kept));
+        assert_eq!(fetched[0].text(), "Half");
     }
 }

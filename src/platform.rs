@@ -196,7 +196,7 @@ pub fn use_viewport(id: &'static str) -> dioxus::prelude::Signal<Viewport> {
         let _ = (id, viewport);
     };
     // Kept with the component's hooks: the listener goes when the component does.
-    use_hook(|| std::rc::Rc::new(ScrollListener::new(measure)));
+    use_hook(|| std::rc::Rc::new(WindowListener::scroll(measure)));
     // Measure once the element is on the page.
     use_effect(measure);
     viewport
@@ -295,40 +295,48 @@ pub fn scroll_to_end() {
     }
 }
 
-/// A page-wide listener for `scroll` and `resize`, removed when dropped.
-pub struct ScrollListener {
+/// A listener for events on the window (`scroll`, `resize`, `pagehide`…), removed when
+/// dropped.
+pub struct WindowListener {
     #[cfg(target_arch = "wasm32")]
     closure: wasm_bindgen::closure::Closure<dyn Fn()>,
+    #[cfg(target_arch = "wasm32")]
+    events: &'static [&'static str],
 }
 
-impl ScrollListener {
-    pub fn new(changed: impl Fn() + 'static) -> ScrollListener {
+impl WindowListener {
+    pub fn new(events: &'static [&'static str], changed: impl Fn() + 'static) -> WindowListener {
         #[cfg(target_arch = "wasm32")]
         {
             use wasm_bindgen::JsCast;
             let closure = wasm_bindgen::closure::Closure::<dyn Fn()>::new(changed);
             if let Some(window) = web_sys::window() {
-                for event in ["scroll", "resize"] {
+                for event in events {
                     let _ = window
                         .add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
                 }
             }
-            ScrollListener { closure }
+            WindowListener { closure, events }
         }
         #[cfg(not(target_arch = "wasm32"))]
         {
-            let _ = changed;
-            ScrollListener {}
+            let _ = (events, changed);
+            WindowListener {}
         }
+    }
+
+    /// Follows the window's scrolling and resizing.
+    pub fn scroll(changed: impl Fn() + 'static) -> WindowListener {
+        WindowListener::new(&["scroll", "resize"], changed)
     }
 }
 
-impl Drop for ScrollListener {
+impl Drop for WindowListener {
     fn drop(&mut self) {
         #[cfg(target_arch = "wasm32")]
         if let Some(window) = web_sys::window() {
             use wasm_bindgen::JsCast;
-            for event in ["scroll", "resize"] {
+            for event in self.events {
                 let _ = window.remove_event_listener_with_callback(
                     event,
                     self.closure.as_ref().unchecked_ref(),

@@ -120,6 +120,28 @@ async fn a_server_killed_mid_reply_keeps_the_partial_reply_and_the_draft() {
     );
     screenshot(&app, "fault-reply-caught-up").await;
 
+    // A reload keeps it too: the server still holds the open part empty; the page had kept the
+    // text it saw stream in when it went.
+    app.open(&format!("/session/{}", session.id)).await;
+    app.see("article", "written after the restart").await;
+    let reloaded = app
+        .browser
+        .execute(
+            "return Array.from(document.querySelectorAll('article')).map(a => a.textContent).find(t => t.includes('Scripted reply')) || '';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let reloaded = reloaded.as_str().unwrap_or_default();
+    assert!(
+        reloaded.contains(&partial) && reloaded.contains("interrupted"),
+        "the partial reply survives a reload: {reloaded:?}"
+    );
+    assert_eq!(
+        composer_value(&app).await,
+        json!("my next question, unsent")
+    );
+
     // And the conversation goes on.
     type_in_composer(&app, "\u{E007}").await;
     app.see("article", "Scripted reply to: my next question, unsent")

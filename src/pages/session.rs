@@ -17,13 +17,14 @@ use crate::components::{
 use crate::fork::{is_running, ForkKind, ForkPoint};
 use crate::forking::{fork_from, ForkError, WhenBusy};
 use crate::lineage::Edge;
-use crate::live::{apply, keep_streamed};
-use crate::platform::{now_ms, ScrollListener};
+use crate::live::{apply, keep_streamed, open_texts, restore_open_texts};
+use crate::platform::{now_ms, WindowListener};
 use crate::route::Route;
 use crate::session_list::{age, display_title};
 use crate::state::{
     client, use_events, use_lineage, use_settings, use_toasts, StreamStatus, ToastKind,
 };
+use crate::storage::{self, Area};
 use crate::virtual_list::{estimate, slice, View};
 
 /// The element holding the messages, whose children are measured.
@@ -157,7 +158,13 @@ fn SessionBody(
     // keeping text that streamed in but the server had not stored yet (it died mid-reply).
     // (Not on mount: `live` starts with them, and setting it again would render twice.)
     // The server's word on whether a reply runs is taken with each refetch.
-    let mut live = use_signal(|| messages.clone());
+    // Text that streamed into parts still open before the last reload is put back: the server
+    // stores such parts empty until they complete (or forever, if it died mid-reply).
+    let mut live = use_signal(|| {
+        let mut shown = messages.clone();
+        restore_open_texts(&mut shown, &kept_open_texts(&session.id));
+        shown
+    });
     let mut busy = use_signal(|| server_busy.unwrap_or_else(|| messages.iter().any(is_running)));
     let mounted = use_hook(|| Rc::new(Cell::new((false, false))));
     let seen = mounted.clone();
@@ -172,6 +179,14 @@ fn SessionBody(
             }
         }
     }));
+    // …and kept when the page goes: a reload, the tab closed, another session opened.
+    {
+        let sid = session.id.clone();
+        let keep = move || keep_open_texts(&sid, live);
+        let on_hide = keep.clone();
+        use_hook(|| Rc::new(WindowListener::new(&["pagehide"], on_hide)));
+        use_drop(keep);
+    }
     let stream = use_events().status;
     let retry = use_signal(|| None::<(u32, String)>);
     // The session itself follows session.updated (a generated title, a rename elsewhere).
@@ -276,7 +291,7 @@ fn SessionBody(
     let view = use_signal(|| View::Bottom { height: 900.0 });
     // Removed with the page (the hook's value drops with it).
     use_hook(|| {
-        Rc::new(ScrollListener::new(move || {
+        Rc::new(WindowListener::scroll(move || {
             let Some((top, height, at_end)) = crate::platform::scroll_view(LIST_ID) else {
                 return;
             };
@@ -504,6 +519,33 @@ fn SessionBody(
 }
 
 /// Every message's height: measured where it was, estimated where not.
+/// The storage key of the text a session's open parts had streamed when its page went.
+fn open_texts_key(session_id: &str) -> String {
+    format!("branchpoint.streamed.{session_id}")
+}
+
+fn kept_open_texts(session_id: &str) -> std::collections::BTreeMap<String, String> {
+    storage::get(Area::Local, &open_texts_key(session_id))
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default()
+}
+
+/// Keeps (or, with none left open, forgets) the text streamed into the open parts shown.
+fn keep_open_texts(session_id: &str, live: Signal<Vec<Message>>) {
+    // The page may already be gone with its signals: then its last pagehide kept them.
+    let Ok(messages) = live.try_peek() else {
+        return;
+    };
+    let texts = open_texts(&messages);
+    let key = open_texts_key(session_id);
+    if texts.is_empty() {
+        storage::remove(Area::Local, &key);
+    } else if let Ok(json) = serde_json::to_string(&texts) {
+        // Full storage only costs the text a reload would show: nothing to tell.
+        let _ = storage::set(Area::Local, &key, &json);
+    }
+}
+
 fn heights_of(messages: &[Message], measured: &HashMap<String, f64>) -> Vec<f64> {
     let guess = estimate(measured.values().copied());
     messages
