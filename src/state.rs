@@ -100,6 +100,37 @@ impl LineageState {
         Ok(())
     }
 
+    /// Records when the lineage's sessions among `sessions` were last updated, so the trees
+    /// keep their order by activity offline. Writes only when something is newer.
+    pub fn note_activity(self, sessions: &[crate::api::Session]) {
+        let newer: Vec<(String, f64)> = {
+            let lineage = self.0.peek();
+            let known: std::collections::HashSet<&str> = lineage
+                .edges
+                .iter()
+                .flat_map(|e| [e.child.as_str(), e.parent.as_str()])
+                .collect();
+            sessions
+                .iter()
+                .filter(|s| known.contains(s.id.as_str()))
+                .filter(|s| {
+                    lineage
+                        .active
+                        .get(&s.id)
+                        .is_none_or(|&at| at < s.time.updated)
+                })
+                .map(|s| (s.id.clone(), s.time.updated))
+                .collect()
+        };
+        if !newer.is_empty() {
+            let _ = self.update(|l| {
+                for (session, at) in &newer {
+                    l.set_active(session, *at);
+                }
+            });
+        }
+    }
+
     /// Records that `session` was deleted on its server, if the lineage knows it.
     pub fn mark_deleted(self, session: &str) {
         let known = self.0.peek().mentions(session);
@@ -108,6 +139,37 @@ impl LineageState {
                 l.mark_deleted([session]);
             });
         }
+    }
+}
+
+/// A value handed down to components without copying it: clones share it, and two are equal
+/// only when they are the very same value, so a prop check costs nothing whatever its size (a
+/// 10,000-message session was copied into every prop and compared field by field).
+#[derive(Debug, Default)]
+pub struct Shared<T>(std::rc::Rc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> From<T> for Shared<T> {
+    fn from(value: T) -> Self {
+        Shared(std::rc::Rc::new(value))
     }
 }
 

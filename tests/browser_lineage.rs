@@ -451,3 +451,73 @@ async fn a_scan_of_500_sessions_shows_progress_and_can_be_cancelled() {
     app.see(".session-row", "Needle").await;
     assert_eq!(app.count(".session-list > li").await, 500);
 }
+
+/// The titles of the trees' roots, top to bottom.
+async fn roots(app: &App) -> Vec<String> {
+    let titles = app
+        .browser
+        .execute(
+            "return Array.from(document.querySelectorAll('.lineage-node.depth-0 > a')).map(n => n.textContent.trim());",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(titles).unwrap()
+}
+
+#[tokio::test]
+async fn trees_follow_their_latest_activity_online_and_off() {
+    let mut server = OpenCode::start().await;
+    let client = server.client();
+    let older = server.seed("Older tree", &["one"]).await;
+    let newer = server.seed("Newer tree", &["two"]).await;
+    let older_fork = client.fork(&older.id, None).await.unwrap();
+    let newer_fork = client.fork(&newer.id, None).await.unwrap();
+    // As this browser recorded them: the newer tree was forked last.
+    let base = server.base_url();
+    let edge = |child: &str, parent: &str, title: &str, created: f64| {
+        serde_json::json!({"child": child, "parent": parent, "kind": "whole", "created": created,
+            "parent_title": title, "child_title": format!("{title}, forked"), "excerpt": "",
+            "server": base, "directory": older.directory})
+    };
+    let document = serde_json::json!({"version": 1, "edges": [
+        edge(&older_fork.id, &older.id, "Older tree", 1000.0),
+        edge(&newer_fork.id, &newer.id, "Newer tree", 2000.0),
+    ]});
+    let app = App::start(&base, None).await;
+    app.open("/settings").await;
+    app.browser
+        .execute(
+            "localStorage.setItem('branchpoint.lineage', arguments[0]); return true;",
+            vec![document.to_string().into()],
+        )
+        .await
+        .unwrap();
+    app.open("/lineage").await;
+    app.see(".lineage-node.depth-1", "Older tree").await;
+    assert_eq!(roots(&app).await, ["Newer tree", "Older tree"]);
+
+    // Work goes on in the older tree; the sessions list sees it and the lineage keeps it.
+    let mut input = PromptInput::text("more work here");
+    input.no_reply = true;
+    client.prompt(&older_fork.id, &input).await.unwrap();
+    let updated = client
+        .get_session(&older_fork.id)
+        .await
+        .unwrap()
+        .time
+        .updated;
+    app.open("/").await;
+    app.see("a", "Older tree (fork #1)").await;
+    let kept = format!(
+        "(JSON.parse(localStorage.getItem('branchpoint.lineage')).sessions || []).some(s => s[0] === '{}' && Number(s[2]) >= {updated})",
+        older_fork.id
+    );
+    app.browser.wait_until(&kept, WAIT).await.unwrap();
+
+    // Offline, from storage alone: the tree worked in last comes first.
+    server.stop();
+    app.open("/lineage").await;
+    app.see(".offline-notice", "kept in this browser").await;
+    assert_eq!(roots(&app).await, ["Older tree", "Newer tree"]);
+}

@@ -21,7 +21,8 @@ pub fn Sessions() -> Element {
     let mut creating = use_signal(|| false);
     let navigator = use_navigator();
     let toasts = use_toasts();
-    let lineage = use_lineage().0;
+    let lineage_state = use_lineage();
+    let lineage = lineage_state.0;
     let mut group = use_signal(|| storage::get(Area::Local, GROUP_KEY).as_deref() == Some("true"));
     // The newest sessions first, more on demand: a project may have thousands.
     let mut limit = use_signal(|| PAGE);
@@ -31,6 +32,12 @@ pub fn Sessions() -> Element {
         let client = client(&settings.read());
         let limit = limit();
         async move { client.list_newest_sessions(limit).await }
+    });
+    // The list says when each session was last active: the lineage keeps it for its order.
+    use_effect(move || {
+        if let Some(Ok(list)) = &*sessions.read() {
+            lineage_state.note_activity(list);
+        }
     });
     let retrying = *sessions.state().read() == UseResourceState::Pending;
     let body = match &*sessions.read() {
