@@ -22,7 +22,7 @@ use crate::platform::{now_ms, WindowListener};
 use crate::route::Route;
 use crate::session_list::{age, display_title};
 use crate::state::{
-    client, use_events, use_lineage, use_settings, use_toasts, StreamStatus, ToastKind,
+    client, use_events, use_lineage, use_settings, use_toasts, Shared, StreamStatus, ToastKind,
 };
 use crate::storage::{self, Area};
 use crate::virtual_list::{estimate, slice, View};
@@ -65,7 +65,7 @@ pub fn Session(id: ReadSignal<String>) -> Element {
             let server_busy = status
                 .ok()
                 .map(|all| all.get(&id).is_some_and(|s| *s != SessionStatus::Idle));
-            Ok((session?, messages?, server_busy))
+            Ok((session?, Shared::from(messages?), server_busy))
         }
     });
     let id_now = id();
@@ -91,7 +91,7 @@ pub fn Session(id: ReadSignal<String>) -> Element {
                 SessionBody {
                     key: "{session.id}",
                     session,
-                    messages,
+                    messages: Shared::from(messages),
                     provisional: true,
                     server_busy: None,
                     on_changed: move |_| data.restart(),
@@ -144,7 +144,7 @@ pub fn Session(id: ReadSignal<String>) -> Element {
 #[component]
 fn SessionBody(
     session: api::Session,
-    messages: Vec<Message>,
+    messages: Shared<Vec<Message>>,
     /// Messages copied by a fork, shown before the server's answer: no fork action yet.
     #[props(default)]
     provisional: bool,
@@ -161,7 +161,7 @@ fn SessionBody(
     // Text that streamed into parts still open before the last reload is put back: the server
     // stores such parts empty until they complete (or forever, if it died mid-reply).
     let mut live = use_signal(|| {
-        let mut shown = messages.clone();
+        let mut shown = Vec::clone(&messages);
         restore_open_texts(&mut shown, &kept_open_texts(&session.id));
         shown
     });
@@ -172,7 +172,7 @@ fn SessionBody(
         let (m, s) = seen.get();
         seen.set((true, s));
         if m {
-            let merged = keep_streamed(&live.peek(), messages);
+            let merged = keep_streamed(&live.peek(), Vec::clone(&messages));
             live.set(merged);
             if let Some(now_busy) = server_busy {
                 busy.set(now_busy);
