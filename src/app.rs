@@ -4,7 +4,8 @@
 use dioxus::prelude::*;
 
 use crate::components::Toasts as ToastRegion;
-use crate::forking::{resolve_pending, Resolution};
+use crate::forking::{pending_forks, resolve_pending, Resolution};
+use crate::lineage::Lineage;
 use crate::platform::{apply_theme, now_ms};
 use crate::route::Route;
 use crate::settings::Settings;
@@ -66,63 +67,84 @@ pub fn App() -> Element {
 }
 
 /// Forks whose answer was lost while the server could not be reached: looked for each time
-/// the event stream goes live (the server is back), recorded when found, the user told either
-/// way. A list that fails leaves them pending for the next time.
+/// the event stream goes live (the server is back), and every 20 s while any wait (a fork can
+/// go unanswered while the stream stays up); recorded when found, the user told either way. A
+/// list that fails leaves them pending for the next time.
 #[component]
 fn PendingForks() -> Element {
     let status = use_events().status;
     let settings = use_settings();
     let lineage = use_lineage().0;
     let toasts = use_toasts();
-    use_effect(move || {
-        if *status.read() != StreamStatus::Live {
+    let settle = move || {
+        let client = crate::state::client(&settings.peek());
+        if !pending_forks().iter().any(|p| p.is_for(&client)) {
             return;
         }
-        let client = crate::state::client(&settings.peek());
         spawn(async move {
             let Ok(resolved) = resolve_pending(&client, now_ms()).await else {
                 return;
             };
-            let mut lineage = lineage;
             for resolution in resolved {
-                let (kind, text) = match resolution {
-                    Resolution::Found(pending, forked) => match forked.lineage {
-                        Some(stored) => {
-                            lineage.set(stored);
-                            (
-                                ToastKind::Info,
-                                format!(
-                                    "The fork of “{}” asked for while the server was \
-                                     unreachable had been made: it is recorded as “{}”.",
-                                    pending.source.title, forked.session.title
-                                ),
-                            )
-                        }
-                        None => (ToastKind::Error, forked.warning.unwrap_or_default()),
-                    },
-                    Resolution::NotMade(pending) => (
-                        ToastKind::Error,
-                        format!(
-                            "The fork of “{}” asked for while the server was unreachable never \
-                             reached it: nothing was made. Fork again if you still want it.",
-                            pending.source.title
-                        ),
-                    ),
-                    Resolution::Settled(_) => continue,
-                    Resolution::Unsure(pending) => (
-                        ToastKind::Error,
-                        format!(
-                            "More than one session could be the fork of “{}” asked for while \
-                             the server was unreachable: look in the sessions list.",
-                            pending.source.title
-                        ),
-                    ),
-                };
-                toasts.push(kind, text);
+                if let Some((kind, text)) = told(resolution, lineage) {
+                    toasts.push(kind, text);
+                }
             }
         });
+    };
+    use_effect(move || {
+        if *status.read() == StreamStatus::Live {
+            settle();
+        }
+    });
+    #[cfg(target_arch = "wasm32")]
+    use_future(move || async move {
+        loop {
+            gloo_timers::future::TimeoutFuture::new(20_000).await;
+            if *status.peek() == StreamStatus::Live {
+                settle();
+            }
+        }
     });
     rsx! {}
+}
+
+/// What the user is told about a pending fork once settled (recording a found one's edge in
+/// `lineage`); nothing when another tab had settled it.
+fn told(resolution: Resolution, mut lineage: Signal<Lineage>) -> Option<(ToastKind, String)> {
+    Some(match resolution {
+        Resolution::Found(pending, forked) => match forked.lineage {
+            Some(stored) => {
+                lineage.set(stored);
+                (
+                    ToastKind::Info,
+                    format!(
+                        "The fork of “{}” asked for while the server was unreachable had been \
+                         made: it is recorded as “{}”.",
+                        pending.source.title, forked.session.title
+                    ),
+                )
+            }
+            None => (ToastKind::Error, forked.warning.unwrap_or_default()),
+        },
+        Resolution::NotMade(pending) => (
+            ToastKind::Error,
+            format!(
+                "The fork of “{}” asked for while the server was unreachable never reached it: \
+                 nothing was made. Fork again if you still want it.",
+                pending.source.title
+            ),
+        ),
+        Resolution::Unsure(pending) => (
+            ToastKind::Error,
+            format!(
+                "More than one session could be the fork of “{}” asked for while the server \
+                 was unreachable: look in the sessions list.",
+                pending.source.title
+            ),
+        ),
+        Resolution::Settled(_) => return None,
+    })
 }
 
 /// "Scan when the app connects": once per visit, when the event stream first goes live. A

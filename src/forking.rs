@@ -167,6 +167,10 @@ pub const PENDING_KEY: &str = "branchpoint.pending-forks";
 pub struct PendingFork {
     /// The server's URL, as the lineage records it.
     pub server: String,
+    /// The project directory the fork was asked in: the server lists only that project's
+    /// sessions, so it is looked for there.
+    #[serde(default)]
+    pub directory: Option<String>,
     pub source: Session,
     /// The newest copied message's time (server clock): the fork cannot be older.
     pub newest: f64,
@@ -210,16 +214,17 @@ pub async fn resolve_pending<T: Transport>(
     client: &Client<T>,
     now: f64,
 ) -> Result<Vec<Resolution>, ApiError> {
-    let server = &client.conn.base_url;
-    if !pending_forks().iter().any(|p| &p.server == server) {
+    if !pending_forks().iter().any(|p| p.is_for(client)) {
         return Ok(Vec::new());
     }
     let sessions = client.list_sessions().await?;
-    // Read again: another tab may have settled some while the list came.
-    let mine: Vec<PendingFork> = pending_forks()
-        .into_iter()
-        .filter(|p| &p.server == server)
-        .collect();
+    // Claimed in one step, reading and writing back the rest: another resolve (in this tab or
+    // another one) that gets here later finds them gone instead of deciding them twice. Each
+    // one claimed is decided below.
+    let (mine, rest): (Vec<_>, Vec<_>) =
+        pending_forks().into_iter().partition(|p| p.is_for(client));
+    // A shorter list replaces a longer one, so this write does not meet a full quota.
+    let _ = keep_pending(&rest);
     let mut known = store::load().lineage;
     let mut resolved = Vec::new();
     for pending in mine {
@@ -247,26 +252,13 @@ pub async fn resolve_pending<T: Transport>(
         }
         resolved.push(Resolution::Found(pending, Box::new(forked)));
     }
-    // Forget what was decided, and only that: another tab may have added one meanwhile. A
-    // shorter list replaces a longer one, so this write does not meet a full quota.
-    let decided: Vec<&PendingFork> = resolved.iter().map(Resolution::pending).collect();
-    let left: Vec<PendingFork> = pending_forks()
-        .into_iter()
-        .filter(|p| !decided.contains(&p))
-        .collect();
-    let _ = keep_pending(&left);
     Ok(resolved)
 }
 
-impl Resolution {
-    /// The pending fork this settles.
-    pub fn pending(&self) -> &PendingFork {
-        match self {
-            Resolution::Found(pending, _)
-            | Resolution::NotMade(pending)
-            | Resolution::Unsure(pending)
-            | Resolution::Settled(pending) => pending,
-        }
+impl PendingFork {
+    /// Was it asked for on the server and project `client` talks to?
+    pub fn is_for<T: Transport>(&self, client: &Client<T>) -> bool {
+        self.server == client.conn.base_url && self.directory == client.conn.directory
     }
 }
 
@@ -339,6 +331,7 @@ pub async fn fork_from<T: Transport>(
                 // Not even that answers: look again when the server is back.
                 let pending = PendingFork {
                     server: client.conn.base_url.clone(),
+                    directory: client.conn.directory.clone(),
                     source: source.clone(),
                     newest,
                     plan,

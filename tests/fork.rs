@@ -374,4 +374,17 @@ async fn a_fork_unanswered_while_the_server_is_down_is_looked_for_when_it_is_bac
     assert!(pending_forks().is_empty());
     assert_eq!(client.list_sessions().await.unwrap().len(), before);
     assert_eq!(store::load().lineage.edges.len(), 1);
+
+    // One asked for in another project of this server waits for that project: this one's list
+    // cannot say it was never made.
+    let mut elsewhere = pending.clone();
+    elsewhere.directory = Some("/another/project".into());
+    storage::set(
+        Area::Local,
+        branchpoint::forking::PENDING_KEY,
+        &serde_json::to_string(std::slice::from_ref(&elsewhere)).unwrap(),
+    )
+    .unwrap();
+    assert!(resolve_pending(&client, 7.0).await.unwrap().is_empty());
+    assert_eq!(pending_forks(), [elsewhere]);
 }
