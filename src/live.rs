@@ -178,6 +178,33 @@ pub fn open_texts(messages: &[Message]) -> BTreeMap<String, String> {
     texts
 }
 
+/// The storage key of the text a session's open parts had streamed when its page went.
+pub fn open_texts_key(session_id: &str) -> String {
+    format!("branchpoint.streamed.{session_id}")
+}
+
+/// Brings `kept` (texts of open parts, by part id) up to date with `messages`: the longer text
+/// of each part still open is kept, and parts `messages` shows closed are dropped. Parts it
+/// does not show, or shows open with less text, keep what was kept.
+pub fn merge_open_texts(kept: &mut BTreeMap<String, String>, messages: &[Message]) {
+    let open = open_texts(messages);
+    for message in messages {
+        for part in &message.parts {
+            if text_of(part).is_some() && !is_open_text(part) {
+                kept.remove(part.id());
+            }
+        }
+    }
+    for (id, text) in open {
+        match kept.get(&id) {
+            Some(longer) if longer.len() >= text.len() => {}
+            _ => {
+                kept.insert(id, text);
+            }
+        }
+    }
+}
+
 /// Puts texts kept by [`open_texts`] back into the parts that are still open and hold less of
 /// them. Returns whether anything changed.
 pub fn restore_open_texts(messages: &mut [Message], kept: &BTreeMap<String, String>) -> bool {
@@ -380,5 +407,35 @@ mod tests {
         }];
         assert!(!restore_open_texts(&mut fetched, &kept));
         assert_eq!(fetched[0].text(), "Half");
+
+        // Kept by two tabs: the longer text of a part wins, a closed part goes, a part this
+        // tab does not show stays.
+        let mut kept = BTreeMap::from([
+            (
+                "prt_2".to_owned(),
+                "Half a reply, as the other tab saw it".to_owned(),
+            ),
+            ("prt_7".to_owned(), "elsewhere".to_owned()),
+            ("prt_8".to_owned(), "closed since".to_owned()),
+        ]);
+        let closed8 = Part::from_value(
+            json!({"id": "prt_8", "type": "text", "text": "closed since, all of it", "time": {"start": 1, "end": 2}}),
+        );
+        let mut shown = vec![one("msg_2", "assistant", "prt_2", "Half a rep")];
+        shown[0].parts.push(closed8);
+        shown.push(one("msg_3", "assistant", "prt_3", "Fresh"));
+        shown.push(one("msg_4", "assistant", "prt_7", ""));
+        merge_open_texts(&mut kept, &shown);
+        assert_eq!(
+            kept.into_iter().collect::<Vec<_>>(),
+            [
+                (
+                    "prt_2".to_owned(),
+                    "Half a reply, as the other tab saw it".to_owned()
+                ),
+                ("prt_3".to_owned(), "Fresh".to_owned()),
+                ("prt_7".to_owned(), "elsewhere".to_owned()),
+            ]
+        );
     }
 }

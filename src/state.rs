@@ -131,8 +131,13 @@ impl LineageState {
         }
     }
 
-    /// Records that `session` was deleted on its server, if the lineage knows it.
+    /// Records that `session` was deleted on its server, if the lineage knows it, and forgets
+    /// the reply text kept for it.
     pub fn mark_deleted(self, session: &str) {
+        crate::storage::remove(
+            crate::storage::Area::Local,
+            &crate::live::open_texts_key(session),
+        );
         let known = self.0.peek().mentions(session);
         if known {
             let _ = self.update(|l| {

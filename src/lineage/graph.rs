@@ -51,7 +51,8 @@ pub struct Lineage {
     pub edges: Vec<Edge>,
     pub deleted: BTreeSet<String>,
     /// When sessions were last active on their server (`time.updated`, ms), as last seen:
-    /// trees with the most recent activity come first, offline too.
+    /// trees with the most recent activity come first, offline too. (The server's clock, where
+    /// an edge's `created` is this browser's: a server whose clock is off orders by that much.)
     pub active: HashMap<String, f64>,
 }
 

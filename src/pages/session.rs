@@ -17,7 +17,7 @@ use crate::components::{
 use crate::fork::{is_running, ForkKind, ForkPoint};
 use crate::forking::{fork_from, ForkError, WhenBusy};
 use crate::lineage::Edge;
-use crate::live::{apply, keep_streamed, open_texts, restore_open_texts};
+use crate::live::{apply, keep_streamed, merge_open_texts, open_texts_key, restore_open_texts};
 use crate::platform::{now_ms, WindowListener};
 use crate::route::Route;
 use crate::session_list::{age, display_title};
@@ -35,7 +35,7 @@ const GAP: f64 = 14.0;
 thread_local! {
     /// The fork just made on this page: its session and the messages it copied, shown on its
     /// page at once (buttons held) until the server's answer replaces them.
-    static JUST_FORKED: RefCell<Option<(api::Session, Vec<Message>)>> = const { RefCell::new(None) };
+    static JUST_FORKED: RefCell<Option<(api::Session, Shared<Vec<Message>>)>> = const { RefCell::new(None) };
 }
 
 /// One session.
@@ -91,7 +91,7 @@ pub fn Session(id: ReadSignal<String>) -> Element {
                 SessionBody {
                     key: "{session.id}",
                     session,
-                    messages: Shared::from(messages),
+                    messages,
                     provisional: true,
                     server_busy: None,
                     on_changed: move |_| data.restart(),
@@ -158,11 +158,14 @@ fn SessionBody(
     // keeping text that streamed in but the server had not stored yet (it died mid-reply).
     // (Not on mount: `live` starts with them, and setting it again would render twice.)
     // The server's word on whether a reply runs is taken with each refetch.
-    // Text that streamed into parts still open before the last reload is put back: the server
-    // stores such parts empty until they complete (or forever, if it died mid-reply).
+    // Text that streamed into a reply the server then left unfinished (it died mid-reply) is
+    // put back: the server stores an open part empty. Not while a reply runs: its next deltas
+    // would follow the kept text with a hole between, and the finished part brings it all.
     let mut live = use_signal(|| {
         let mut shown = Vec::clone(&messages);
-        restore_open_texts(&mut shown, &kept_open_texts(&session.id));
+        if server_busy == Some(false) {
+            restore_open_texts(&mut shown, &kept_open_texts(&session.id));
+        }
         shown
     });
     let mut busy = use_signal(|| server_busy.unwrap_or_else(|| messages.iter().any(is_running)));
@@ -358,7 +361,7 @@ fn SessionBody(
         spawn(async move {
             match fork_from(&client, &source, known, &point, when_busy, now_ms()).await {
                 Ok(forked) => {
-                    let shown = (forked.session.clone(), forked.copied);
+                    let shown = (forked.session.clone(), Shared::from(forked.copied));
                     JUST_FORKED.with(|j| *j.borrow_mut() = Some(shown));
                     if let Some(stored) = forked.lineage {
                         lineage.set(stored);
@@ -518,12 +521,6 @@ fn SessionBody(
     }
 }
 
-/// Every message's height: measured where it was, estimated where not.
-/// The storage key of the text a session's open parts had streamed when its page went.
-fn open_texts_key(session_id: &str) -> String {
-    format!("branchpoint.streamed.{session_id}")
-}
-
 fn kept_open_texts(session_id: &str) -> std::collections::BTreeMap<String, String> {
     storage::get(Area::Local, &open_texts_key(session_id))
         .and_then(|json| serde_json::from_str(&json).ok())
@@ -536,7 +533,9 @@ fn keep_open_texts(session_id: &str, live: Signal<Vec<Message>>) {
     let Ok(messages) = live.try_peek() else {
         return;
     };
-    let texts = open_texts(&messages);
+    // Merged with what is kept: another tab on this session may have seen more stream in.
+    let mut texts = kept_open_texts(session_id);
+    merge_open_texts(&mut texts, &messages);
     let key = open_texts_key(session_id);
     if texts.is_empty() {
         storage::remove(Area::Local, &key);
@@ -546,6 +545,7 @@ fn keep_open_texts(session_id: &str, live: Signal<Vec<Message>>) {
     }
 }
 
+/// Every message's height: measured where it was, estimated where not.
 fn heights_of(messages: &[Message], measured: &HashMap<String, f64>) -> Vec<f64> {
     let guess = estimate(measured.values().copied());
     messages
