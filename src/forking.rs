@@ -85,6 +85,24 @@ pub struct Forked {
     /// Something the user should know although the fork succeeded (for example: the lineage
     /// could not be stored).
     pub warning: Option<String>,
+    /// The telling title still to be given on the server (see [`fork_unnamed`]); `None` once
+    /// given, or tried.
+    pub naming: Option<Naming>,
+}
+
+/// A fork's telling title, to replace the server's `… (fork #N)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Naming {
+    pub session_id: String,
+    pub title: String,
+}
+
+impl Naming {
+    /// Gives the title on the server. A failure leaves a usable fork under the server's own
+    /// title (the lineage has the telling one).
+    pub async fn apply<T: Transport>(self, client: &Client<T>) -> Result<Session, ApiError> {
+        client.rename_session(&self.session_id, &self.title).await
+    }
 }
 
 /// The storage key of a session's unsent composer text.
@@ -246,7 +264,12 @@ pub async fn resolve_pending<T: Transport>(
             }
         };
         let plan = pending.plan.clone();
-        let forked = finish(client, &pending.source, plan, found, Vec::new(), now, true).await;
+        let mut forked = finish(client, &pending.source, plan, found, Vec::new(), now, true);
+        if let Some(naming) = forked.naming.take() {
+            if let Ok(named) = naming.apply(client).await {
+                forked.session = named;
+            }
+        }
         if let Some(lineage) = &forked.lineage {
             known = lineage.clone();
         }
@@ -288,6 +311,27 @@ pub async fn fork_session<T: Transport>(
 /// stream keeps current, so a fork of a long session does not wait for them to be fetched
 /// again. A reply still running among them, or `None`, fetches them fresh.
 pub async fn fork_from<T: Transport>(
+    client: &Client<T>,
+    source: &Session,
+    known: Option<Vec<Message>>,
+    point: &ForkPoint,
+    when_busy: WhenBusy,
+    now: f64,
+) -> Result<Forked, ForkError> {
+    let mut forked = fork_unnamed(client, source, known, point, when_busy, now).await?;
+    if let Some(naming) = forked.naming.take() {
+        if let Ok(named) = naming.apply(client).await {
+            forked.session = named;
+        }
+    }
+    Ok(forked)
+}
+
+/// [`fork_from`] up to its telling title: the fork is made, its edge recorded (with that
+/// title) and its draft kept, and `naming` says what to call it on the server. The page opens
+/// the fork first and names it after, a round trip sooner; the session shown already carries
+/// the title.
+pub async fn fork_unnamed<T: Transport>(
     client: &Client<T>,
     source: &Session,
     known: Option<Vec<Message>>,
@@ -347,17 +391,18 @@ pub async fn fork_from<T: Transport>(
             let found = find_lost_fork(&sessions, source, newest, &known)
                 .ok_or(ForkError::Unanswered(error))?;
             let copied = messages[..plan.copied.min(messages.len())].to_vec();
-            return Ok(finish(client, source, plan, found, copied, now, true).await);
+            return Ok(finish(client, source, plan, found, copied, now, true));
         }
         Err(error) => return Err(error.into()),
     };
     let copied = messages[..plan.copied.min(messages.len())].to_vec();
-    Ok(finish(client, source, plan, created, copied, now, false).await)
+    Ok(finish(client, source, plan, created, copied, now, false))
 }
 
-/// Everything after the server made the fork `created`: its telling title, its lineage edge,
-/// and the draft for "edit and resend". Only storage can fail here, which is a warning.
-async fn finish<T: Transport>(
+/// Everything after the server made the fork `created`: its lineage edge (under its telling
+/// title, given on the server by the returned `naming`), and the draft for "edit and resend".
+/// Only storage can fail here, which is a warning.
+fn finish<T: Transport>(
     client: &Client<T>,
     source: &Session,
     plan: ForkPlan,
@@ -366,12 +411,15 @@ async fn finish<T: Transport>(
     now: f64,
     answer_lost: bool,
 ) -> Forked {
-    let title = fork_title(&source.title, &plan);
-    // The server names every fork "… (fork #1)"; a failed rename still leaves a usable fork.
-    let session = client
-        .rename_session(&created.id, &title)
-        .await
-        .unwrap_or(created);
+    // The server names every fork "… (fork #1)".
+    let naming = Naming {
+        session_id: created.id.clone(),
+        title: fork_title(&source.title, &plan),
+    };
+    let session = Session {
+        title: naming.title.clone(),
+        ..created
+    };
     let anchor = plan.anchor.clone();
     let edge = Edge {
         child: session.id.clone(),
@@ -418,6 +466,7 @@ async fn finish<T: Transport>(
         copied,
         lineage,
         warning,
+        naming: Some(naming),
     }
 }
 

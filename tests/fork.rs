@@ -6,8 +6,8 @@ mod support;
 use branchpoint::api::{MessageInfo, Role};
 use branchpoint::fork::{ForkKind, ForkPoint};
 use branchpoint::forking::{
-    draft_key, fork_from, fork_session, pending_forks, resolve_pending, ForkError, Resolution,
-    WhenBusy,
+    draft_key, fork_from, fork_session, fork_unnamed, pending_forks, resolve_pending, ForkError,
+    Resolution, WhenBusy,
 };
 use branchpoint::lineage::store;
 use branchpoint::storage::{self, Area};
@@ -257,6 +257,39 @@ async fn forking_from_known_messages_copies_the_same() {
         forked.copied[0].info.id(),
         known[0].info.id(),
         "the source's ids"
+    );
+    assert_eq!(forked.naming, None, "named on the server");
+
+    // As the page does it: the fork first (recorded under its telling title), the name after.
+    let mut opened = fork_unnamed(
+        &client,
+        &source,
+        Some(known.clone()),
+        &point,
+        WhenBusy::Ask,
+        2.0,
+    )
+    .await
+    .unwrap();
+    assert_eq!(opened.session.title, "Known — after “one”");
+    let edge = opened
+        .lineage
+        .as_ref()
+        .unwrap()
+        .parent_of(&opened.session.id)
+        .unwrap()
+        .clone();
+    assert_eq!(edge.child_title, opened.session.title);
+    let on_server = client.get_session(&opened.session.id).await.unwrap().title;
+    assert!(
+        on_server.starts_with("Known (fork #"),
+        "not yet named: {on_server}"
+    );
+    let naming = opened.naming.take().expect("a name to give");
+    naming.apply(&client).await.unwrap();
+    assert_eq!(
+        client.get_session(&opened.session.id).await.unwrap().title,
+        opened.session.title
     );
 
     // Known messages with a reply still running are not trusted: they are fetched again.

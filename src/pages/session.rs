@@ -15,7 +15,7 @@ use crate::components::{
     PermissionPrompt, QuestionPrompt, StopButton, TitleEditor,
 };
 use crate::fork::{is_running, ForkKind, ForkPoint};
-use crate::forking::{fork_from, ForkError, WhenBusy};
+use crate::forking::{fork_unnamed, ForkError, WhenBusy};
 use crate::lineage::Edge;
 use crate::live::{apply, keep_streamed, merge_open_texts, open_texts_key, restore_open_texts};
 use crate::platform::{now_ms, WindowListener};
@@ -359,8 +359,8 @@ fn SessionBody(
         // a reply running, see fork_from) the fork asks the server for them first.
         let known = (*stream.peek() == StreamStatus::Live).then(|| live.peek().clone());
         spawn(async move {
-            match fork_from(&client, &source, known, &point, when_busy, now_ms()).await {
-                Ok(forked) => {
+            match fork_unnamed(&client, &source, known, &point, when_busy, now_ms()).await {
+                Ok(mut forked) => {
                     let shown = (forked.session.clone(), Shared::from(forked.copied));
                     JUST_FORKED.with(|j| *j.borrow_mut() = Some(shown));
                     if let Some(stored) = forked.lineage {
@@ -374,6 +374,14 @@ fn SessionBody(
                         format!("Forked into “{}”.", forked.session.title),
                     );
                     forking.set(None);
+                    // Its telling title on the server, in a task that outlives this page, asked
+                    // for before the fork's page asks for the session; that page follows the
+                    // rename through session.updated anyway.
+                    if let Some(naming) = forked.naming.take() {
+                        dioxus::dioxus_core::spawn_forever(async move {
+                            let _ = naming.apply(&client).await;
+                        });
+                    }
                     navigator.push(Route::Session {
                         id: forked.session.id,
                     });
