@@ -90,6 +90,18 @@ pub struct Forked {
     pub naming: Option<Naming>,
 }
 
+impl Forked {
+    /// Gives the fork its telling title on the server, if that is still to be done.
+    pub async fn named<T: Transport>(mut self, client: &Client<T>) -> Forked {
+        if let Some(naming) = self.naming.take() {
+            if let Ok(named) = naming.apply(client).await {
+                self.session = named;
+            }
+        }
+        self
+    }
+}
+
 /// A fork's telling title, to replace the server's `… (fork #N)`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Naming {
@@ -264,12 +276,9 @@ pub async fn resolve_pending<T: Transport>(
             }
         };
         let plan = pending.plan.clone();
-        let mut forked = finish(client, &pending.source, plan, found, Vec::new(), now, true);
-        if let Some(naming) = forked.naming.take() {
-            if let Ok(named) = naming.apply(client).await {
-                forked.session = named;
-            }
-        }
+        let forked = finish(client, &pending.source, plan, found, Vec::new(), now, true)
+            .named(client)
+            .await;
         if let Some(lineage) = &forked.lineage {
             known = lineage.clone();
         }
@@ -318,13 +327,8 @@ pub async fn fork_from<T: Transport>(
     when_busy: WhenBusy,
     now: f64,
 ) -> Result<Forked, ForkError> {
-    let mut forked = fork_unnamed(client, source, known, point, when_busy, now).await?;
-    if let Some(naming) = forked.naming.take() {
-        if let Ok(named) = naming.apply(client).await {
-            forked.session = named;
-        }
-    }
-    Ok(forked)
+    let forked = fork_unnamed(client, source, known, point, when_busy, now).await?;
+    Ok(forked.named(client).await)
 }
 
 /// [`fork_from`] up to its telling title: the fork is made, its edge recorded (with that
