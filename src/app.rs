@@ -4,7 +4,7 @@
 use dioxus::prelude::*;
 
 use crate::components::Toasts as ToastRegion;
-use crate::forking::{pending_forks, resolve_pending, Resolution};
+use crate::forking::{resolve_pending, Resolution};
 use crate::lineage::Lineage;
 use crate::platform::{apply_theme, now_ms};
 use crate::route::Route;
@@ -76,11 +76,9 @@ fn PendingForks() -> Element {
     let settings = use_settings();
     let lineage = use_lineage().0;
     let toasts = use_toasts();
+    // Cheap when nothing waits: resolve_pending then returns before any request.
     let settle = move || {
         let client = crate::state::client(&settings.peek());
-        if !pending_forks().iter().any(|p| p.is_for(&client)) {
-            return;
-        }
         spawn(async move {
             let Ok(resolved) = resolve_pending(&client, now_ms()).await else {
                 return;

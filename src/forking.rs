@@ -129,9 +129,7 @@ pub fn draft_files_key(session_id: &str) -> String {
 
 /// The files kept for a session's unsent message.
 pub fn draft_files(session_id: &str) -> Vec<crate::api::FilePart> {
-    storage::get(Area::Local, &draft_files_key(session_id))
-        .and_then(|json| serde_json::from_str(&json).ok())
-        .unwrap_or_default()
+    storage::get_json(Area::Local, &draft_files_key(session_id)).unwrap_or_default()
 }
 
 async fn still_busy<T: Transport>(client: &Client<T>, id: &str) -> bool {
@@ -211,9 +209,7 @@ pub struct PendingFork {
 
 /// The forks still to be looked for, on every server. Unreadable storage reads as none.
 pub fn pending_forks() -> Vec<PendingFork> {
-    storage::get(Area::Local, PENDING_KEY)
-        .and_then(|json| serde_json::from_str(&json).ok())
-        .unwrap_or_default()
+    storage::get_json(Area::Local, PENDING_KEY).unwrap_or_default()
 }
 
 fn keep_pending(pending: &[PendingFork]) -> Result<(), String> {
@@ -260,8 +256,9 @@ pub async fn resolve_pending<T: Transport>(
     for pending in mine {
         let candidates = lost_fork_candidates(&sessions, &pending.source, pending.newest, &known);
         let found = match candidates[..] {
-            // Not there, unless another tab (the server came back for it too) recorded it.
-            [] if recorded_since(&store::load().lineage, &pending) => {
+            // Not there, unless another tab (the server came back for it too) recorded it
+            // before this one claimed it: `known` was read after the claim.
+            [] if recorded_since(&known, &pending) => {
                 resolved.push(Resolution::Settled(pending));
                 continue;
             }
@@ -374,7 +371,6 @@ pub async fn fork_unnamed<T: Transport>(
                 .iter()
                 .map(|m| m.info.created())
                 .fold(0.0, f64::max);
-            let known = store::load().lineage;
             let Ok(sessions) = client.list_sessions().await else {
                 // Not even that answers: look again when the server is back.
                 let pending = PendingFork {
@@ -392,6 +388,7 @@ pub async fn fork_unnamed<T: Transport>(
                     Err(_) => ForkError::Unanswered(error),
                 });
             };
+            let known = store::load().lineage;
             let found = find_lost_fork(&sessions, source, newest, &known)
                 .ok_or(ForkError::Unanswered(error))?;
             let copied = messages[..plan.copied.min(messages.len())].to_vec();

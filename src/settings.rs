@@ -52,9 +52,8 @@ impl Default for Settings {
 impl Settings {
     /// Reads the stored settings; anything missing or unreadable falls back to the defaults.
     pub fn load() -> Settings {
-        let mut settings: Settings = storage::get(Area::Local, SETTINGS_KEY)
-            .and_then(|json| serde_json::from_str(&json).ok())
-            .unwrap_or_default();
+        let mut settings: Settings =
+            storage::get_json(Area::Local, SETTINGS_KEY).unwrap_or_default();
         if settings.server_url.trim().is_empty() {
             settings.server_url = DEFAULT_SERVER_URL.to_owned();
         }

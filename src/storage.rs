@@ -92,3 +92,9 @@ mod imp {
 #[cfg(not(target_arch = "wasm32"))]
 pub use imp::set_quota;
 pub use imp::{get, remove, set};
+
+/// A value stored as JSON; `None` when missing or unreadable (a value written by another
+/// version, or edited by hand, reads as absent instead of failing).
+pub fn get_json<T: serde::de::DeserializeOwned>(area: Area, key: &str) -> Option<T> {
+    get(area, key).and_then(|json| serde_json::from_str(&json).ok())
+}

@@ -530,9 +530,7 @@ fn SessionBody(
 }
 
 fn kept_open_texts(session_id: &str) -> std::collections::BTreeMap<String, String> {
-    storage::get(Area::Local, &open_texts_key(session_id))
-        .and_then(|json| serde_json::from_str(&json).ok())
-        .unwrap_or_default()
+    storage::get_json(Area::Local, &open_texts_key(session_id)).unwrap_or_default()
 }
 
 /// Keeps (or, with none left open, forgets) the text streamed into the open parts shown.
