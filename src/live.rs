@@ -165,16 +165,7 @@ fn open_text(part: &mut Part) -> Option<&mut String> {
 /// would lose: the page keeps it in storage when it goes.
 pub fn open_texts(messages: &[Message]) -> BTreeMap<String, String> {
     let mut texts = BTreeMap::new();
-    for message in messages {
-        for part in &message.parts {
-            match text_of(part) {
-                Some(text) if is_open_text(part) && !text.is_empty() => {
-                    texts.insert(part.id().to_owned(), text.clone());
-                }
-                _ => {}
-            }
-        }
-    }
+    merge_open_texts(&mut texts, messages);
     texts
 }
 
@@ -187,20 +178,14 @@ pub fn open_texts_key(session_id: &str) -> String {
 /// of each part still open is kept, and parts `messages` shows closed are dropped. Parts it
 /// does not show, or shows open with less text, keep what was kept.
 pub fn merge_open_texts(kept: &mut BTreeMap<String, String>, messages: &[Message]) {
-    let open = open_texts(messages);
-    for message in messages {
-        for part in &message.parts {
-            if text_of(part).is_some() && !is_open_text(part) {
-                kept.remove(part.id());
-            }
-        }
-    }
-    for (id, text) in open {
-        match kept.get(&id) {
-            Some(longer) if longer.len() >= text.len() => {}
-            _ => {
-                kept.insert(id, text);
-            }
+    for part in messages.iter().flat_map(|m| &m.parts) {
+        let Some(text) = text_of(part) else {
+            continue;
+        };
+        if !is_open_text(part) {
+            kept.remove(part.id());
+        } else if !text.is_empty() && kept.get(part.id()).is_none_or(|k| k.len() < text.len()) {
+            kept.insert(part.id().to_owned(), text.clone());
         }
     }
 }
