@@ -105,14 +105,10 @@ impl LineageState {
     pub fn note_activity(self, sessions: &[crate::api::Session]) {
         let newer: Vec<(String, f64)> = {
             let lineage = self.0.peek();
-            let known: std::collections::HashSet<&str> = lineage
-                .edges
-                .iter()
-                .flat_map(|e| [e.child.as_str(), e.parent.as_str()])
-                .collect();
+            let known = lineage.places();
             sessions
                 .iter()
-                .filter(|s| known.contains(s.id.as_str()))
+                .filter(|s| known.contains_key(s.id.as_str()))
                 .filter(|s| {
                     lineage
                         .active
