@@ -267,10 +267,13 @@ async fn a_server_killed_mid_fork_loses_no_edge_and_no_draft() {
 
     // Back: the app asks the server, which never got the request. The user is told, nothing
     // is recorded, and nothing is left to look for.
+    // (On this page: its event stream, back after its backoff, is what starts the look.)
     server.launch(port).await;
-    app.open(&format!("/session/{}", source.id)).await;
-    app.see("article", "beta").await;
-    let told = app.see("[role=alert]", "never reached it").await;
+    let told = app
+        .browser
+        .wait_for_text("[role=alert]", "never reached it", RECONNECT)
+        .await
+        .unwrap();
     assert!(
         told.text().await.unwrap().contains("“Forked in a storm”"),
         "names the session"
@@ -284,16 +287,21 @@ async fn a_server_killed_mid_fork_loses_no_edge_and_no_draft() {
         .await
         .unwrap();
     assert_eq!(lineage(&app).await, None);
+    app.open(&format!("/session/{}", source.id)).await;
+    app.see("article", "beta").await;
     assert_eq!(composer_value(&app).await, json!("a draft in progress"));
 
     // Killed after the server made the fork, while its telling title is on its way: the page
-    // opens a fork first and names it after, so it is open, with its edge recorded under that
-    // title (the name on the server is what the crash loses).
+    // opens a fork first and names it after, so the fork is open, its edge recorded under that
+    // title (the name on the server is what the crash loses), and it opens again once the
+    // server is back.
     app.click_in_article(0, "Fork from here").await;
-    // The fork is made (2.5 s through the proxy); its rename is on its way when the server dies.
+    // The fork is made (2.5 s through the proxy) and opened; its rename is held 2.5 s too.
     wait_for_log(&proxy, |line| line.starts_with("PATCH /session/")).await;
-    server.kill();
     let child = app.landed_on(&source.id).await;
+    app.see(".fork-banner", "Forked from Forked in a storm")
+        .await;
+    server.kill();
     let stored = lineage(&app).await.expect("the edge is stored");
     let edge = stored.parent_of(&child).cloned();
     assert!(
@@ -305,8 +313,6 @@ async fn a_server_killed_mid_fork_loses_no_edge_and_no_draft() {
         edge.map(|e| e.child_title),
         Some("Forked in a storm — after “alpha”".to_owned())
     );
-    app.see(".fork-banner", "Forked from Forked in a storm")
-        .await;
     server.launch(port).await;
     retry_if_offered(&app).await;
     app.see(".fork-banner", "Forked from Forked in a storm")
