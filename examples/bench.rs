@@ -24,8 +24,8 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use branchpoint::fork::{ForkKind, ForkPoint};
-use branchpoint::lineage::{store, Edge, Lineage};
+use branchpoint::fork::ForkPoint;
+use branchpoint::lineage::{store, Edge, ForkKind, LineageGraph};
 use serde_json::{json, Value};
 use support::webdriver::Browser;
 use support::{OpenCode, StaticSite};
@@ -186,8 +186,8 @@ async fn main() {
     let client = server.client();
     let messages = client.messages(&session.id).await.expect("messages");
     let last = messages.last().expect("seeded").info.id().to_owned();
-    let plan =
-        branchpoint::fork::plan(&session.id, &messages, &ForkPoint::Through(last)).expect("plan");
+    let plan = branchpoint::fork::plan::plan(&session.id, &messages, &ForkPoint::Through(last))
+        .expect("plan");
     let fork_alone = server_fork_times(&client, &session.id, plan.before.as_deref(), runs).await;
     // A page open on the server listens to /event, and every copied message is announced there:
     // the same forks again with one listener reading along, as a page would.
@@ -610,7 +610,7 @@ async fn fork_click(site: &StaticSite, session: &str, storage: &Value) -> (f64, 
     (shown, fork)
 }
 
-fn lineage_records(server: &str, n: usize) -> Lineage {
+fn lineage_records(server: &str, n: usize) -> LineageGraph {
     let id = |i: usize| format!("ses_bench{i:021}");
     // Records at most 50 apart share a tree; the roots are sessions without a record.
     let edges = (1..=n)
@@ -624,10 +624,7 @@ fn lineage_records(server: &str, n: usize) -> Lineage {
             };
             let newest = i == n;
             Edge {
-                child: id(i),
-                parent: id(parent),
                 anchor: Some(format!("msg_bench{i:021}")),
-                role: Some(branchpoint::api::Role::User),
                 excerpt: format!("Refactor the parser so that parse_line returns a Result ({i})"),
                 kind: if i % 3 == 0 {
                     ForkKind::Before
@@ -643,13 +640,13 @@ fn lineage_records(server: &str, n: usize) -> Lineage {
                 },
                 server: server.to_owned(),
                 directory: "/tmp/project".into(),
-                discovered: false,
+                ..support::fixtures::edge(&id(i), &id(parent))
             }
         })
         .collect();
-    Lineage {
+    LineageGraph {
         edges,
-        ..Lineage::default()
+        ..LineageGraph::default()
     }
 }
 

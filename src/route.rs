@@ -2,7 +2,7 @@
 
 use dioxus::prelude::*;
 
-use crate::app::Shell;
+use crate::layout::Shell;
 use crate::pages::{Compare, Lineage, NotFound, Session, Sessions, Settings};
 
 #[derive(Routable, Clone, PartialEq, Debug)]

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::api::Session;
-use crate::lineage::Lineage;
+use crate::lineage::LineageGraph;
 
 /// One line of the list: a session and how deep it is nested.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,7 +16,7 @@ pub struct Row {
 /// Sessions whose title contains `query` (any case), newest first, each followed by its
 /// matching subagent children — and, given a lineage, its forks. A child whose parent is
 /// filtered out stands at the top level.
-pub fn arrange(sessions: &[Session], query: &str, forks: Option<&Lineage>) -> Vec<Row> {
+pub fn arrange(sessions: &[Session], query: &str, forks: Option<&LineageGraph>) -> Vec<Row> {
     let query = query.trim().to_lowercase();
     let shown: Vec<&Session> = sessions
         .iter()
@@ -67,53 +67,6 @@ pub fn arrange(sessions: &[Session], query: &str, forks: Option<&Lineage>) -> Ve
         }
     }
     rows
-}
-
-/// A session's title for display: "Untitled session" when it has none.
-pub fn display_title(title: &str) -> &str {
-    if title.trim().is_empty() {
-        "Untitled session"
-    } else {
-        title
-    }
-}
-
-/// "1 fork", "3 forks": a count with its noun (nouns here take a plain "s").
-pub fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
-
-/// "just now", "5 min ago", "3 h ago", "2 days ago", or a date for older times.
-pub fn age(now_ms: f64, then_ms: f64) -> String {
-    let seconds = ((now_ms - then_ms) / 1000.0).max(0.0) as u64;
-    match seconds {
-        0..=59 => "just now".to_owned(),
-        60..=3599 => format!("{} min ago", seconds / 60),
-        3600..=86_399 => format!("{} h ago", seconds / 3600),
-        86_400..=172_799 => "yesterday".to_owned(),
-        172_800..=2_591_999 => format!("{} days ago", seconds / 86_400),
-        _ => date(then_ms),
-    }
-}
-
-/// A UTC date, `YYYY-MM-DD`, from milliseconds since the epoch.
-pub fn date(ms: f64) -> String {
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let days = (ms / 86_400_000.0).floor() as i64;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
 }
 
 #[cfg(test)]
@@ -169,26 +122,20 @@ mod tests {
 
     #[test]
     fn forks_can_nest_under_their_source() {
-        use crate::fork::ForkKind;
         use crate::lineage::Edge;
+        use crate::lineage::ForkKind;
         let sessions = [
             session("a", "Source", 1.0, None),
             session("f", "Fork", 5.0, None),
         ];
-        let mut lineage = Lineage::default();
+        let mut lineage = LineageGraph::default();
         lineage.add(Edge {
-            child: "f".into(),
-            parent: "a".into(),
-            anchor: None,
             role: None,
-            excerpt: String::new(),
             kind: ForkKind::Whole,
             created: 5.0,
             parent_title: "Source".into(),
             child_title: "Fork".into(),
-            server: String::new(),
-            directory: String::new(),
-            discovered: false,
+            ..crate::lineage::graph::tests::edge("f", "a", None, 5.0)
         });
         assert_eq!(ids(&arrange(&sessions, "", None)), [("f", 0), ("a", 0)]);
         assert_eq!(
@@ -204,30 +151,5 @@ mod tests {
             session("b", "B", 2.0, Some("a")),
         ];
         assert_eq!(arrange(&sessions, "", None).len(), 2);
-    }
-
-    #[test]
-    fn missing_titles_read_untitled() {
-        assert_eq!(display_title(""), "Untitled session");
-        assert_eq!(display_title("  "), "Untitled session");
-        assert_eq!(display_title("Refactor"), "Refactor");
-    }
-
-    #[test]
-    fn counts_with_their_nouns() {
-        assert_eq!(count(1, "fork"), "1 fork");
-        assert_eq!(count(0, "fork"), "0 forks");
-        assert_eq!(count(500, "session"), "500 sessions");
-    }
-
-    #[test]
-    fn ages_and_dates() {
-        let now = 1_795_592_459_330.0;
-        assert_eq!(age(now, now - 10_000.0), "just now");
-        assert_eq!(age(now, now - 300_000.0), "5 min ago");
-        assert_eq!(age(now, now - 3.0 * 3_600_000.0), "3 h ago");
-        assert_eq!(age(now, now - 3.0 * 86_400_000.0), "3 days ago");
-        assert_eq!(date(0.0), "1970-01-01");
-        assert_eq!(date(now), "2026-11-25");
     }
 }

@@ -34,7 +34,7 @@ async fn stored_draft(app: &App, session_id: &str) -> Option<String> {
 }
 
 /// The lineage this browser stored, read as the app reads it (whatever the schema).
-async fn lineage(app: &App) -> Option<branchpoint::lineage::Lineage> {
+async fn lineage(app: &App) -> Option<branchpoint::lineage::LineageGraph> {
     app.browser
         .local_storage("branchpoint.lineage")
         .await

@@ -297,7 +297,7 @@ async fn five_thousand_forks_render_only_what_is_on_screen() {
     let app = App::start(&server.base_url(), None).await;
     // 500 trees of 10 forks in a chain, with real-sized ids and texts.
     let id = |n: u32| format!("ses_{n:026}");
-    let mut lineage = branchpoint::lineage::Lineage::default();
+    let mut lineage = branchpoint::lineage::LineageGraph::default();
     for i in 0..5000u32 {
         let parent = if i % 10 == 0 {
             format!("ses_root{:022}", i / 10)
@@ -305,18 +305,13 @@ async fn five_thousand_forks_render_only_what_is_on_screen() {
             id(i - 1)
         };
         lineage.edges.push(branchpoint::lineage::Edge {
-            child: id(i),
-            parent,
             anchor: Some(format!("msg_{i:026}")),
-            role: Some(branchpoint::api::Role::User),
             excerpt: "add a test for the parser's error path".into(),
-            kind: branchpoint::fork::ForkKind::Through,
             created: 1.7e12 + f64::from(i) * 1000.0,
             parent_title: format!("Tree {}", i / 10),
             child_title: format!("Fork {i}"),
             server: server.base_url(),
-            directory: String::new(),
-            discovered: false,
+            ..support::fixtures::edge(&id(i), &parent)
         });
     }
     let raw = branchpoint::lineage::store::encode(&lineage);

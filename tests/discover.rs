@@ -6,9 +6,9 @@ mod support;
 
 use std::cell::Cell;
 
-use branchpoint::fork::ForkKind;
 use branchpoint::lineage::discover::{refresh, scan, Progress};
-use branchpoint::lineage::Lineage;
+use branchpoint::lineage::ForkKind;
+use branchpoint::lineage::LineageGraph;
 use support::OpenCode;
 
 #[tokio::test]
@@ -29,10 +29,15 @@ async fn forks_made_elsewhere_are_found_and_deletions_marked() {
     let unrelated = server.seed("Unrelated", &["other"]).await;
 
     let mut seen = Vec::new();
-    let outcome = scan(&client, &Lineage::default(), |p| seen.push(p), || false)
-        .await
-        .unwrap()
-        .expect("not cancelled");
+    let outcome = scan(
+        &client,
+        &LineageGraph::default(),
+        |p| seen.push(p),
+        || false,
+    )
+    .await
+    .unwrap()
+    .expect("not cancelled");
     assert_eq!(outcome.sessions, 5);
     assert_eq!(seen.first(), Some(&Progress { done: 0, total: 5 }));
     assert_eq!(seen.last(), Some(&Progress { done: 5, total: 5 }));
@@ -71,7 +76,7 @@ async fn forks_made_elsewhere_are_found_and_deletions_marked() {
     assert!(!outcome.edges.iter().any(|e| e.child == unrelated.id));
 
     // Known forks are not found twice.
-    let mut lineage = Lineage::default();
+    let mut lineage = LineageGraph::default();
     for edge in &outcome.edges {
         lineage.add(edge.clone());
     }
@@ -85,7 +90,7 @@ async fn forks_made_elsewhere_are_found_and_deletions_marked() {
     let calls = Cell::new(0);
     let cancelled = scan(
         &client,
-        &Lineage::default(),
+        &LineageGraph::default(),
         |_| {},
         || {
             calls.set(calls.get() + 1);

@@ -4,13 +4,11 @@
 mod support;
 
 use branchpoint::api::{MessageInfo, Role};
-use branchpoint::fork::{ForkKind, ForkPoint};
-use branchpoint::forking::{
-    draft_key, fork_from, fork_session, fork_unnamed, pending_forks, resolve_pending, ForkError,
-    Resolution, WhenBusy,
-};
-use branchpoint::lineage::store;
-use branchpoint::storage::{self, Area};
+use branchpoint::fork::pending::{pending_forks, resolve_pending, Resolution};
+use branchpoint::fork::{fork, ForkError, ForkPoint, ForkRequest, WhenBusy};
+use branchpoint::lineage::{store, ForkKind};
+use branchpoint::persist::keys;
+use branchpoint::persist::storage::{self, Area};
 use support::OpenCode;
 
 fn texts(messages: &[branchpoint::api::Message]) -> Vec<String> {
@@ -31,11 +29,9 @@ async fn each_fork_point_copies_what_it_says() {
     let id = |i: usize| messages[i].info.id().to_owned();
 
     // Through the first (user) message: its whole turn, the reply included.
-    let first = fork_session(
+    let first = fork(
         &client,
-        &source,
-        &ForkPoint::Through(id(0)),
-        WhenBusy::Ask,
+        ForkRequest::new(&source, ForkPoint::Through(id(0))),
         1.0,
     )
     .await
@@ -64,11 +60,9 @@ async fn each_fork_point_copies_what_it_says() {
     assert_eq!(edge.server, server.base_url());
 
     // Through a middle assistant message: the same turn boundary.
-    let middle = fork_session(
+    let middle = fork(
         &client,
-        &source,
-        &ForkPoint::Through(id(1)),
-        WhenBusy::Ask,
+        ForkRequest::new(&source, ForkPoint::Through(id(1))),
         2.0,
     )
     .await
@@ -76,11 +70,9 @@ async fn each_fork_point_copies_what_it_says() {
     assert_eq!(client.messages(&middle.session.id).await.unwrap().len(), 2);
 
     // Through the last message: everything.
-    let last = fork_session(
+    let last = fork(
         &client,
-        &source,
-        &ForkPoint::Through(id(3)),
-        WhenBusy::Ask,
+        ForkRequest::new(&source, ForkPoint::Through(id(3))),
         3.0,
     )
     .await
@@ -91,43 +83,39 @@ async fn each_fork_point_copies_what_it_says() {
     );
 
     // Edit and resend the second prompt: everything before it, and its text as a draft.
-    let edit = fork_session(
+    let edit = fork(
         &client,
-        &source,
-        &ForkPoint::Before(id(2)),
-        WhenBusy::Ask,
+        ForkRequest::new(&source, ForkPoint::Before(id(2))),
         4.0,
     )
     .await
     .unwrap();
     assert_eq!(client.messages(&edit.session.id).await.unwrap().len(), 2);
     assert_eq!(
-        storage::get(Area::Local, &draft_key(&edit.session.id)).as_deref(),
+        storage::get(Area::Local, &keys::draft(&edit.session.id)).as_deref(),
         Some("second")
     );
     assert_eq!(edit.plan.kind, ForkKind::Before);
 
     // The whole session.
-    let whole = fork_session(&client, &source, &ForkPoint::Whole, WhenBusy::Ask, 5.0)
+    let whole = fork(&client, ForkRequest::new(&source, ForkPoint::Whole), 5.0)
         .await
         .unwrap();
     assert_eq!(client.messages(&whole.session.id).await.unwrap().len(), 4);
     assert_eq!(whole.session.title, "Source (copy)");
 
     // Siblings: the first and the middle fork leave the source at different anchors of one turn.
-    let lineage = store::load().lineage;
+    let lineage = store::load(0.0).lineage;
     assert_eq!(lineage.children(&source.id).len(), 5);
     assert_eq!(lineage.siblings(&first.session.id).len(), 1);
-    let again = fork_session(
+    let again = fork(
         &client,
-        &source,
-        &ForkPoint::Through(id(0)),
-        WhenBusy::Ask,
+        ForkRequest::new(&source, ForkPoint::Through(id(0))),
         6.0,
     )
     .await
     .unwrap();
-    let siblings: Vec<String> = store::load()
+    let siblings: Vec<String> = store::load(0.0)
         .lineage
         .siblings(&again.session.id)
         .iter()
@@ -151,21 +139,17 @@ async fn refuses_a_message_that_is_not_in_the_session_and_sends_no_fork() {
         .to_owned();
     let before = client.list_sessions().await.unwrap().len();
 
-    let error = fork_session(
+    let error = fork(
         &client,
-        &source,
-        &ForkPoint::Through(foreign),
-        WhenBusy::Ask,
+        ForkRequest::new(&source, ForkPoint::Through(foreign)),
         1.0,
     )
     .await
     .unwrap_err();
     assert!(error.to_string().contains("not in this session"), "{error}");
-    let error = fork_session(
+    let error = fork(
         &client,
-        &source,
-        &ForkPoint::Before("msg_../../x".into()),
-        WhenBusy::Ask,
+        ForkRequest::new(&source, ForkPoint::Before("msg_../../x".into())),
         1.0,
     )
     .await
@@ -179,7 +163,7 @@ async fn refuses_a_message_that_is_not_in_the_session_and_sends_no_fork() {
         before,
         "no session was created"
     );
-    assert!(store::load().lineage.parent_of(&source.id).is_none());
+    assert!(store::load(0.0).lineage.parent_of(&source.id).is_none());
 }
 
 #[tokio::test]
@@ -188,16 +172,14 @@ async fn a_busy_session_asks_then_stops_or_forks_what_is_complete() {
     let client = server.client();
     let source = server.busy("Busy", "done already").await;
 
-    let asked = fork_session(&client, &source, &ForkPoint::Whole, WhenBusy::Ask, 1.0)
+    let asked = fork(&client, ForkRequest::new(&source, ForkPoint::Whole), 1.0)
         .await
         .unwrap_err();
     assert_eq!(asked, ForkError::Busy);
 
-    let complete = fork_session(
+    let complete = fork(
         &client,
-        &source,
-        &ForkPoint::Whole,
-        WhenBusy::CompleteOnly,
+        ForkRequest::new(&source, ForkPoint::Whole).when_busy(WhenBusy::CompleteOnly),
         2.0,
     )
     .await
@@ -214,11 +196,9 @@ async fn a_busy_session_asks_then_stops_or_forks_what_is_complete() {
         texts(&copied)
     );
 
-    let stopped = fork_session(
+    let stopped = fork(
         &client,
-        &source,
-        &ForkPoint::Whole,
-        WhenBusy::StopFirst,
+        ForkRequest::new(&source, ForkPoint::Whole).when_busy(WhenBusy::StopFirst),
         3.0,
     )
     .await
@@ -240,12 +220,9 @@ async fn forking_from_known_messages_copies_the_same() {
     let source = server.chat("Known", &["one", "two"]).await;
     let known = client.messages(&source.id).await.unwrap();
     let point = ForkPoint::Through(known[0].info.id().to_owned());
-    let forked = fork_from(
+    let forked = fork(
         &client,
-        &source,
-        Some(known.clone()),
-        &point,
-        WhenBusy::Ask,
+        ForkRequest::new(&source, point.clone()).known(Some(known.clone())),
         1.0,
     )
     .await
@@ -261,12 +238,11 @@ async fn forking_from_known_messages_copies_the_same() {
     assert_eq!(forked.naming, None, "named on the server");
 
     // As the page does it: the fork first (recorded under its telling title), the name after.
-    let mut opened = fork_unnamed(
+    let mut opened = fork(
         &client,
-        &source,
-        Some(known.clone()),
-        &point,
-        WhenBusy::Ask,
+        ForkRequest::new(&source, point.clone())
+            .known(Some(known.clone()))
+            .name_later(),
         2.0,
     )
     .await
@@ -295,12 +271,9 @@ async fn forking_from_known_messages_copies_the_same() {
     // Known messages with a reply still running are not trusted: they are fetched again.
     let busy = server.busy("Busy known", "done").await;
     let stale = client.messages(&busy.id).await.unwrap();
-    let asked = fork_from(
+    let asked = fork(
         &client,
-        &busy,
-        Some(stale),
-        &ForkPoint::Whole,
-        WhenBusy::Ask,
+        ForkRequest::new(&busy, ForkPoint::Whole).known(Some(stale)),
         1.0,
     )
     .await;
@@ -319,12 +292,9 @@ async fn a_fork_unanswered_while_the_server_is_down_is_looked_for_when_it_is_bac
     // The server goes while the fork is asked for, and cannot be asked about it either.
     server.kill();
     let point = ForkPoint::Through(first.clone());
-    let lost = fork_from(
+    let lost = fork(
         &client,
-        &source,
-        Some(messages.clone()),
-        &point,
-        WhenBusy::Ask,
+        ForkRequest::new(&source, point.clone()).known(Some(messages.clone())),
         1.0,
     )
     .await
@@ -336,7 +306,7 @@ async fn a_fork_unanswered_while_the_server_is_down_is_looked_for_when_it_is_bac
         "{lost}"
     );
     assert_eq!(pending_forks().len(), 1);
-    assert!(store::load().lineage.edges.is_empty(), "nothing guessed");
+    assert!(store::load(0.0).lineage.edges.is_empty(), "nothing guessed");
     // Still down: nothing decided, nothing forgotten.
     assert!(resolve_pending(&client, 2.0).await.is_err());
     assert_eq!(pending_forks().len(), 1);
@@ -359,7 +329,11 @@ async fn a_fork_unanswered_while_the_server_is_down_is_looked_for_when_it_is_bac
         forked.session.title,
         "renamed on the server"
     );
-    let edge = store::load().lineage.parent_of(&made.id).cloned().unwrap();
+    let edge = store::load(0.0)
+        .lineage
+        .parent_of(&made.id)
+        .cloned()
+        .unwrap();
     assert_eq!(
         (edge.parent.as_str(), edge.anchor.as_deref(), edge.kind),
         (source.id.as_str(), Some(first.as_str()), ForkKind::Through)
@@ -373,7 +347,7 @@ async fn a_fork_unanswered_while_the_server_is_down_is_looked_for_when_it_is_bac
     // finds the fork recorded and says nothing (not "never made").
     storage::set(
         Area::Local,
-        branchpoint::forking::PENDING_KEY,
+        keys::PENDING_FORKS,
         &serde_json::to_string(std::slice::from_ref(pending)).unwrap(),
     )
     .unwrap();
@@ -386,12 +360,9 @@ async fn a_fork_unanswered_while_the_server_is_down_is_looked_for_when_it_is_bac
 
     // One that never reached the server: the user is told, nothing is made, it is forgotten.
     server.kill();
-    let lost = fork_from(
+    let lost = fork(
         &client,
-        &source,
-        Some(messages),
-        &ForkPoint::Whole,
-        WhenBusy::Ask,
+        ForkRequest::new(&source, ForkPoint::Whole).known(Some(messages)),
         5.0,
     )
     .await
@@ -406,7 +377,7 @@ async fn a_fork_unanswered_while_the_server_is_down_is_looked_for_when_it_is_bac
     );
     assert!(pending_forks().is_empty());
     assert_eq!(client.list_sessions().await.unwrap().len(), before);
-    assert_eq!(store::load().lineage.edges.len(), 1);
+    assert_eq!(store::load(0.0).lineage.edges.len(), 1);
 
     // One asked for in another project of this server waits for that project: this one's list
     // cannot say it was never made.
@@ -414,7 +385,7 @@ async fn a_fork_unanswered_while_the_server_is_down_is_looked_for_when_it_is_bac
     elsewhere.directory = Some("/another/project".into());
     storage::set(
         Area::Local,
-        branchpoint::forking::PENDING_KEY,
+        keys::PENDING_FORKS,
         &serde_json::to_string(std::slice::from_ref(&elsewhere)).unwrap(),
     )
     .unwrap();

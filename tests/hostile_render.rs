@@ -5,6 +5,8 @@
 //! is not http(s)/mailto, nothing that loads — and the hostile text must still be there, shown
 //! as text.
 
+#[path = "support/fixtures.rs"]
+mod fixtures;
 #[allow(dead_code)]
 #[path = "support/hostile.rs"]
 mod hostile;
@@ -15,12 +17,12 @@ use std::rc::Rc;
 use branchpoint::api::{ApiError, Message, Part, PermissionRequest, QuestionRequest, Session};
 use branchpoint::components::{
     ErrorPanel, ForkOrigin, MessageView, PartView, PermissionPrompt, QuestionPrompt, TitleEditor,
-    Toasts as ToastRegion,
+    ToastRegion,
 };
-use branchpoint::fork::ForkKind;
-use branchpoint::lineage::{Edge, Lineage};
-use branchpoint::settings::Settings;
-use branchpoint::state::{Catalog, LineageState, Toast, ToastKind, Toasts};
+use branchpoint::lineage::ForkKind;
+use branchpoint::lineage::{Edge, LineageGraph};
+use branchpoint::persist::ConnectionSettings as Settings;
+use branchpoint::state::{Toast, ToastKind};
 use dioxus::history::{History, MemoryHistory};
 use dioxus::prelude::*;
 use hostile::{check_html_beyond, corpus, escaped, small, Payload};
@@ -231,16 +233,15 @@ fn Stage() -> Element {
     show()
 }
 
-/// The contexts the app's root provides, with this lineage and these toasts.
-fn provide_app_contexts(settings: Settings, lineage: Lineage, toasts: Vec<Toast>) {
-    use_context_provider(|| Signal::new(settings));
-    use_context_provider(|| Toasts(Signal::new(toasts)));
-    use_context_provider(|| LineageState(Signal::new(lineage)));
-    use_context_provider(branchpoint::state::ScanState::new);
-    branchpoint::state::use_event_stream_provider();
-    use_context_provider(|| Catalog {
-        agents: Signal::new(None),
-        providers: Signal::new(None),
+/// The app's own state (the same `provide_app_state` the app's root calls), holding these
+/// settings, this lineage and these toasts.
+fn provide_app_contexts(settings: Settings, lineage: LineageGraph, toasts: Vec<Toast>) {
+    let state = branchpoint::state::provide_app_state();
+    use_hook(move || {
+        let (mut shown_settings, mut shown_toasts) = (state.settings, state.toasts.0);
+        shown_settings.set(settings);
+        shown_toasts.set(toasts);
+        state.lineage.show(lineage);
     });
 }
 
@@ -249,7 +250,7 @@ struct HarnessProps {
     path: String,
     app_routes: bool,
     settings: Settings,
-    lineage: Lineage,
+    lineage: LineageGraph,
     toasts: Vec<Toast>,
 }
 
@@ -274,7 +275,7 @@ fn render_app(
     app_routes: bool,
     settle: bool,
     settings: Settings,
-    lineage: Lineage,
+    lineage: LineageGraph,
     toasts: Vec<Toast>,
 ) -> String {
     let mut dom = VirtualDom::new_with_props(
@@ -313,25 +314,23 @@ fn staged(show: impl Fn() -> Element + 'static) -> String {
         false,
         false,
         Settings::default(),
-        Lineage::default(),
+        LineageGraph::default(),
         Vec::new(),
     )
 }
 
 fn hostile_edge(text: &str, kind: ForkKind) -> Edge {
     Edge {
-        child: "ses_child".into(),
-        parent: "ses_parent".into(),
         anchor: Some("msg_1".into()),
         role: None,
         excerpt: text.into(),
         kind,
-        created: 1.0,
         parent_title: text.into(),
         child_title: text.into(),
         server: text.into(),
         directory: text.into(),
         discovered: true,
+        ..fixtures::edge("ses_child", "ses_parent")
     }
 }
 
@@ -432,7 +431,7 @@ fn toasts_prompts_and_titles_are_text() {
             false,
             false,
             Settings::default(),
-            Lineage::default(),
+            LineageGraph::default(),
             toasts,
         );
         (html, vec![escaped(&p.text)])
@@ -472,7 +471,7 @@ fn toasts_prompts_and_titles_are_text() {
 #[test]
 fn the_lineage_page_shows_hostile_titles_and_excerpts_as_text() {
     assert_all_safe("lineage page", |p| {
-        let mut lineage = Lineage::default();
+        let mut lineage = LineageGraph::default();
         let mut edge = hostile_edge(&p.text, ForkKind::Through);
         edge.child = p.text.clone();
         lineage.add(edge);
@@ -502,7 +501,7 @@ fn routed_pages_with_a_hostile_id_or_server_url() {
             true,
             false,
             Settings::default(),
-            Lineage::default(),
+            LineageGraph::default(),
             Vec::new(),
         );
         // Not a valid id, or (with a `/` in it) no such page: either way, an error panel.
@@ -513,7 +512,14 @@ fn routed_pages_with_a_hostile_id_or_server_url() {
             server_url: p.text.clone(),
             ..Settings::default()
         };
-        let html = render_app("/", true, true, settings, Lineage::default(), Vec::new());
+        let html = render_app(
+            "/",
+            true,
+            true,
+            settings,
+            LineageGraph::default(),
+            Vec::new(),
+        );
         let url = escaped(p.text.trim().trim_end_matches('/'));
         (
             html,
@@ -541,7 +547,7 @@ fn the_sessions_list_logic_takes_hostile_titles_and_queries() {
             "{}: searching for a title finds it",
             payload.name
         );
-        let _ = branchpoint::session_list::display_title(&payload.text);
-        let _ = branchpoint::fork::excerpt(&payload.text, 24);
+        let _ = branchpoint::text::display_title(&payload.text);
+        let _ = branchpoint::text::excerpt(&payload.text, 24);
     }
 }

@@ -12,8 +12,8 @@ use branchpoint::api::{
     Agent, ApiError, Message, MessageInfo, Part, PermissionRequest, Project, Providers,
     QuestionRequest, Session, SessionStatus,
 };
-use branchpoint::lineage::{store, Lineage};
-use branchpoint::storage::{self, Area};
+use branchpoint::lineage::{store, LineageGraph};
+use branchpoint::persist::storage::{self, Area};
 use serde_json::{json, Value};
 
 /// xorshift64*: small, fast, and the same sequence on every run.
@@ -175,21 +175,21 @@ fn exercise_messages(messages: Vec<Message>) {
     for (i, message) in messages.iter().enumerate() {
         let _ = (message.text(), message.info.id(), message.info.created());
         let _ = branchpoint::fork::is_running(message);
-        let _ = branchpoint::fork::next_turn_start(&messages, i);
+        let _ = branchpoint::fork::plan::next_turn_start(&messages, i);
         for point in [
             branchpoint::fork::ForkPoint::Through(message.info.id().to_owned()),
             branchpoint::fork::ForkPoint::Before(message.info.id().to_owned()),
             branchpoint::fork::ForkPoint::Whole,
         ] {
-            if let Ok(plan) = branchpoint::fork::plan("ses_1", &messages, &point) {
-                let plan = branchpoint::fork::complete_only(plan, &messages);
-                let _ = branchpoint::fork::fork_title("T", &plan);
+            if let Ok(plan) = branchpoint::fork::plan::plan("ses_1", &messages, &point) {
+                let plan = branchpoint::fork::plan::complete_only(plan, &messages);
+                let _ = branchpoint::fork::plan::fork_title("T", &plan);
             }
         }
     }
 }
 
-fn exercise_lineage(lineage: &Lineage) {
+fn exercise_lineage(lineage: &LineageGraph) {
     let _ = lineage.trees();
     let _ = lineage.roots();
     let mut copy = lineage.clone();
@@ -517,7 +517,7 @@ fn the_lineage_loader_import_and_migration_never_panic_or_lose_the_store() {
     let mut rng = Rng(0x5eed_0004);
     let good = lineage_sample().to_string();
     storage::remove(Area::Local, store::KEY);
-    let (kept, _) = store::import(&good).expect("a real export imports");
+    let (kept, _) = store::import(&good, 0.0).expect("a real export imports");
     let kept_edges = kept.edges.len();
     let mut inputs: Vec<String> = (0..=good.len()).map(|end| good[..end].to_owned()).collect();
     for _ in 0..1_500 {
@@ -544,7 +544,7 @@ fn the_lineage_loader_import_and_migration_never_panic_or_lose_the_store() {
     for raw in &inputs {
         // Stored as is, as if another tab or an old version wrote it: load sets it aside.
         storage::set(Area::Local, store::KEY, raw).unwrap();
-        let loaded = catch_unwind(AssertUnwindSafe(store::load))
+        let loaded = catch_unwind(AssertUnwindSafe(|| store::load(0.0)))
             .unwrap_or_else(|_| panic!("load panicked on {raw:?}"));
         exercise_lineage(&loaded.lineage);
         if loaded.warning.is_some() {
@@ -556,7 +556,7 @@ fn the_lineage_loader_import_and_migration_never_panic_or_lose_the_store() {
         }
         // Imported: refused with a reason, or merged; never a panic.
         storage::set(Area::Local, store::KEY, &good).unwrap();
-        match catch_unwind(AssertUnwindSafe(|| store::import(raw))) {
+        match catch_unwind(AssertUnwindSafe(|| store::import(raw, 0.0))) {
             Err(_) => panic!("import panicked on {raw:?}"),
             Ok(Err(reason)) => {
                 assert!(
@@ -564,7 +564,7 @@ fn the_lineage_loader_import_and_migration_never_panic_or_lose_the_store() {
                     "{reason}"
                 );
                 assert_eq!(
-                    store::load().lineage.edges.len(),
+                    store::load(0.0).lineage.edges.len(),
                     kept_edges,
                     "a refused file changes nothing"
                 );

@@ -3,10 +3,10 @@
 
 use dioxus::prelude::*;
 
+use super::action::use_action;
 use crate::api::{self, PromptInput};
-use crate::forking::{draft_files, draft_files_key, draft_key};
-use crate::state::{client, use_catalog, use_settings, use_toasts, ToastKind};
-use crate::storage::{self, Area};
+use crate::persist::drafts;
+use crate::state::{use_catalog, use_settings, use_toasts, ToastKind};
 
 /// The message box. Its text is kept per session until it is sent, so a reload or a failed
 /// send loses nothing; "Edit and resend" leaves its text here, focused.
@@ -14,56 +14,25 @@ use crate::storage::{self, Area};
 pub fn Composer(session_id: String) -> Element {
     let settings = use_settings();
     let toasts = use_toasts();
-    let key = draft_key(&session_id);
-    let files_key = draft_files_key(&session_id);
-    let initial = storage::get(Area::Local, &key).unwrap_or_default();
-    let initial_files = draft_files(&session_id);
+    let initial = drafts::text(&session_id);
+    let initial_files = drafts::files(&session_id);
     let had_draft = !initial.is_empty() || !initial_files.is_empty();
     let mut text = use_signal(|| initial);
     let mut files = use_signal(|| initial_files);
-    let mut sending = use_signal(|| false);
     let catalog = use_catalog();
     let agent = use_signal(String::new);
     let model = use_signal(String::new);
-    let agents: Vec<api::Agent> = match &*catalog.agents.read() {
-        Some(Ok(list)) => list
-            .iter()
-            .filter(|a| a.mode != "subagent" && a.hidden != Some(true))
-            .cloned()
-            .collect(),
-        _ => Vec::new(),
-    };
-    let (models, no_model): (Vec<(String, String)>, Option<String>) = match &*catalog
-        .providers
-        .read()
-    {
-        Some(Ok(p)) => {
-            let models: Vec<(String, String)> = p
-                .providers
-                .iter()
-                .flat_map(|provider| {
-                    provider.models.values().map(move |m| {
-                        let name = if m.name.is_empty() { &m.id } else { &m.name };
-                        (
-                            format!("{}/{}", provider.id, m.id),
-                            format!("{} · {name}", provider.name),
-                        )
-                    })
-                })
-                .collect();
-            let loaded = !p.providers.is_empty()
-                || catalog
-                    .agents
-                    .read()
-                    .as_ref()
-                    .is_some_and(|a| a.as_ref().is_ok_and(|l| !l.is_empty()));
-            let none = (loaded && models.is_empty()).then(|| {
+    let agents = agent_choices(catalog.agents.read().ready());
+    // A failed look-up must not stop the user from sending with the server's defaults.
+    let (models, no_model) = match catalog.providers.read().ready() {
+        Some(providers) => {
+            let models = model_choices(providers);
+            let none = models.is_empty().then(|| {
                 "This server has no model to answer with. Configure a provider for OpenCode (for example `opencode auth login`), then reload.".to_owned()
             });
             (models, none)
         }
-        // A failed look-up must not stop the user from sending with the server's defaults.
-        Some(Err(_)) | None => (Vec::new(), None),
+        None => (Vec::new(), None),
     };
     // A kept draft (from "Edit and resend", or typed before a reload) is where the user goes on.
     use_effect(move || {
@@ -71,64 +40,42 @@ pub fn Composer(session_id: String) -> Element {
             crate::platform::focus("composer-input");
         }
     });
-    let store_key = key.clone();
     let id = session_id.clone();
-    let send = use_callback(move |()| {
-        let prompt = text.peek().trim().to_owned();
-        if (prompt.is_empty() && files.peek().is_empty()) || *sending.peek() {
-            return;
-        }
-        sending.set(true);
-        let client = client(&settings.read());
+    let send = use_action(move |client, input: PromptInput| {
         let id = id.clone();
-        let key = key.clone();
-        let files_key = files_key.clone();
-        spawn(async move {
-            let mut input = PromptInput::default();
-            if !prompt.is_empty() {
-                input.parts.push(api::PartInput::Text { text: prompt });
-            }
-            input
-                .parts
-                .extend(files.peek().iter().map(|f| api::PartInput::File {
-                    mime: f.mime.clone(),
-                    url: f.url.clone(),
-                    filename: f.filename.clone(),
-                }));
-            input.agent = Some(agent.peek().clone()).filter(|a| !a.is_empty());
-            input.model = model
-                .peek()
-                .split_once('/')
-                .map(|(provider, model)| api::ModelRef {
-                    provider_id: provider.to_owned(),
-                    model_id: model.to_owned(),
-                });
+        async move {
             match client.prompt_async(&id, &input).await {
                 Ok(()) => {
                     // The message and the reply arrive over the event stream.
-                    storage::remove(Area::Local, &key);
-                    storage::remove(Area::Local, &files_key);
+                    drafts::clear(&id);
                     text.set(String::new());
                     files.set(Vec::new());
+                    Ok(())
                 }
-                Err(error) => toasts.push(ToastKind::Error, send_failed(&error)),
+                Err(error) => Err(send_failed(&error)),
             }
-            sending.set(false);
-        });
+        }
     });
+    let submit = move || {
+        let input = prompt_input(&text.peek(), &files.peek(), &agent.peek(), &model.peek());
+        if let Some(input) = input {
+            send.run(input);
+        }
+    };
+    let sending = send.running();
     rsx! {
         form {
             class: "composer",
             onsubmit: move |e: FormEvent| {
                 e.prevent_default();
-                send(());
+                submit();
             },
             div { class: "pickers",
                 Picker {
                     label: "Agent",
                     default_label: "Default agent",
                     choice: agent,
-                    options: agents.iter().map(|a| (a.name.clone(), a.name.clone())).collect::<Vec<_>>(),
+                    options: agents.clone(),
                     on_open: move |_| catalog.load(&settings.read()),
                 }
                 Picker {
@@ -142,29 +89,7 @@ pub fn Composer(session_id: String) -> Element {
                     p { class: "notice failed", role: "alert", "{reason}" }
                 }
             }
-            if !files.read().is_empty() {
-                ul { class: "attachments", aria_label: "Attached files",
-                    for (i, file) in files.read().iter().enumerate() {
-                        li { key: "{file.url}",
-                            "📄 {file.filename.clone().unwrap_or_else(|| file.url.clone())}"
-                            button {
-                                r#type: "button",
-                                class: "link-button",
-                                aria_label: "Remove {file.filename.clone().unwrap_or_default()}",
-                                onclick: {
-                                    let files_key = draft_files_key(&session_id);
-                                    move |_| {
-                                        files.write().remove(i);
-                                        let json = serde_json::to_string(&*files.peek()).unwrap_or_default();
-                                        let _ = storage::set(Area::Local, &files_key, &json);
-                                    }
-                                },
-                                "×"
-                            }
-                        }
-                    }
-                }
-            }
+            Attachments { session_id: session_id.clone(), files }
             label { r#for: "composer-input", class: "visually-hidden", "Message" }
             textarea {
                 id: "composer-input",
@@ -172,23 +97,118 @@ pub fn Composer(session_id: String) -> Element {
                 rows: "3",
                 placeholder: "Write a message… (Enter sends, Shift+Enter breaks the line)",
                 value: "{text}",
-                oninput: move |e| {
-                    let value = e.value();
-                    if value.is_empty() {
-                        storage::remove(Area::Local, &store_key);
-                    } else if let Err(problem) = storage::set(Area::Local, &store_key, &value) {
-                        toasts.push(ToastKind::Error, format!("Your draft is not saved: {problem}."));
+                oninput: {
+                    let id = session_id.clone();
+                    move |e: FormEvent| {
+                        let value = e.value();
+                        if let Err(problem) = drafts::keep_text(&id, &value) {
+                            toasts.push(ToastKind::Error, format!("Your draft is not saved: {problem}."));
+                        }
+                        text.set(value);
                     }
-                    text.set(value);
                 },
                 onkeydown: move |e: KeyboardEvent| {
                     if e.key() == Key::Enter && !e.modifiers().shift() {
                         e.prevent_default();
-                        send(());
+                        submit();
                     }
                 },
             }
-            button { r#type: "submit", class: "primary", disabled: sending() || no_model.is_some(), if sending() { "Sending…" } else { "Send" } }
+            button { r#type: "submit", class: "primary", disabled: sending || no_model.is_some(), if sending { "Sending…" } else { "Send" } }
+        }
+    }
+}
+
+/// What to send for the text and files of the composer, with the agent and model picked (""
+/// for the server's default; a model as `provider/model`); `None` when there is nothing.
+fn prompt_input(
+    text: &str,
+    files: &[api::FilePart],
+    agent: &str,
+    model: &str,
+) -> Option<PromptInput> {
+    let text = text.trim();
+    if text.is_empty() && files.is_empty() {
+        return None;
+    }
+    let mut input = PromptInput::default();
+    if !text.is_empty() {
+        input.parts.push(api::PartInput::Text {
+            text: text.to_owned(),
+        });
+    }
+    input
+        .parts
+        .extend(files.iter().map(|f| api::PartInput::File {
+            mime: f.mime.clone(),
+            url: f.url.clone(),
+            filename: f.filename.clone(),
+        }));
+    input.agent = Some(agent.to_owned()).filter(|a| !a.is_empty());
+    input.model = model
+        .split_once('/')
+        .map(|(provider, model)| api::ModelRef {
+            provider_id: provider.to_owned(),
+            model_id: model.to_owned(),
+        });
+    Some(input)
+}
+
+/// The agents a user can pick: primary ones, not hidden.
+fn agent_choices(agents: Option<&Vec<api::Agent>>) -> Vec<(String, String)> {
+    agents
+        .into_iter()
+        .flatten()
+        .filter(|a| a.mode != "subagent" && a.hidden != Some(true))
+        .map(|a| (a.name.clone(), a.name.clone()))
+        .collect()
+}
+
+/// Every model of every provider, as (`provider/model`, "Provider · Model").
+fn model_choices(providers: &api::Providers) -> Vec<(String, String)> {
+    providers
+        .providers
+        .iter()
+        .flat_map(|provider| {
+            provider.models.values().map(move |m| {
+                let name = if m.name.is_empty() { &m.id } else { &m.name };
+                (
+                    format!("{}/{}", provider.id, m.id),
+                    format!("{} · {name}", provider.name),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The files attached to the unsent message, each removable (the draft keeps the rest).
+#[component]
+fn Attachments(session_id: String, files: Signal<Vec<api::FilePart>>) -> Element {
+    if files.read().is_empty() {
+        return rsx! {};
+    }
+    rsx! {
+        ul { class: "attachments", aria_label: "Attached files",
+            for (i, file) in files.read().iter().enumerate() {
+                li { key: "{file.url}",
+                    "📄 {file.filename.clone().unwrap_or_else(|| file.url.clone())}"
+                    button {
+                        r#type: "button",
+                        class: "link-button",
+                        aria_label: "Remove {file.filename.clone().unwrap_or_default()}",
+                        onclick: {
+                            let id = session_id.clone();
+                            move |_| {
+                                if i < files.peek().len() {
+                                    files.write().remove(i);
+                                }
+                                let _ = drafts::keep_files(&id, &files.peek());
+                            }
+                        },
+                        "×"
+                    }
+                }
+            }
         }
     }
 }
@@ -235,6 +255,28 @@ fn Picker(
 mod tests {
     use super::*;
     use crate::api::ApiError;
+
+    #[test]
+    fn the_prompt_carries_text_files_and_the_choices_made() {
+        assert_eq!(prompt_input("  ", &[], "build", ""), None);
+        let file = api::FilePart {
+            id: "prt_1".into(),
+            mime: "text/plain".into(),
+            filename: Some("a.txt".into()),
+            url: "file:///a.txt".into(),
+        };
+        let input = prompt_input(" hi ", &[file], "", "scripted/model-1").unwrap();
+        assert_eq!(
+            serde_json::to_value(&input).unwrap(),
+            serde_json::json!({
+                "parts": [
+                    {"type": "text", "text": "hi"},
+                    {"type": "file", "mime": "text/plain", "url": "file:///a.txt", "filename": "a.txt"}
+                ],
+                "model": {"providerID": "scripted", "modelID": "model-1"}
+            })
+        );
+    }
 
     #[test]
     fn a_lost_answer_is_not_called_unsent() {

@@ -7,7 +7,7 @@ use crate::components::PartView;
 use crate::fork::ForkPoint;
 use crate::lineage::Edge;
 use crate::route::Route;
-use crate::session_list::age;
+use crate::text::{age, display_title};
 
 /// One message with all its parts, its fork actions, and the forks made from it.
 #[component]
@@ -110,7 +110,7 @@ pub fn MessageView(
                     span { class: "muted", if forks.len() == 1 { "1 fork here: " } else { "{forks.len()} forks here: " } }
                     for edge in forks.iter() {
                         Link { key: "{edge.child}", to: Route::Session { id: edge.child.clone() },
-                            if edge.child_title.is_empty() { "{edge.child}" } else { "{edge.child_title}" }
+                            {display_title(&edge.child_title)}
                         }
                     }
                 }

@@ -1,6 +1,10 @@
-//! Views shared by the pages: message and part renderers, loading and error states.
+//! Views shared by the pages: message and part renderers, the composer, prompts, the parts of
+//! a session's header, dialogs, loading and error states, toasts, and the one way to run an
+//! action ([`action::use_action`]).
 
+pub mod action;
 pub mod composer;
+pub mod dialog;
 pub mod icons;
 pub mod message;
 pub mod parts;
@@ -9,11 +13,13 @@ pub mod session_header;
 pub mod status;
 pub mod toasts;
 
+pub use action::{use_action, use_client, UseAction, UseClient};
 pub use composer::Composer;
+pub use dialog::Dialog;
 pub use icons::ForkIcon;
 pub use message::MessageView;
 pub use parts::PartView;
 pub use prompts::{PermissionPrompt, QuestionPrompt, StopButton};
 pub use session_header::{BusyDialog, DeleteButton, ForkOrigin, TitleEditor};
 pub use status::{ErrorPanel, Loading};
-pub use toasts::Toasts;
+pub use toasts::ToastRegion;

@@ -3,32 +3,31 @@
 
 use dioxus::prelude::*;
 
+use super::action::use_action;
 use crate::api::{PermissionReply, PermissionRequest, QuestionRequest};
-use crate::state::{client, use_settings, use_toasts, ToastKind};
+use crate::state::{use_toasts, ToastKind};
 
 /// Stops the reply being written.
 #[component]
 pub fn StopButton(session_id: String) -> Element {
-    let settings = use_settings();
-    let toasts = use_toasts();
-    let mut stopping = use_signal(|| false);
+    let stop = use_action(move |client, ()| {
+        let id = session_id.clone();
+        async move {
+            client
+                .abort(&id)
+                .await
+                .map(|_| ())
+                .map_err(|error| format!("Could not stop the reply: {error}"))
+        }
+    });
+    let stopping = stop.running();
     rsx! {
         button {
             r#type: "button",
             class: "danger",
-            disabled: stopping(),
-            onclick: move |_| {
-                stopping.set(true);
-                let client = client(&settings.read());
-                let id = session_id.clone();
-                spawn(async move {
-                    if let Err(error) = client.abort(&id).await {
-                        toasts.push(ToastKind::Error, format!("Could not stop the reply: {error}"));
-                    }
-                    stopping.set(false);
-                });
-            },
-            if stopping() { "Stopping…" } else { "Stop" }
+            disabled: stopping,
+            onclick: move |_| stop.run(()),
+            if stopping { "Stopping…" } else { "Stop" }
         }
     }
 }
@@ -36,29 +35,23 @@ pub fn StopButton(session_id: String) -> Element {
 /// A tool asking to run: Allow once, Always, or Reject.
 #[component]
 pub fn PermissionPrompt(request: PermissionRequest) -> Element {
-    let settings = use_settings();
-    let toasts = use_toasts();
-    let mut answering = use_signal(|| false);
     let what = if request.patterns.is_empty() {
         request.permission.clone()
     } else {
         request.patterns.join(", ")
     };
     let id = request.id.clone();
-    let answer = use_callback(move |reply: PermissionReply| {
-        answering.set(true);
-        let client = client(&settings.read());
+    let answer = use_action(move |client, reply: PermissionReply| {
         let id = id.clone();
-        spawn(async move {
-            if let Err(error) = client.reply_permission(&id, reply).await {
-                toasts.push(
-                    ToastKind::Error,
-                    format!("The answer did not reach the server: {error}"),
-                );
-            }
-            answering.set(false);
-        });
+        async move {
+            client
+                .reply_permission(&id, reply)
+                .await
+                .map(|_| ())
+                .map_err(|error| format!("The answer did not reach the server: {error}"))
+        }
     });
+    let answering = answer.running();
     rsx! {
         section { class: "permission", role: "alert", aria_label: "Permission request",
             p {
@@ -67,9 +60,9 @@ pub fn PermissionPrompt(request: PermissionRequest) -> Element {
                 code { "{what}" }
             }
             div { class: "actions",
-                button { r#type: "button", class: "primary", disabled: answering(), onclick: move |_| answer(PermissionReply::Once), "Allow once" }
-                button { r#type: "button", disabled: answering(), onclick: move |_| answer(PermissionReply::Always), "Always" }
-                button { r#type: "button", class: "danger", disabled: answering(), onclick: move |_| answer(PermissionReply::Reject), "Reject" }
+                button { r#type: "button", class: "primary", disabled: answering, onclick: move |_| answer.run(PermissionReply::Once), "Allow once" }
+                button { r#type: "button", disabled: answering, onclick: move |_| answer.run(PermissionReply::Always), "Always" }
+                button { r#type: "button", class: "danger", disabled: answering, onclick: move |_| answer.run(PermissionReply::Reject), "Reject" }
             }
         }
     }
@@ -78,14 +71,29 @@ pub fn PermissionPrompt(request: PermissionRequest) -> Element {
 /// The model's questions: pick an option (or several), type your own where allowed, or dismiss.
 #[component]
 pub fn QuestionPrompt(request: QuestionRequest) -> Element {
-    let settings = use_settings();
     let toasts = use_toasts();
     let count = request.questions.len();
     let mut picked = use_signal(|| vec![Vec::<String>::new(); count]);
     let mut typed = use_signal(|| vec![String::new(); count]);
-    let mut sending = use_signal(|| false);
     let id = request.id.clone();
-    let submit = use_callback(move |reject: bool| {
+    // `None` declines; `Some` answers each question with the labels picked (and typed).
+    let send = use_action(move |client, answers: Option<Vec<Vec<String>>>| {
+        let id = id.clone();
+        async move {
+            let result = match answers {
+                Some(answers) => client.reply_question(&id, &answers).await,
+                None => client.reject_question(&id).await,
+            };
+            result
+                .map(|_| ())
+                .map_err(|error| format!("The answer did not reach the server: {error}"))
+        }
+    });
+    let submit = move |reject: bool| {
+        if reject {
+            send.run(None);
+            return;
+        }
         let answers: Vec<Vec<String>> = picked
             .peek()
             .iter()
@@ -98,28 +106,13 @@ pub fn QuestionPrompt(request: QuestionRequest) -> Element {
                 answer
             })
             .collect();
-        if !reject && answers.iter().any(Vec::is_empty) {
+        if answers.iter().any(Vec::is_empty) {
             toasts.push(ToastKind::Error, "Answer every question, or dismiss them.");
             return;
         }
-        sending.set(true);
-        let client = client(&settings.read());
-        let id = id.clone();
-        spawn(async move {
-            let result = if reject {
-                client.reject_question(&id).await
-            } else {
-                client.reply_question(&id, &answers).await
-            };
-            if let Err(error) = result {
-                toasts.push(
-                    ToastKind::Error,
-                    format!("The answer did not reach the server: {error}"),
-                );
-            }
-            sending.set(false);
-        });
-    });
+        send.run(Some(answers));
+    };
+    let sending = send.running();
     rsx! {
         form {
             class: "question",
@@ -172,8 +165,8 @@ pub fn QuestionPrompt(request: QuestionRequest) -> Element {
                 }
             }
             div { class: "actions",
-                button { r#type: "submit", class: "primary", disabled: sending(), "Answer" }
-                button { r#type: "button", disabled: sending(), onclick: move |_| submit(true), "Dismiss" }
+                button { r#type: "submit", class: "primary", disabled: sending, "Answer" }
+                button { r#type: "button", disabled: sending, onclick: move |_| submit(true), "Dismiss" }
             }
         }
     }

@@ -3,22 +3,20 @@
 
 use dioxus::prelude::*;
 
-use crate::api::{self};
-use crate::fork::ForkKind;
-use crate::lineage::Edge;
+use super::action::use_action;
+use super::dialog::Dialog;
+use crate::api;
+use crate::lineage::{Edge, ForkKind};
 use crate::route::Route;
-use crate::state::{client, use_lineage, use_settings, use_toasts, ToastKind};
+use crate::state::{use_lineage, use_toasts, ToastKind};
+use crate::text::display_title;
 
 /// "Forked from …" with the fork point (`edge`, the one that made `session_id`), and the
 /// switcher between `siblings`: the forks made at the same point, oldest first.
 #[component]
 pub fn ForkOrigin(session_id: String, edge: Edge, siblings: Vec<String>) -> Element {
     let position = siblings.iter().position(|s| *s == session_id).unwrap_or(0);
-    let parent_title = if edge.parent_title.is_empty() {
-        edge.parent.clone()
-    } else {
-        edge.parent_title.clone()
-    };
+    let parent_title = display_title(&edge.parent_title).to_owned();
     let point = match edge.kind {
         ForkKind::Whole => "a copy of the whole session".to_owned(),
         ForkKind::Through => format!("after “{}”", edge.excerpt),
@@ -62,24 +60,15 @@ pub fn ForkOrigin(session_id: String, edge: Edge, siblings: Vec<String>) -> Elem
 /// The title, renamed in place: Enter saves, Escape cancels.
 #[component]
 pub fn TitleEditor(session: api::Session, on_renamed: EventHandler<()>) -> Element {
-    let settings = use_settings();
     let toasts = use_toasts();
     let lineage = use_lineage();
     let mut editing = use_signal(|| false);
     let mut draft = use_signal(|| session.title.clone());
-    let mut saving = use_signal(|| false);
-    let title = crate::session_list::display_title(&session.title).to_owned();
+    let title = display_title(&session.title).to_owned();
     let id = session.id.clone();
-    let mut save = move || {
-        let new_title = draft.peek().trim().to_owned();
-        if new_title.is_empty() {
-            toasts.push(ToastKind::Error, "A title cannot be empty.");
-            return;
-        }
-        saving.set(true);
-        let client = client(&settings.read());
+    let rename = use_action(move |client, new_title: String| {
         let id = id.clone();
-        spawn(async move {
+        async move {
             match client.rename_session(&id, &new_title).await {
                 Ok(renamed) => {
                     let _ = lineage.update(|l| {
@@ -87,12 +76,21 @@ pub fn TitleEditor(session: api::Session, on_renamed: EventHandler<()>) -> Eleme
                     });
                     editing.set(false);
                     on_renamed.call(());
+                    Ok(())
                 }
-                Err(error) => toasts.push(ToastKind::Error, format!("Could not rename: {error}")),
+                Err(error) => Err(format!("Could not rename: {error}")),
             }
-            saving.set(false);
-        });
+        }
+    });
+    let save = move || {
+        let new_title = draft.peek().trim().to_owned();
+        if new_title.is_empty() {
+            toasts.push(ToastKind::Error, "A title cannot be empty.");
+            return;
+        }
+        rename.run(new_title);
     };
+    let saving = rename.running();
     if editing() {
         rsx! {
             form {
@@ -104,7 +102,7 @@ pub fn TitleEditor(session: api::Session, on_renamed: EventHandler<()>) -> Eleme
                 input {
                     aria_label: "Session title",
                     value: "{draft}",
-                    disabled: saving(),
+                    disabled: saving,
                     oninput: move |e| draft.set(e.value()),
                     onkeydown: move |e: KeyboardEvent| {
                         if e.key() == Key::Escape {
@@ -115,7 +113,7 @@ pub fn TitleEditor(session: api::Session, on_renamed: EventHandler<()>) -> Eleme
                         let _ = e.set_focus(true).await;
                     },
                 }
-                button { r#type: "submit", class: "primary", disabled: saving(), "Save title" }
+                button { r#type: "submit", class: "primary", disabled: saving, "Save title" }
                 button { r#type: "button", onclick: move |_| editing.set(false), "Cancel" }
             }
         }
@@ -142,29 +140,29 @@ pub fn TitleEditor(session: api::Session, on_renamed: EventHandler<()>) -> Eleme
 /// Deletes the session, after asking.
 #[component]
 pub fn DeleteButton(session_id: String, title: String) -> Element {
-    let settings = use_settings();
     let toasts = use_toasts();
     let lineage = use_lineage();
     let navigator = use_navigator();
     let mut confirming = use_signal(|| false);
-    let mut deleting = use_signal(|| false);
-    let delete = move |_| {
-        deleting.set(true);
-        let client = client(&settings.read());
+    let delete = use_action(move |client, ()| {
         let id = session_id.clone();
-        spawn(async move {
-            match client.delete_session(&id).await {
+        async move {
+            let result = client.delete_session(&id).await;
+            if let Ok(mut confirming) = confirming.try_write() {
+                *confirming = false;
+            }
+            match result {
                 Ok(_) => {
                     lineage.mark_deleted(&id);
                     toasts.push(ToastKind::Info, "Session deleted.");
                     navigator.push(Route::Sessions {});
+                    Ok(())
                 }
-                Err(error) => toasts.push(ToastKind::Error, format!("Could not delete: {error}")),
+                Err(error) => Err(format!("Could not delete: {error}")),
             }
-            deleting.set(false);
-            confirming.set(false);
-        });
-    };
+        }
+    });
+    let deleting = delete.running();
     rsx! {
         button { r#type: "button", onclick: move |_| confirming.set(true), "Delete" }
         if confirming() {
@@ -177,9 +175,9 @@ pub fn DeleteButton(session_id: String, title: String) -> Element {
                     button {
                         r#type: "button",
                         class: "danger",
-                        disabled: deleting(),
-                        onclick: delete,
-                        if deleting() { "Deleting…" } else { "Delete session" }
+                        disabled: deleting,
+                        onclick: move |_| delete.run(()),
+                        if deleting { "Deleting…" } else { "Delete session" }
                     }
                     button {
                         r#type: "button",
@@ -221,31 +219,6 @@ pub fn BusyDialog(
                 button { r#type: "button", onclick: move |_| on_complete.call(()), "Fork what is complete" }
                 button { r#type: "button", onclick: move |_| on_cancel.call(()), "Cancel" }
             }
-        }
-    }
-}
-
-/// A modal box: labelled by its heading, closed by Escape (`on_cancel`).
-#[component]
-fn Dialog(
-    role: &'static str,
-    heading: String,
-    on_cancel: EventHandler<()>,
-    children: Element,
-) -> Element {
-    rsx! {
-        div {
-            class: "dialog",
-            role,
-            aria_modal: "true",
-            aria_labelledby: "dialog-title",
-            onkeydown: move |e: KeyboardEvent| {
-                if e.key() == Key::Escape {
-                    on_cancel.call(());
-                }
-            },
-            h2 { id: "dialog-title", "{heading}" }
-            {children}
         }
     }
 }

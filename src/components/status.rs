@@ -3,9 +3,9 @@
 use dioxus::prelude::*;
 
 use crate::api::ApiError;
+use crate::persist::settings::is_local_origin;
 use crate::platform::page_origin;
 use crate::route::Route;
-use crate::settings::is_local_origin;
 
 /// A polite "loading" line. After a few seconds it adds that the server is slow, so a long
 /// wait does not look like a hang; nothing times out, and nothing is asked again.

@@ -6,7 +6,7 @@ use crate::state::{use_toasts, ToastKind};
 
 /// The toast region; errors stay until dismissed.
 #[component]
-pub fn Toasts() -> Element {
+pub fn ToastRegion() -> Element {
     let toasts = use_toasts();
     let list = toasts.0.read().clone();
     rsx! {

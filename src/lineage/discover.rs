@@ -6,9 +6,9 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::api::{ApiError, Client, Message, Role, Session, Transport};
-use crate::fork::ForkKind;
+use crate::text::message_excerpt;
 
-use super::graph::{Edge, Lineage};
+use super::graph::{Edge, ForkKind, LineageGraph};
 
 /// A message as discovery needs it.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,7 +25,7 @@ impl Stamp {
             id: message.info.id().to_owned(),
             role: message.info.role(),
             created: message.info.created(),
-            excerpt: crate::fork::message_excerpt(message),
+            excerpt: message_excerpt(message),
         }
     }
 
@@ -44,7 +44,7 @@ pub struct Scanned {
 /// The fork edges `scanned` implies that `known` does not have yet. Each fork gets the source
 /// it shares the most leading messages with, among sessions created before it (the earliest
 /// such session on a tie: it is where those messages were first written).
-pub fn discover(scanned: &[Scanned], known: &Lineage, server: &str) -> Vec<Edge> {
+pub fn discover(scanned: &[Scanned], known: &LineageGraph, server: &str) -> Vec<Edge> {
     // Only sessions that share a first message can be related: group by it.
     let mut groups: HashMap<(Role, u64), Vec<&Scanned>> = HashMap::new();
     for s in scanned {
@@ -142,7 +142,7 @@ pub const BATCH: usize = 6;
 /// source, so nothing is returned then.
 pub async fn scan<T: Transport>(
     client: &Client<T>,
-    known: &Lineage,
+    known: &LineageGraph,
     mut progress: impl FnMut(Progress),
     cancelled: impl Fn() -> bool,
 ) -> Result<Option<Outcome>, ApiError> {
@@ -200,7 +200,7 @@ pub struct Refresh {
 
 impl Refresh {
     /// Applies what the server said. Returns whether anything changed.
-    pub fn apply(&self, lineage: &mut Lineage) -> bool {
+    pub fn apply(&self, lineage: &mut LineageGraph) -> bool {
         let mut changed = lineage.mark_deleted(self.deleted.iter().map(String::as_str));
         for (id, title) in &self.titles {
             changed |= lineage.set_title(id, title);
@@ -218,7 +218,7 @@ impl Refresh {
 /// or projects are left alone.
 pub async fn refresh<T: Transport>(
     client: &Client<T>,
-    lineage: &Lineage,
+    lineage: &LineageGraph,
 ) -> Result<Refresh, ApiError> {
     let listed = client.list_sessions().await?;
     let titles: HashMap<&str, &Session> = listed.iter().map(|s| (s.id.as_str(), s)).collect();
@@ -326,7 +326,7 @@ mod tests {
         // e: unrelated; f: no messages.
         let e = scanned("e", 50.0, &[51.0, 52.0]);
         let f = scanned("f", 60.0, &[]);
-        let edges = discover(&[d, c, b, a, e, f], &Lineage::default(), "http://s");
+        let edges = discover(&[d, c, b, a, e, f], &LineageGraph::default(), "http://s");
         assert_eq!(
             found(&edges),
             [
@@ -350,12 +350,12 @@ mod tests {
     fn known_forks_and_older_sessions_are_not_rediscovered() {
         let a = scanned("a", 10.0, &[11.0, 12.0]);
         let b = scanned("b", 20.0, &[11.0, 12.0, 21.0]);
-        let mut known = Lineage::default();
+        let mut known = LineageGraph::default();
         known.add(crate::lineage::graph::tests::edge("b", "a", None, 20.0));
         assert!(discover(&[a.clone(), b.clone()], &known, "s").is_empty());
         // On a tie the earliest session is the source; a role mismatch breaks the match.
         let c = scanned("c", 30.0, &[11.0, 12.0]);
-        let edges = discover(&[c, b, a], &Lineage::default(), "s");
+        let edges = discover(&[c, b, a], &LineageGraph::default(), "s");
         assert_eq!(
             found(&edges)
                 .iter()
@@ -366,6 +366,6 @@ mod tests {
         let mut other = scanned("x", 5.0, &[11.0]);
         other.messages[0].role = Role::Assistant;
         let y = scanned("y", 6.0, &[11.0]);
-        assert!(discover(&[other, y], &Lineage::default(), "s").is_empty());
+        assert!(discover(&[other, y], &LineageGraph::default(), "s").is_empty());
     }
 }

@@ -6,7 +6,25 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::api::Role;
-use crate::fork::ForkKind;
+
+/// The kind of a fork, as the lineage records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ForkKind {
+    Through,
+    Before,
+    Whole,
+}
+
+impl ForkKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ForkKind::Through => "forked after",
+            ForkKind::Before => "edited",
+            ForkKind::Whole => "whole session",
+        }
+    }
+}
 
 /// One fork: `child` was made from `parent`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,7 +65,7 @@ impl Edge {
 /// Every known fork edge, and the sessions known to be deleted on their server (they stay in
 /// the tree, marked, instead of silently dropping out of it).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Lineage {
+pub struct LineageGraph {
     pub edges: Vec<Edge>,
     pub deleted: BTreeSet<String>,
     /// When sessions were last active on their server (`time.updated`, ms), as last seen:
@@ -56,7 +74,7 @@ pub struct Lineage {
     pub active: HashMap<String, f64>,
 }
 
-impl Lineage {
+impl LineageGraph {
     /// Adds an edge, replacing any earlier edge for the same child (a session has one source).
     pub fn add(&mut self, edge: Edge) {
         self.edges.retain(|e| e.child != edge.child);
@@ -65,7 +83,7 @@ impl Lineage {
 
     /// Merges another lineage in: every child keeps one edge, the earliest recorded; a session
     /// deleted in either stays deleted.
-    pub fn merge(&mut self, other: &Lineage) {
+    pub fn merge(&mut self, other: &LineageGraph) {
         let mut index: HashMap<String, usize> = self
             .edges
             .iter()
@@ -251,8 +269,8 @@ pub(crate) mod tests {
         }
     }
 
-    fn tree() -> Lineage {
-        let mut lineage = Lineage::default();
+    fn tree() -> LineageGraph {
+        let mut lineage = LineageGraph::default();
         lineage.add(edge("b", "a", Some("m1"), 2.0));
         lineage.add(edge("c", "a", Some("m1"), 1.0));
         lineage.add(edge("d", "a", Some("m2"), 3.0));
@@ -289,7 +307,7 @@ pub(crate) mod tests {
         assert_eq!(lineage.parent_of("b").unwrap().parent, "x");
         assert_eq!(lineage.edges.len(), 5);
 
-        let mut other = Lineage::default();
+        let mut other = LineageGraph::default();
         other.add(edge("b", "a", Some("m1"), 2.0));
         other.add(edge("z", "a", None, 7.0));
         lineage.merge(&other);
@@ -309,7 +327,7 @@ pub(crate) mod tests {
         assert_eq!(lineage.parent_of("b").unwrap().child_title, "New");
         assert_eq!(lineage.parent_of("e").unwrap().parent_title, "New");
         assert!(!lineage.set_title("b", "New"));
-        let mut cycle = Lineage::default();
+        let mut cycle = LineageGraph::default();
         cycle.add(edge("p", "q", None, 1.0));
         cycle.add(edge("q", "p", None, 2.0));
         let _ = cycle.root_of("p"); // terminates
@@ -330,7 +348,7 @@ pub struct TreeRow {
     pub edge: Option<Edge>,
 }
 
-impl Lineage {
+impl LineageGraph {
     /// Every fork tree, roots with their descendants in depth-first order. Trees with the most
     /// recent activity come first (a fork, or a session's last update as last seen); siblings
     /// oldest first, as they were made. Linear in the number of edges (plus the sorts), so
@@ -400,7 +418,7 @@ mod tree_tests {
 
     #[test]
     fn trees_put_the_most_recent_first_and_nest_forks() {
-        let mut lineage = Lineage::default();
+        let mut lineage = LineageGraph::default();
         lineage.add(edge("b", "a", Some("m1"), 2.0));
         lineage.add(edge("c", "a", Some("m1"), 1.0));
         lineage.add(edge("e", "b", None, 4.0));
@@ -433,7 +451,7 @@ mod tree_tests {
             .collect();
         assert_eq!(roots, ["a", "x"]);
         // A merge keeps the latest activity seen on either side.
-        let mut other = Lineage::default();
+        let mut other = LineageGraph::default();
         other.set_active("e", 30.0);
         other.set_active("x", 25.0);
         lineage.merge(&other);
@@ -443,7 +461,7 @@ mod tree_tests {
 
     #[test]
     fn deleted_sessions_stay_in_the_tree_marked_and_survive_a_merge() {
-        let mut lineage = Lineage::default();
+        let mut lineage = LineageGraph::default();
         lineage.add(edge("b", "a", Some("m1"), 2.0));
         lineage.add(edge("c", "b", None, 3.0));
         assert!(lineage.mark_deleted(["b"]));
@@ -457,14 +475,14 @@ mod tree_tests {
             marks,
             [("a", false, "a"), ("b", true, "a"), ("c", false, "a")]
         );
-        let mut other = Lineage::default();
+        let mut other = LineageGraph::default();
         other.merge(&lineage);
         assert!(other.is_deleted("b") && !other.is_deleted("c"));
     }
 
     #[test]
     fn a_cycle_from_a_hand_edited_file_still_lays_out() {
-        let mut lineage = Lineage::default();
+        let mut lineage = LineageGraph::default();
         lineage.add(edge("p", "q", None, 1.0));
         lineage.add(edge("q", "p", None, 2.0));
         lineage.add(edge("r", "q", None, 3.0));
@@ -476,7 +494,7 @@ mod tree_tests {
 
     #[test]
     fn thousands_of_forks_lay_out_in_order() {
-        let mut lineage = Lineage::default();
+        let mut lineage = LineageGraph::default();
         for i in 0..5000 {
             let parent = if i % 10 == 0 {
                 format!("root{}", i / 10)

@@ -5,4 +5,4 @@ pub mod discover;
 pub mod graph;
 pub mod store;
 
-pub use graph::{Edge, Lineage};
+pub use graph::{Edge, ForkKind, LineageGraph};

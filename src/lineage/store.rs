@@ -8,13 +8,15 @@ use std::collections::{BTreeSet, HashMap};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::graph::{Edge, Lineage};
+use super::graph::ForkKind;
+use super::graph::{Edge, LineageGraph};
 use crate::api::Role;
-use crate::fork::ForkKind;
-use crate::storage::{self, Area};
+use crate::persist::keys;
+use crate::persist::storage::{self, Area};
+use crate::text::excerpt;
 
 /// Where the lineage lives.
-pub const KEY: &str = "branchpoint.lineage";
+pub const KEY: &str = keys::LINEAGE;
 /// The schema version this build writes.
 pub const VERSION: u32 = 2;
 /// Cached texts are kept this short in storage (they are shown as a reminder, not read).
@@ -54,7 +56,7 @@ struct DocumentV2 {
 
 /// Reads a stored lineage: schema 2, or an older one (migrated). Never panics, whatever the
 /// input; anything unreadable is an error saying what.
-pub fn decode(raw: &str) -> Result<Lineage, String> {
+pub fn decode(raw: &str) -> Result<LineageGraph, String> {
     let value: Value = serde_json::from_str(raw).map_err(|e| format!("not JSON: {e}"))?;
     let version = match &value {
         Value::Array(_) => 0,
@@ -72,13 +74,13 @@ pub fn decode(raw: &str) -> Result<Lineage, String> {
         _ => serde_json::from_value::<DocumentV1>(value).map(|d| d.edges),
     }
     .map_err(|e| format!("unreadable edges: {e}"))?;
-    Ok(Lineage {
+    Ok(LineageGraph {
         edges,
-        ..Lineage::default()
+        ..LineageGraph::default()
     })
 }
 
-fn decode_v2(mut value: Value) -> Result<Lineage, String> {
+fn decode_v2(mut value: Value) -> Result<LineageGraph, String> {
     fn field<T: serde::de::DeserializeOwned + Default>(
         value: &mut Value,
         name: &str,
@@ -147,7 +149,7 @@ fn decode_v2(mut value: Value) -> Result<Lineage, String> {
         .iter()
         .filter_map(|s| Some((s.first()?.clone(), s.get(2)?.parse::<u64>().ok()? as f64)))
         .collect();
-    Ok(Lineage {
+    Ok(LineageGraph {
         edges,
         deleted,
         active,
@@ -155,7 +157,7 @@ fn decode_v2(mut value: Value) -> Result<Lineage, String> {
 }
 
 /// Writes a lineage as the current schema.
-pub fn encode<'a>(lineage: &'a Lineage) -> String {
+pub fn encode<'a>(lineage: &'a LineageGraph) -> String {
     let mut places: Vec<(String, String)> = Vec::new();
     let mut sessions: Vec<Vec<String>> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
@@ -175,7 +177,7 @@ pub fn encode<'a>(lineage: &'a Lineage) -> String {
                 sessions.len() - 1
             });
             if sessions[i].len() == 1 && !title.is_empty() {
-                sessions[i].push(crate::fork::excerpt(title, TITLE_CHARS));
+                sessions[i].push(excerpt(title, TITLE_CHARS));
             }
             i
         };
@@ -196,7 +198,7 @@ pub fn encode<'a>(lineage: &'a Lineage) -> String {
                 ForkKind::Whole => "w",
             }),
             Value::from(edge.created.round() as i64),
-            Value::from(crate::fork::excerpt(&edge.excerpt, EXCERPT_CHARS)),
+            Value::from(excerpt(&edge.excerpt, EXCERPT_CHARS)),
             Value::from(place),
             Value::from(u8::from(edge.discovered)),
         ];
@@ -229,13 +231,13 @@ pub fn encode<'a>(lineage: &'a Lineage) -> String {
 /// A lineage read from storage, and what the user should be told about it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Loaded {
-    pub lineage: Lineage,
+    pub lineage: LineageGraph,
     pub warning: Option<String>,
 }
 
-/// Reads the lineage. Unreadable data is copied to a backup key (and the user told) instead of
-/// being overwritten later.
-pub fn load() -> Loaded {
+/// Reads the lineage. Unreadable data is copied to a backup key stamped with `now` (and the
+/// user told) instead of being overwritten later.
+pub fn load(now: f64) -> Loaded {
     let Some(raw) = storage::get(Area::Local, KEY) else {
         return Loaded::default();
     };
@@ -245,7 +247,7 @@ pub fn load() -> Loaded {
             warning: None,
         },
         Err(problem) => {
-            let backup = format!("{KEY}.backup-{}", crate::platform::now_ms() as u64);
+            let backup = keys::lineage_backup(now);
             let kept = storage::set(Area::Local, &backup, &raw).is_ok();
             storage::remove(Area::Local, KEY);
             let whereto = if kept {
@@ -254,7 +256,7 @@ pub fn load() -> Loaded {
                 "It could not be backed up.".into()
             };
             Loaded {
-                lineage: Lineage::default(),
+                lineage: LineageGraph::default(),
                 warning: Some(format!(
                     "The stored fork lineage could not be read ({problem}). {whereto}"
                 )),
@@ -266,13 +268,13 @@ pub fn load() -> Loaded {
 /// Adds `edge` to the stored lineage (merged with what another tab may have written) and
 /// returns the lineage now stored. When storage is full, excerpts are trimmed, then dropped,
 /// before giving up; the error says what happened.
-pub fn record(edge: Edge) -> Result<Lineage, String> {
-    update(|lineage| lineage.add(edge.clone()))
+pub fn record(edge: Edge, now: f64) -> Result<LineageGraph, String> {
+    update(|lineage| lineage.add(edge.clone()), now)
 }
 
 /// Applies `change` to the stored lineage and writes it back, merging first.
-pub fn update(change: impl Fn(&mut Lineage)) -> Result<Lineage, String> {
-    let mut lineage = load().lineage;
+pub fn update(change: impl Fn(&mut LineageGraph), now: f64) -> Result<LineageGraph, String> {
+    let mut lineage = load(now).lineage;
     change(&mut lineage);
     write(&mut lineage)?;
     Ok(lineage)
@@ -281,10 +283,10 @@ pub fn update(change: impl Fn(&mut Lineage)) -> Result<Lineage, String> {
 /// Merges a lineage exported from this or another browser into the stored one. Returns the
 /// lineage now stored and how many edges were new. A file that is not a lineage (or is from a
 /// newer Branchpoint) is refused with the reason, and nothing is changed.
-pub fn import(raw: &str) -> Result<(Lineage, usize), String> {
+pub fn import(raw: &str, now: f64) -> Result<(LineageGraph, usize), String> {
     let incoming = decode(raw)
         .map_err(|problem| format!("This file is not a Branchpoint lineage: {problem}."))?;
-    let mut lineage = load().lineage;
+    let mut lineage = load(now).lineage;
     let before = lineage.edges.len();
     lineage.merge(&incoming);
     let added = lineage.edges.len() - before;
@@ -292,12 +294,12 @@ pub fn import(raw: &str) -> Result<(Lineage, usize), String> {
     Ok((lineage, added))
 }
 
-fn write(lineage: &mut Lineage) -> Result<(), String> {
+fn write(lineage: &mut LineageGraph) -> Result<(), String> {
     let mut last = String::new();
     for limit in [usize::MAX, 24, 0] {
         for edge in &mut lineage.edges {
             if edge.excerpt.chars().count() > limit {
-                edge.excerpt = crate::fork::excerpt(&edge.excerpt, limit);
+                edge.excerpt = excerpt(&edge.excerpt, limit);
                 if limit == 0 {
                     edge.excerpt.clear();
                 }
@@ -316,28 +318,24 @@ fn write(lineage: &mut Lineage) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fork::ForkKind;
+    use crate::lineage::ForkKind;
+
+    const NOW: f64 = 1_700_000_000_000.0;
 
     fn edge(child: &str, parent: &str) -> Edge {
         Edge {
-            child: child.into(),
-            parent: parent.into(),
-            anchor: Some("msg_1".into()),
             role: None,
             excerpt: "an excerpt".into(),
-            kind: ForkKind::Through,
-            created: 1.0,
             parent_title: "P".into(),
             child_title: "C".into(),
             server: "http://127.0.0.1:4096".into(),
-            directory: String::new(),
-            discovered: false,
+            ..crate::lineage::graph::tests::edge(child, parent, Some("msg_1"), 1.0)
         }
     }
 
     #[test]
     fn round_trip_and_migration_from_schemas_0_and_1() {
-        let mut lineage = Lineage::default();
+        let mut lineage = LineageGraph::default();
         lineage.add(edge("ses_b", "ses_a"));
         let mut found = edge("ses_c", "ses_b");
         found.discovered = true;
@@ -359,7 +357,7 @@ mod tests {
         // A session with activity but no title keeps an empty title in its place.
         let mut untitled = edge("ses_x", "ses_w");
         untitled.parent_title.clear();
-        let mut bare = Lineage::default();
+        let mut bare = LineageGraph::default();
         bare.add(untitled);
         bare.set_active("ses_w", 5.0);
         let raw = encode(&bare);
@@ -425,7 +423,7 @@ mod tests {
 
     #[test]
     fn stored_texts_are_capped() {
-        let mut lineage = Lineage::default();
+        let mut lineage = LineageGraph::default();
         let mut long = edge("ses_b", "ses_a");
         long.excerpt = "word ".repeat(100);
         long.child_title = "T".repeat(500);
@@ -449,7 +447,7 @@ mod tests {
     #[test]
     fn corrupted_storage_is_backed_up_not_lost() {
         storage::set(Area::Local, KEY, "{broken").unwrap();
-        let loaded = load();
+        let loaded = load(NOW);
         assert!(loaded.lineage.edges.is_empty());
         let warning = loaded.warning.unwrap();
         assert!(warning.contains("could not be read"), "{warning}");
@@ -471,12 +469,12 @@ mod tests {
     #[test]
     fn record_merges_with_what_another_tab_wrote() {
         storage::remove(Area::Local, KEY);
-        record(edge("ses_b", "ses_a")).unwrap();
+        record(edge("ses_b", "ses_a"), NOW).unwrap();
         // Another tab writes its own edge directly.
-        let mut theirs = load().lineage;
+        let mut theirs = load(NOW).lineage;
         theirs.add(edge("ses_c", "ses_a"));
         storage::set(Area::Local, KEY, &encode(&theirs)).unwrap();
-        let mine = record(edge("ses_d", "ses_b")).unwrap();
+        let mine = record(edge("ses_d", "ses_b"), NOW).unwrap();
         let children: Vec<&str> = mine.edges.iter().map(|e| e.child.as_str()).collect();
         assert_eq!(children, ["ses_b", "ses_c", "ses_d"]);
     }
@@ -486,10 +484,10 @@ mod tests {
         storage::remove(Area::Local, KEY);
         let mut long = edge("ses_b", "ses_a");
         long.excerpt = "x".repeat(400);
-        record(long).unwrap();
+        record(long, NOW).unwrap();
         let used = storage::get(Area::Local, KEY).unwrap().len();
         storage::set_quota(used + 50);
-        let result = record(edge("ses_c", "ses_a"));
+        let result = record(edge("ses_c", "ses_a"), NOW);
         storage::set_quota(usize::MAX);
         let lineage = result.expect("the edge still fits once excerpts are trimmed");
         assert_eq!(lineage.edges.len(), 2);
@@ -500,7 +498,7 @@ mod tests {
             .collect();
         assert!(lengths.iter().all(|&n| n <= 25), "{lengths:?} used {used}");
         storage::set_quota(10);
-        let full = record(edge("ses_d", "ses_a"));
+        let full = record(edge("ses_d", "ses_a"), NOW);
         storage::set_quota(usize::MAX);
         assert!(full.unwrap_err().contains("could not be recorded"));
     }
@@ -508,20 +506,20 @@ mod tests {
     #[test]
     fn import_merges_without_duplicates_and_refuses_bad_files() {
         storage::remove(Area::Local, KEY);
-        record(edge("ses_b", "ses_a")).unwrap();
-        let mut exported = load().lineage;
+        record(edge("ses_b", "ses_a"), NOW).unwrap();
+        let mut exported = load(NOW).lineage;
         exported.add(edge("ses_c", "ses_a"));
-        let (lineage, added) = import(&encode(&exported)).unwrap();
+        let (lineage, added) = import(&encode(&exported), NOW).unwrap();
         assert_eq!((lineage.edges.len(), added), (2, 1));
-        let (_, again) = import(&encode(&exported)).unwrap();
+        let (_, again) = import(&encode(&exported), NOW).unwrap();
         assert_eq!(again, 0, "importing twice adds nothing");
-        let refused = import("{\"hello\": 1}").unwrap_err();
+        let refused = import("{\"hello\": 1}", NOW).unwrap_err();
         assert!(
             refused.starts_with("This file is not a Branchpoint lineage"),
             "{refused}"
         );
         assert_eq!(
-            load().lineage.edges.len(),
+            load(NOW).lineage.edges.len(),
             2,
             "a refused file changes nothing"
         );

@@ -9,8 +9,8 @@ use crate::compare::compare;
 use crate::components::{ErrorPanel, Loading, MessageView};
 use crate::platform::now_ms;
 use crate::route::Route;
-use crate::session_list::{count, display_title};
 use crate::state::{client, use_settings};
+use crate::text::{count, display_title};
 
 type Side = (Session, Vec<Message>);
 

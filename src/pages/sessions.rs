@@ -2,14 +2,15 @@
 
 use dioxus::prelude::*;
 
-use crate::components::{ErrorPanel, Loading};
+use crate::components::{use_action, ErrorPanel, Loading};
+use crate::persist::prefs;
 use crate::platform::now_ms;
 use crate::route::Route;
-use crate::session_list::{age, arrange, count, display_title};
-use crate::state::{client, use_events, use_lineage, use_settings, use_toasts, ToastKind};
-use crate::storage::{self, Area};
+use crate::session_list::arrange;
+use crate::shared::Shared;
+use crate::state::{client, use_events, use_lineage, use_settings};
+use crate::text::{age, count, display_title};
 
-const GROUP_KEY: &str = "branchpoint.group-forks";
 /// How many sessions are asked for at first, and how many more each "Show older sessions".
 const PAGE: usize = 200;
 
@@ -18,20 +19,17 @@ const PAGE: usize = 200;
 pub fn Sessions() -> Element {
     let settings = use_settings();
     let mut query = use_signal(String::new);
-    let mut creating = use_signal(|| false);
     let navigator = use_navigator();
-    let toasts = use_toasts();
     let lineage_state = use_lineage();
-    let lineage = lineage_state.0;
-    let mut group = use_signal(|| storage::get(Area::Local, GROUP_KEY).as_deref() == Some("true"));
+    let mut group = use_signal(prefs::group_forks);
     // The newest sessions first, more on demand: a project may have thousands.
-    let mut limit = use_signal(|| PAGE);
+    let limit = use_signal(|| PAGE);
     let epoch = use_events().epoch;
     let mut sessions = use_resource(move || {
         let _reconnected = epoch(); // the server is back: fetch again (a failed list retries)
         let client = client(&settings.read());
         let limit = limit();
-        async move { client.list_newest_sessions(limit).await }
+        async move { client.list_newest_sessions(limit).await.map(Shared::from) }
     });
     // The list says when each session was last active: the lineage keeps it for its order.
     use_effect(move || {
@@ -51,49 +49,20 @@ pub fn Sessions() -> Element {
                 p { class: "muted", "Start one with OpenCode (for example `opencode` in your project), then come back." }
             }
         },
-        Some(Ok(list)) => {
-            let graph = lineage.read();
-            let rows = arrange(list, &query.read(), group().then_some(&*graph));
-            let now = now_ms();
-            let total = list.len();
-            let more = total >= limit();
-            let counted = if more {
-                format!("the newest {total} sessions")
-            } else {
-                count(total, "session")
-            };
-            rsx! {
-                p { class: "muted count", aria_live: "polite",
-                    if query.read().trim().is_empty() { "{counted}" } else { "{rows.len()} of {counted}" }
-                }
-                if rows.is_empty() {
-                    p { class: "empty", "No session title matches “{query}”." }
-                }
-                ul { class: "session-list",
-                    for row in rows {
-                        li { key: "{row.session.id}", class: "session-row depth-{row.depth.min(4)}",
-                            Link { to: Route::Session { id: row.session.id.clone() },
-                                span { class: "session-title",
-                                    if row.session.parent_id.is_some() { span { class: "subagent", title: "Subagent session", "↳ " } }
-                                    if graph.parent_of(&row.session.id).is_some() {
-                                        crate::components::ForkIcon {}
-                                    }
-                                    {display_title(&row.session.title)}
-                                    if let Some(edge) = graph.parent_of(&row.session.id) {
-                                        span { class: "fork-of muted", " · fork of {edge.parent_title}" }
-                                    }
-                                }
-                                span { class: "session-age muted", "{age(now, row.session.time.updated)}" }
-                            }
-                        }
-                    }
-                }
-                if more {
-                    button { r#type: "button", class: "show-more", onclick: move |_| limit += PAGE, "Show older sessions" }
-                }
-            }
-        }
+        Some(Ok(list)) => rsx! {
+            SessionRows { sessions: list.clone(), query: query(), group: group(), limit }
+        },
     };
+    let create = use_action(move |client, ()| async move {
+        match client.create_session(None).await {
+            Ok(session) => {
+                navigator.push(Route::Session { id: session.id });
+                Ok(())
+            }
+            Err(error) => Err(format!("Could not create a session: {error}")),
+        }
+    });
+    let creating = create.running();
     crate::platform::use_title("Sessions · Branchpoint".to_owned());
     rsx! {
         div { class: "page sessions-page",
@@ -113,7 +82,7 @@ pub fn Sessions() -> Element {
                         checked: group(),
                         onchange: move |e| {
                             let on = e.checked();
-                            let _ = storage::set(Area::Local, GROUP_KEY, if on { "true" } else { "false" });
+                            prefs::set_group_forks(on);
                             group.set(on);
                         },
                     }
@@ -123,24 +92,64 @@ pub fn Sessions() -> Element {
                 button {
                     r#type: "button",
                     class: "primary",
-                    disabled: creating(),
-                    onclick: move |_| {
-                        creating.set(true);
-                        let client = client(&settings.read());
-                        spawn(async move {
-                            match client.create_session(None).await {
-                                Ok(session) => {
-                                    navigator.push(Route::Session { id: session.id });
-                                }
-                                Err(error) => toasts.push(ToastKind::Error, format!("Could not create a session: {error}")),
-                            }
-                            creating.set(false);
-                        });
-                    },
-                    if creating() { "Creating…" } else { "New session" }
+                    disabled: creating,
+                    onclick: move |_| create.run(()),
+                    if creating { "Creating…" } else { "New session" }
                 }
             }
             {body}
+        }
+    }
+}
+
+/// The listed sessions as rows: arranged, searched, forks marked (and nested under their source
+/// when `group`), with "Show older sessions" when the list may hold more than `limit`.
+#[component]
+fn SessionRows(
+    sessions: Shared<Vec<crate::api::Session>>,
+    query: String,
+    group: bool,
+    limit: Signal<usize>,
+) -> Element {
+    let lineage = use_lineage().0;
+    let graph = lineage.read();
+    let rows = arrange(&sessions, &query, group.then_some(&*graph));
+    let now = now_ms();
+    let total = sessions.len();
+    let more = total >= limit();
+    let counted = if more {
+        format!("the newest {total} sessions")
+    } else {
+        count(total, "session")
+    };
+    rsx! {
+        p { class: "muted count", aria_live: "polite",
+            if query.trim().is_empty() { "{counted}" } else { "{rows.len()} of {counted}" }
+        }
+        if rows.is_empty() {
+            p { class: "empty", "No session title matches “{query}”." }
+        }
+        ul { class: "session-list",
+            for row in rows {
+                li { key: "{row.session.id}", class: "session-row depth-{row.depth.min(4)}",
+                    Link { to: Route::Session { id: row.session.id.clone() },
+                        span { class: "session-title",
+                            if row.session.parent_id.is_some() { span { class: "subagent", title: "Subagent session", "↳ " } }
+                            if graph.parent_of(&row.session.id).is_some() {
+                                crate::components::ForkIcon {}
+                            }
+                            {display_title(&row.session.title)}
+                            if let Some(edge) = graph.parent_of(&row.session.id) {
+                                span { class: "fork-of muted", " · fork of {edge.parent_title}" }
+                            }
+                        }
+                        span { class: "session-age muted", "{age(now, row.session.time.updated)}" }
+                    }
+                }
+            }
+        }
+        if more {
+            button { r#type: "button", class: "show-more", onclick: move |_| limit += PAGE, "Show older sessions" }
         }
     }
 }

@@ -3,7 +3,8 @@
 use dioxus::prelude::*;
 
 use crate::api::Project;
-use crate::settings::validate_server_url;
+use crate::components::use_action;
+use crate::persist::settings::{validate_server_url, ConnectionSettings, DEFAULT_SERVER_URL};
 use crate::state::{client, use_settings};
 
 /// What the last action on the page said.
@@ -29,6 +30,17 @@ pub fn Settings() -> Element {
         }
     });
 
+    // Tried with the settings as typed, not as saved; told on the page, beside the form.
+    let test = use_action(move |_, candidate: ConnectionSettings| async move {
+        match try_connection(&candidate).await {
+            Ok((said, list)) => {
+                projects.set(list);
+                notice.set(Notice::Ok(said));
+            }
+            Err(problem) => notice.set(Notice::Failed(problem)),
+        }
+        Ok(())
+    });
     let test_connection = move |_| {
         let candidate = draft.read().clone();
         if let Err(message) = validate_server_url(&candidate.server_url) {
@@ -36,26 +48,7 @@ pub fn Settings() -> Element {
             return;
         }
         notice.set(Notice::Working("Testing connection…"));
-        spawn(async move {
-            let api = client(&candidate);
-            match api.health().await {
-                Ok(health) => {
-                    // Health needs no directory; the project list proves the password too.
-                    match api.projects().await {
-                        Ok(list) => {
-                            let n = list.len();
-                            projects.set(list);
-                            notice.set(Notice::Ok(format!(
-                                "Connected to OpenCode {} ({n} projects).",
-                                health.version
-                            )));
-                        }
-                        Err(error) => notice.set(Notice::Failed(error.to_string())),
-                    }
-                }
-                Err(error) => notice.set(Notice::Failed(error.to_string())),
-            }
-        });
+        test.run(candidate);
     };
 
     let save = move |event: FormEvent| {
@@ -75,9 +68,7 @@ pub fn Settings() -> Element {
         settings.set(candidate);
     };
 
-    let current_dir = draft.read().directory.clone();
-    let known = projects.read().iter().any(|p| p.worktree == current_dir);
-    let busy = matches!(*notice.read(), Notice::Working(_));
+    let busy = test.running();
     crate::platform::use_title("Settings · Branchpoint".to_owned());
     rsx! {
         div { class: "page settings-page",
@@ -89,7 +80,7 @@ pub fn Settings() -> Element {
                     r#type: "url",
                     required: true,
                     value: "{draft.read().server_url}",
-                    placeholder: crate::settings::DEFAULT_SERVER_URL,
+                    placeholder: DEFAULT_SERVER_URL,
                     oninput: move |e| draft.write().server_url = e.value(),
                 }
                 p { class: "hint muted", "Where `opencode serve` listens. Default: http://127.0.0.1:4096." }
@@ -113,23 +104,7 @@ pub fn Settings() -> Element {
                 }
                 p { class: "hint muted", "Unticked, the password is kept for this tab only." }
 
-                label { r#for: "directory", "Project directory" }
-                select {
-                    id: "directory",
-                    onchange: move |e| draft.write().directory = e.value(),
-                    option { value: "", selected: current_dir.is_empty(), "The server's own directory" }
-                    if !current_dir.is_empty() && !known {
-                        option { value: "{current_dir}", selected: true, "{current_dir}" }
-                    }
-                    for project in projects.read().iter() {
-                        option {
-                            key: "{project.id}",
-                            value: "{project.worktree}",
-                            selected: project.worktree == current_dir,
-                            "{project.worktree}"
-                        }
-                    }
-                }
+                DirectoryPicker { draft, projects }
                 p { class: "hint muted", "Test the connection to list the server's projects." }
 
                 div { class: "actions",
@@ -141,6 +116,47 @@ pub fn Settings() -> Element {
                     Notice::Working(text) => rsx! { p { class: "notice", role: "status", "{text}" } },
                     Notice::Ok(text) => rsx! { p { class: "notice ok", role: "status", "{text}" } },
                     Notice::Failed(text) => rsx! { p { class: "notice failed", role: "alert", "{text}" } },
+                }
+            }
+        }
+    }
+}
+
+/// Asks the server at `candidate` whether it answers, and with that password: its version and
+/// its projects, or what went wrong.
+async fn try_connection(candidate: &ConnectionSettings) -> Result<(String, Vec<Project>), String> {
+    let api = client(candidate);
+    let health = api.health().await.map_err(|e| e.to_string())?;
+    // Health needs no directory; the project list proves the password too.
+    let list = api.projects().await.map_err(|e| e.to_string())?;
+    let said = format!(
+        "Connected to OpenCode {} ({} projects).",
+        health.version,
+        list.len()
+    );
+    Ok((said, list))
+}
+
+/// The project directory: the server's own, or one of the projects it knows.
+#[component]
+fn DirectoryPicker(draft: Signal<ConnectionSettings>, projects: Signal<Vec<Project>>) -> Element {
+    let current_dir = draft.read().directory.clone();
+    let known = projects.read().iter().any(|p| p.worktree == current_dir);
+    rsx! {
+        label { r#for: "directory", "Project directory" }
+        select {
+            id: "directory",
+            onchange: move |e| draft.write().directory = e.value(),
+            option { value: "", selected: current_dir.is_empty(), "The server's own directory" }
+            if !current_dir.is_empty() && !known {
+                option { value: "{current_dir}", selected: true, "{current_dir}" }
+            }
+            for project in projects.read().iter() {
+                option {
+                    key: "{project.id}",
+                    value: "{project.worktree}",
+                    selected: project.worktree == current_dir,
+                    "{project.worktree}"
                 }
             }
         }

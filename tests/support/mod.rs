@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod app;
+pub mod fixtures;
 pub mod hostile;
 pub mod webdriver;
 

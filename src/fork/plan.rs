@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::ids::{check_message_id, check_session_id};
 use crate::api::{ApiError, Message, MessageInfo, Part, Role};
+use crate::lineage::ForkKind;
+use crate::text::{display_title, excerpt, message_excerpt};
 
 /// Where to fork.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,25 +20,6 @@ pub enum ForkPoint {
     Before(String),
     /// The whole session.
     Whole,
-}
-
-/// The kind of a fork, as the lineage records it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ForkKind {
-    Through,
-    Before,
-    Whole,
-}
-
-impl ForkKind {
-    pub fn label(self) -> &'static str {
-        match self {
-            ForkKind::Through => "forked after",
-            ForkKind::Before => "edited",
-            ForkKind::Whole => "whole session",
-        }
-    }
 }
 
 /// The message a fork is anchored at.
@@ -67,38 +50,6 @@ pub struct ForkPlan {
 pub struct Resend {
     pub text: String,
     pub files: Vec<crate::api::FilePart>,
-}
-
-/// The first `max` characters of a message's text on one line, with an ellipsis when cut.
-pub fn excerpt(text: &str, max: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out: String = flat.chars().take(max).collect();
-    if flat.chars().count() > max {
-        out = out.trim_end().to_owned();
-        out.push('…');
-    }
-    out
-}
-
-/// A message's excerpt, or a description of it when it has no text (a tool-only reply).
-pub fn message_excerpt(message: &Message) -> String {
-    let text = message.text();
-    if !text.trim().is_empty() {
-        return excerpt(&text, 80);
-    }
-    let tools: Vec<&str> = message
-        .parts
-        .iter()
-        .filter_map(|p| match p {
-            Part::Tool(t) => Some(t.tool.as_str()),
-            _ => None,
-        })
-        .collect();
-    if tools.is_empty() {
-        "(no text)".to_owned()
-    } else {
-        format!("(ran {})", tools.join(", "))
-    }
 }
 
 /// Index of the first message of the turn after the one holding `index`, if there is one.
@@ -196,7 +147,7 @@ pub fn complete_only(plan: ForkPlan, messages: &[Message]) -> ForkPlan {
 
 /// A title that tells this fork from its siblings (the server names them all "… (fork #1)").
 pub fn fork_title(parent_title: &str, plan: &ForkPlan) -> String {
-    let base = crate::session_list::display_title(parent_title).trim();
+    let base = display_title(parent_title).trim();
     match (&plan.kind, &plan.anchor) {
         (ForkKind::Whole, _) | (_, None) => format!("{base} (copy)"),
         (ForkKind::Through, Some(anchor)) => {

@@ -4,17 +4,16 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::keys::{PASSWORD as PASSWORD_KEY, SETTINGS as SETTINGS_KEY};
+use super::storage::{self, Area};
 use crate::api::Connection;
-use crate::storage::{self, Area};
 
 /// Where the app looks for a server when nothing is configured.
 pub const DEFAULT_SERVER_URL: &str = "http://127.0.0.1:4096";
-const SETTINGS_KEY: &str = "branchpoint.settings.v1";
-const PASSWORD_KEY: &str = "branchpoint.password";
 
 /// What the user configured. Its `Debug` shows no password.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
-pub struct Settings {
+pub struct ConnectionSettings {
     pub server_url: String,
     /// Never serialised: stored apart, and only where the user allowed.
     #[serde(skip)]
@@ -26,10 +25,10 @@ pub struct Settings {
     pub directory: String,
 }
 
-impl std::fmt::Debug for Settings {
+impl std::fmt::Debug for ConnectionSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let password = (!self.password.is_empty()).then_some(crate::api::client::REDACTED);
-        f.debug_struct("Settings")
+        f.debug_struct("ConnectionSettings")
             .field("server_url", &self.server_url)
             .field("password", &password)
             .field("remember_password", &self.remember_password)
@@ -38,9 +37,9 @@ impl std::fmt::Debug for Settings {
     }
 }
 
-impl Default for Settings {
+impl Default for ConnectionSettings {
     fn default() -> Self {
-        Settings {
+        ConnectionSettings {
             server_url: DEFAULT_SERVER_URL.to_owned(),
             password: String::new(),
             remember_password: false,
@@ -49,10 +48,10 @@ impl Default for Settings {
     }
 }
 
-impl Settings {
+impl ConnectionSettings {
     /// Reads the stored settings; anything missing or unreadable falls back to the defaults.
-    pub fn load() -> Settings {
-        let mut settings: Settings =
+    pub fn load() -> ConnectionSettings {
+        let mut settings: ConnectionSettings =
             storage::get_json(Area::Local, SETTINGS_KEY).unwrap_or_default();
         if settings.server_url.trim().is_empty() {
             settings.server_url = DEFAULT_SERVER_URL.to_owned();
@@ -128,9 +127,9 @@ mod tests {
 
     #[test]
     fn password_is_stored_only_where_allowed() {
-        let mut settings = Settings {
+        let mut settings = ConnectionSettings {
             password: "pw".into(),
-            ..Settings::default()
+            ..ConnectionSettings::default()
         };
         settings.save().unwrap();
         assert_eq!(storage::get(Area::Local, PASSWORD_KEY), None);
@@ -141,7 +140,7 @@ mod tests {
         assert!(!storage::get(Area::Local, SETTINGS_KEY)
             .unwrap()
             .contains("pw"));
-        assert_eq!(Settings::load().password, "pw");
+        assert_eq!(ConnectionSettings::load().password, "pw");
 
         settings.remember_password = true;
         settings.save().unwrap();
@@ -150,14 +149,14 @@ mod tests {
             Some("pw")
         );
         assert_eq!(storage::get(Area::Session, PASSWORD_KEY), None);
-        assert_eq!(Settings::load(), settings);
+        assert_eq!(ConnectionSettings::load(), settings);
     }
 
     #[test]
     fn debug_output_never_shows_the_password() {
-        let settings = Settings {
+        let settings = ConnectionSettings {
             password: "hunter2-secret".into(),
-            ..Settings::default()
+            ..ConnectionSettings::default()
         };
         let conn = settings.connection();
         let request = crate::api::client::build(
@@ -183,9 +182,9 @@ mod tests {
 
     #[test]
     fn connection_trims_and_drops_empty_values() {
-        let settings = Settings {
+        let settings = ConnectionSettings {
             server_url: " http://h:1/ ".into(),
-            ..Settings::default()
+            ..ConnectionSettings::default()
         };
         assert_eq!(settings.connection(), Connection::new("http://h:1"));
     }

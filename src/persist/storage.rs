@@ -60,6 +60,7 @@ mod imp {
     }
 
     /// Makes writes fail once the store would hold more than `bytes` (for quota tests).
+    #[cfg(test)]
     pub fn set_quota(bytes: usize) {
         QUOTA.with(|q| q.set(bytes));
     }
@@ -89,7 +90,7 @@ mod imp {
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(test)]
 pub use imp::set_quota;
 pub use imp::{get, remove, set};
 

@@ -1,0 +1,16 @@
+//! The OpenCode server's data as typed Rust values (checked against its `GET /doc`, opencode
+//! 1.18.33). Parsing is lenient on purpose: optional fields default, unknown fields are
+//! ignored, and a part or message of a kind we have not met becomes `Unknown` instead of an
+//! error, so a newer server never breaks the app.
+
+mod catalog;
+mod message;
+mod part;
+mod permission;
+mod session;
+
+pub use catalog::*;
+pub use message::*;
+pub use part::*;
+pub use permission::*;
+pub use session::*;

@@ -1,0 +1,93 @@
+//! One way to run an async action from the UI ([`use_action`]): the trigger is disabled while
+//! it runs (no double submit, whatever the user clicks), and a failure ends in a toast with
+//! the server's words. Also [`use_client`], the API client for the current settings.
+
+use std::future::Future;
+
+use dioxus::prelude::*;
+
+use crate::api::Client;
+use crate::persist::ConnectionSettings;
+use crate::state::{client, use_settings, use_toasts, AppTransport, ToastKind};
+
+/// Makes API clients for the settings of the moment.
+#[derive(Clone, Copy)]
+pub struct UseClient(Signal<ConnectionSettings>);
+
+impl UseClient {
+    /// A client for the current settings (read without subscribing: actions run on a click).
+    pub fn get(&self) -> Client<AppTransport> {
+        client(&self.0.peek())
+    }
+}
+
+/// The API client for the current settings.
+pub fn use_client() -> UseClient {
+    UseClient(use_settings())
+}
+
+/// An action made by [`use_action`].
+pub struct UseAction<A: 'static> {
+    running: Signal<bool>,
+    run: Callback<A>,
+}
+
+impl<A: 'static> Clone for UseAction<A> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<A: 'static> Copy for UseAction<A> {}
+
+impl<A: 'static> PartialEq for UseAction<A> {
+    fn eq(&self, other: &Self) -> bool {
+        self.running == other.running && self.run == other.run
+    }
+}
+
+impl<A: 'static> UseAction<A> {
+    /// Is it running? (Read reactively: a trigger shows it.)
+    pub fn running(&self) -> bool {
+        (self.running)()
+    }
+
+    /// Runs it with `arg`, unless it is running already (a double click runs it once).
+    pub fn run(&self, arg: A) {
+        self.run.call(arg)
+    }
+}
+
+/// An async action: `action(client, arg)` runs when [`UseAction::run`] is called and nothing
+/// else of it runs; an `Err` is shown as an error toast (an empty one shows nothing, for an
+/// action that told the user itself).
+pub fn use_action<A, F, Fut>(mut action: F) -> UseAction<A>
+where
+    A: 'static,
+    F: FnMut(Client<AppTransport>, A) -> Fut + 'static,
+    Fut: Future<Output = Result<(), String>> + 'static,
+{
+    let settings = use_settings();
+    let toasts = use_toasts();
+    let mut running = use_signal(|| false);
+    let run = use_callback(move |arg: A| {
+        if *running.peek() {
+            return;
+        }
+        running.set(true);
+        let done = action(client(&settings.peek()), arg);
+        spawn(async move {
+            let result = done.await;
+            // The action may have taken the user elsewhere, and this component with it.
+            if let Ok(mut running) = running.try_write() {
+                *running = false;
+            }
+            if let Err(problem) = result {
+                if !problem.is_empty() {
+                    toasts.push(ToastKind::Error, problem);
+                }
+            }
+        });
+    });
+    UseAction { running, run }
+}

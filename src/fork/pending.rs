@@ -1,0 +1,131 @@
+//! Forks asked for while the server could not even be asked whether it made them: kept in
+//! localStorage ([`PendingFork`]) and looked for once it answers again ([`resolve_pending`]),
+//! so no lineage edge is lost and nothing is sent twice.
+
+use super::lost::lost_fork_candidates;
+use super::run::{finish, Forked};
+use crate::api::{ApiError, Client, Session, Transport};
+use crate::fork::plan::ForkPlan;
+use crate::lineage::{store, LineageGraph};
+use crate::persist::keys;
+use crate::persist::storage::{self, Area};
+
+/// A fork asked for whose answer never came, at a moment the server could not be asked
+/// whether it made it. Kept in localStorage until the server can say.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PendingFork {
+    /// The server's URL, as the lineage records it.
+    pub server: String,
+    /// The project directory the fork was asked in: the server lists only that project's
+    /// sessions, so it is looked for there.
+    #[serde(default)]
+    pub directory: Option<String>,
+    pub source: Session,
+    /// The newest copied message's time (server clock): the fork cannot be older.
+    pub newest: f64,
+    pub plan: ForkPlan,
+    /// When it was asked for (ms, this browser's clock).
+    pub asked: f64,
+}
+
+/// The forks still to be looked for, on every server. Unreadable storage reads as none.
+pub fn pending_forks() -> Vec<PendingFork> {
+    storage::get_json(Area::Local, keys::PENDING_FORKS).unwrap_or_default()
+}
+
+/// Adds a fork to those to be looked for.
+pub fn add(pending: PendingFork) -> Result<(), String> {
+    let mut all = pending_forks();
+    all.push(pending);
+    keep_pending(&all)
+}
+
+fn keep_pending(pending: &[PendingFork]) -> Result<(), String> {
+    if pending.is_empty() {
+        storage::remove(Area::Local, keys::PENDING_FORKS);
+        return Ok(());
+    }
+    let json = serde_json::to_string(pending).map_err(|e| e.to_string())?;
+    storage::set(Area::Local, keys::PENDING_FORKS, &json)
+}
+
+/// What became of a pending fork once the server answered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolution {
+    /// The server had made it: it is recorded now (and took its telling title).
+    Found(PendingFork, Box<Forked>),
+    /// The server never made it (the request did not reach it).
+    NotMade(PendingFork),
+    /// More than one session could be it: the user has to look.
+    Unsure(PendingFork),
+    /// Another tab found it first: already recorded, nothing to say.
+    Settled(PendingFork),
+}
+
+/// Looks for this server's pending forks among its sessions, records those it finds, and
+/// forgets every one it could decide about. Nothing pending: no request at all.
+pub async fn resolve_pending<T: Transport>(
+    client: &Client<T>,
+    now: f64,
+) -> Result<Vec<Resolution>, ApiError> {
+    if !pending_forks().iter().any(|p| p.is_for(client)) {
+        return Ok(Vec::new());
+    }
+    let sessions = client.list_sessions().await?;
+    // Claimed in one step, reading and writing back the rest: another resolve (in this tab or
+    // another one) that gets here later finds them gone instead of deciding them twice. Each
+    // one claimed is decided below.
+    let (mine, rest): (Vec<_>, Vec<_>) =
+        pending_forks().into_iter().partition(|p| p.is_for(client));
+    // A shorter list replaces a longer one, so this write does not meet a full quota.
+    let _ = keep_pending(&rest);
+    let mut known = store::load(now).lineage;
+    let mut resolved = Vec::new();
+    for pending in mine {
+        let candidates = lost_fork_candidates(&sessions, &pending.source, pending.newest, &known);
+        let found = match candidates[..] {
+            // Not there, unless another tab (the server came back for it too) recorded it
+            // before this one claimed it: `known` was read after the claim.
+            [] if recorded_since(&known, &pending) => {
+                resolved.push(Resolution::Settled(pending));
+                continue;
+            }
+            [] => {
+                resolved.push(Resolution::NotMade(pending));
+                continue;
+            }
+            [found] => found.clone(),
+            _ => {
+                resolved.push(Resolution::Unsure(pending));
+                continue;
+            }
+        };
+        let plan = pending.plan.clone();
+        let forked = finish(client, &pending.source, plan, found, Vec::new(), now, true)
+            .named(client)
+            .await;
+        if let Some(lineage) = &forked.lineage {
+            known = lineage.clone();
+        }
+        resolved.push(Resolution::Found(pending, Box::new(forked)));
+    }
+    Ok(resolved)
+}
+
+impl PendingFork {
+    /// Was it asked for on the server and project `client` talks to?
+    pub fn is_for<T: Transport>(&self, client: &Client<T>) -> bool {
+        self.server == client.conn.base_url && self.directory == client.conn.directory
+    }
+}
+
+/// Is there an edge for `pending` (same source, point and kind) recorded since it was asked?
+fn recorded_since(lineage: &LineageGraph, pending: &PendingFork) -> bool {
+    let anchor = pending.plan.anchor.as_ref().map(|a| a.message_id.as_str());
+    lineage.edges.iter().any(|e| {
+        e.parent == pending.source.id
+            && e.kind == pending.plan.kind
+            && e.anchor.as_deref() == anchor
+            && e.created >= pending.asked
+    })
+}

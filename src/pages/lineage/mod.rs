@@ -1,0 +1,121 @@
+//! `/lineage`: every fork tree this browser knows, from localStorage alone, so it shows with the
+//! server down. `?focus=<session id>` highlights one session (the "Lineage" button of a session).
+//! With the server up, titles are refreshed and deleted sessions marked; "Scan server" finds
+//! forks made elsewhere (`scan`); two sessions of one tree can be compared (`tree`).
+
+mod scan;
+mod tree;
+
+use dioxus::prelude::*;
+
+use crate::components::use_action;
+use crate::lineage::{discover, store};
+use crate::platform::now_ms;
+use crate::state::{
+    client, use_events, use_lineage, use_settings, use_toasts, StreamStatus, ToastKind,
+};
+use crate::text::count;
+use scan::ScanControls;
+use tree::{compare_choice, CompareBar, TreeList};
+
+/// The lineage view.
+#[component]
+pub fn Lineage(focus: ReadSignal<String>) -> Element {
+    let state = use_lineage();
+    let lineage = state.0;
+    let toasts = use_toasts();
+    let settings = use_settings();
+    let bus = use_events();
+    let status = bus.status;
+    let epoch = bus.epoch;
+    // With the server up: current titles, and sessions deleted there marked (never dropped).
+    use_resource(move || {
+        let live = *status.read() == StreamStatus::Live;
+        let _ = epoch.read();
+        let client = client(&settings.read());
+        async move {
+            if !live {
+                return;
+            }
+            let known = lineage.peek().clone();
+            if let Ok(news) = discover::refresh(&client, &known).await {
+                if news != discover::Refresh::default() {
+                    let _ = state.update(|l| {
+                        news.apply(l);
+                    });
+                }
+            }
+        }
+    });
+    let export = move |_| {
+        let json = store::encode(&lineage.read());
+        match crate::platform::download("branchpoint-lineage.json", "application/json", &json) {
+            Ok(()) => toasts.push(
+                ToastKind::Info,
+                "Lineage exported as branchpoint-lineage.json.",
+            ),
+            Err(problem) => toasts.push(ToastKind::Error, format!("Export failed: {problem}")),
+        }
+    };
+    let import = use_action(move |_, file: dioxus::html::FileData| async move {
+        let name = file.name();
+        let raw = file
+            .read_string()
+            .await
+            .map_err(|error| format!("Could not read {name}: {error}"))?;
+        let (stored, added) = store::import(&raw, now_ms())?;
+        state.show(stored);
+        toasts.push(
+            ToastKind::Info,
+            format!("Imported {name}: {}.", count(added, "new fork")),
+        );
+        Ok(())
+    });
+    // Laid out once per change of the lineage, not on every scroll.
+    let rows = use_memo(move || lineage.read().trees());
+    let forks = count(lineage.read().edges.len(), "fork");
+    let offline = matches!(*status.read(), StreamStatus::Retrying(_));
+    let server = settings.read().server_url.clone();
+    let now = now_ms();
+    let focus_id = focus();
+    let selected = use_signal(Vec::<String>::new);
+    crate::platform::use_title("Lineage · Branchpoint".to_owned());
+    rsx! {
+        div { class: "page lineage-page",
+            div { class: "page-head",
+                h1 { "Lineage" }
+                span { class: "muted", "Kept in this browser · {forks}" }
+                button { r#type: "button", onclick: export, "Export JSON" }
+                label { class: "button file-button",
+                    "Import JSON"
+                    input {
+                        r#type: "file",
+                        accept: "application/json,.json",
+                        class: "visually-hidden",
+                        disabled: import.running(),
+                        onchange: move |event: FormEvent| {
+                            if let Some(file) = event.files().into_iter().next() {
+                                import.run(file);
+                            }
+                        },
+                    }
+                }
+            }
+            div { class: "lineage-tools", ScanControls { offline } }
+            if offline {
+                p { class: "notice offline-notice", role: "status",
+                    "Offline: the server at {server} does not answer. This is the lineage kept in this browser, with titles as last seen."
+                }
+            }
+            if rows.read().is_empty() {
+                div { class: "empty",
+                    p { "No forks yet." }
+                    p { class: "muted", "Fork a session from any message, and its tree appears here — even when the server is down. Forks made elsewhere (the terminal, another browser) are found by “Scan server”." }
+                }
+            } else {
+                CompareBar { choice: compare_choice(&rows.read(), &selected.read()), selected }
+            }
+            TreeList { rows, focus: focus_id, now, selected }
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! [`use_live_session`]: an open session kept current by the event stream — its messages
+//! growing delta by delta, whether a reply runs, the provider's retries, permission requests
+//! and questions, renames and deletion — and the streamed text kept when the page goes.
+
+use std::rc::Rc;
+
+use dioxus::prelude::*;
+
+use crate::api::events::Event;
+use crate::api::{Message, PermissionRequest, QuestionRequest, Session, SessionStatus};
+use crate::fork::is_running;
+use crate::live::{apply, keep_streamed, restore_open_texts};
+use crate::persist::open_texts;
+use crate::platform::WindowListener;
+use crate::shared::Shared;
+use crate::state::{client, use_events, use_lineage, use_settings, use_toasts, ToastKind};
+
+/// An open session as the event stream keeps it. Every field is a signal the page reads.
+#[derive(Clone, Copy, PartialEq)]
+pub struct LiveSession {
+    /// The session itself, following `session.updated` (a generated title, a rename elsewhere).
+    pub session: Signal<Session>,
+    /// Its messages, growing as replies stream in.
+    pub messages: Signal<Vec<Message>>,
+    /// Whether a reply is being written.
+    pub busy: Signal<bool>,
+    /// The provider failed and the server retries: the attempt and the provider's words.
+    pub retry: Signal<Option<(u32, String)>>,
+    /// Deleted on the server while open.
+    pub deleted: Signal<bool>,
+    pub permissions: Signal<Vec<PermissionRequest>>,
+    pub questions: Signal<Vec<QuestionRequest>>,
+}
+
+/// Follows `session` live, starting from `messages` as fetched. A refetch (new `messages`, new
+/// `session`) replaces what is shown, keeping text that streamed in but the server had not
+/// stored yet (it died mid-reply); `server_busy` is the server's word on whether a reply runs.
+pub fn use_live_session(
+    session: Session,
+    messages: Shared<Vec<Message>>,
+    server_busy: Option<bool>,
+) -> LiveSession {
+    let sid = session.id.clone();
+    // Text that streamed into a reply the server then left unfinished is put back: the server
+    // stores an open part empty. Not while a reply runs: its next deltas would follow the kept
+    // text with a hole between, and the finished part brings it all.
+    let mut shown = use_signal(|| {
+        let mut shown = Vec::clone(&messages);
+        if server_busy == Some(false) {
+            restore_open_texts(&mut shown, &open_texts::kept(&session.id));
+        }
+        shown
+    });
+    let mut busy = use_signal(|| server_busy.unwrap_or_else(|| messages.iter().any(is_running)));
+    let mut current = use_signal(|| session.clone());
+    let live = LiveSession {
+        session: current,
+        messages: shown,
+        busy,
+        retry: use_signal(|| None),
+        deleted: use_signal(|| false),
+        permissions: use_signal(Vec::new),
+        questions: use_signal(Vec::new),
+    };
+
+    // A refetch brought new messages (the ones the page started with are already shown).
+    let started_with = use_hook(|| messages.clone());
+    use_effect(use_reactive!(|messages, server_busy| {
+        if messages != started_with {
+            let merged = keep_streamed(&shown.peek(), Vec::clone(&messages));
+            shown.set(merged);
+            if let Some(now_busy) = server_busy {
+                busy.set(now_busy);
+            }
+        }
+    }));
+    let first_session = use_hook(|| session.clone());
+    use_effect(use_reactive!(|session| {
+        if session != first_session {
+            current.set(session);
+        }
+    }));
+
+    // The streamed text is kept when the page goes: a reload, the tab closed, another session.
+    {
+        let sid = sid.clone();
+        let keep = move || {
+            // The page may already be gone with its signals: then its last pagehide kept them.
+            if let Ok(messages) = shown.try_peek() {
+                open_texts::keep(&sid, &messages);
+            }
+        };
+        let on_hide = keep.clone();
+        use_hook(|| Rc::new(WindowListener::new(&["pagehide"], on_hide)));
+        use_drop(keep);
+    }
+
+    let bus = use_events();
+    let lineage = use_lineage();
+    let toasts = use_toasts();
+    let listener = use_hook({
+        let bus = bus.clone();
+        let sid = sid.clone();
+        move || {
+            bus.listen(move |event| {
+                if event.session_id() != Some(sid.as_str()) {
+                    return;
+                }
+                match live.follow(event) {
+                    Followed::Error(message) => toasts.push(ToastKind::Error, message),
+                    Followed::Deleted => lineage.mark_deleted(&sid),
+                    Followed::Applied => {}
+                }
+            })
+        }
+    });
+    use_drop(move || bus.unlisten(listener));
+
+    // What the reply already asked for before the page opened.
+    let settings = use_settings();
+    use_future(move || {
+        let client = client(&settings.peek());
+        let sid = sid.clone();
+        let (mut permissions, mut questions) = (live.permissions, live.questions);
+        async move {
+            let (asked, waiting) = futures_util::join!(client.permissions(), client.questions());
+            if let Ok(list) = asked {
+                permissions.set(list.into_iter().filter(|p| p.session_id == sid).collect());
+            }
+            if let Ok(list) = waiting {
+                questions.set(list.into_iter().filter(|q| q.session_id == sid).collect());
+            }
+        }
+    });
+    live
+}
+
+/// What following an event asks of the page beyond its own signals.
+enum Followed {
+    Applied,
+    /// The server reported an error: shown as a toast.
+    Error(String),
+    /// The session was deleted on the server.
+    Deleted,
+}
+
+impl LiveSession {
+    /// Applies one event about this session.
+    fn follow(self, event: &Event) -> Followed {
+        let LiveSession {
+            session,
+            mut messages,
+            mut busy,
+            mut retry,
+            mut deleted,
+            mut permissions,
+            mut questions,
+        } = self;
+        match event {
+            Event::SessionStatus { status, .. } => {
+                busy.set(*status != SessionStatus::Idle);
+                retry.set(match status {
+                    SessionStatus::Retry { attempt, message } => Some((*attempt, message.clone())),
+                    _ => None,
+                });
+            }
+            Event::SessionIdle { .. } => {
+                busy.set(false);
+                retry.set(None);
+            }
+            Event::SessionError { message, .. } => return Followed::Error(message.clone()),
+            Event::PermissionAsked(request) => {
+                permissions.write().retain(|p| p.id != request.id);
+                permissions.write().push(request.clone());
+            }
+            Event::PermissionReplied { request_id, .. } => {
+                permissions.write().retain(|p| p.id != *request_id)
+            }
+            Event::SessionUpdated(updated) => {
+                let mut session = session;
+                session.set(updated.clone());
+            }
+            Event::SessionDeleted(_) => {
+                deleted.set(true);
+                return Followed::Deleted;
+            }
+            Event::QuestionAsked(request) => {
+                questions.write().retain(|q| q.id != request.id);
+                questions.write().push(request.clone());
+            }
+            Event::QuestionDone { request_id, .. } => {
+                questions.write().retain(|q| q.id != *request_id)
+            }
+            other => {
+                // Text arriving means a reply is being written, whatever a status read a
+                // moment earlier said.
+                if matches!(other, Event::PartDelta { .. }) && !*busy.peek() {
+                    busy.set(true);
+                }
+                let id = session.peek().id.clone();
+                apply(&mut messages.write(), &id, other);
+            }
+        }
+        Followed::Applied
+    }
+}

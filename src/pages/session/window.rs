@@ -1,0 +1,91 @@
+//! [`use_message_window`]: which messages of a long session are in the DOM. The page's scroll
+//! position and the heights measured so far decide the slice (see `virtual_list`); it opens
+//! at the newest message and stays there while replies arrive, until the reader scrolls up.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use dioxus::prelude::*;
+
+use crate::api::Message;
+use crate::platform::WindowListener;
+use crate::virtual_list::{estimate, slice, Slice, View};
+
+/// The element holding the messages, whose children are measured.
+pub const LIST_ID: &str = "messages";
+/// The space between two messages (`.messages { gap }` in main.css).
+const GAP: f64 = 14.0;
+
+/// Where the reader is in a session's messages.
+#[derive(Clone, Copy)]
+pub struct MessageWindow {
+    heights: Signal<HashMap<String, f64>>,
+    view: Signal<View>,
+}
+
+impl MessageWindow {
+    /// The messages to render now, of `messages` (read reactively: scrolling re-renders).
+    pub fn slice(&self, messages: &[Message]) -> Slice {
+        slice(&heights_of(messages, &self.heights.read()), (self.view)())
+    }
+}
+
+/// Follows the window's scrolling over `messages`, measuring each message once rendered.
+/// The listener goes with the page.
+pub fn use_message_window(messages: Signal<Vec<Message>>) -> MessageWindow {
+    let mut heights = use_signal(HashMap::<String, f64>::new);
+    let view = use_signal(|| View::Bottom { height: 900.0 });
+    use_hook(|| {
+        Rc::new(WindowListener::scroll(move || {
+            let Some((top, height, at_end)) = crate::platform::scroll_view(LIST_ID) else {
+                return;
+            };
+            let next = if at_end {
+                View::Bottom { height }
+            } else {
+                View::At { top, height }
+            };
+            let current = *view.peek();
+            let bottom = |v: View| matches!(v, View::Bottom { .. });
+            let moved = {
+                let messages = messages.peek();
+                let all = heights_of(&messages, &heights.peek());
+                let (a, b) = (slice(&all, current), slice(&all, next));
+                (a.start, a.end) != (b.start, b.end)
+            };
+            if moved || bottom(current) != bottom(next) {
+                let mut view = view;
+                view.set(next);
+            }
+        }))
+    });
+    // After each render: measure what is on screen, and keep the newest message in view while
+    // the reader is at the bottom.
+    use_effect(move || {
+        let _ = messages.read();
+        let at_bottom = matches!(*view.read(), View::Bottom { .. });
+        let measured = crate::platform::child_heights(LIST_ID, GAP);
+        let changed = {
+            let known = heights.read();
+            measured
+                .iter()
+                .any(|(id, h)| known.get(id).is_none_or(|old| (old - h).abs() > 0.5))
+        };
+        if changed {
+            heights.write().extend(measured);
+        }
+        if at_bottom {
+            crate::platform::scroll_to_end();
+        }
+    });
+    MessageWindow { heights, view }
+}
+
+/// Every message's height: measured where it was, estimated where not.
+fn heights_of(messages: &[Message], measured: &HashMap<String, f64>) -> Vec<f64> {
+    let guess = estimate(measured.values().copied());
+    messages
+        .iter()
+        .map(|m| measured.get(m.info.id()).copied().unwrap_or(guess))
+        .collect()
+}

@@ -1,0 +1,37 @@
+//! Every `branchpoint.*` key the app writes in localStorage or sessionStorage, in one place, so
+//! a reader sees at once what the app keeps and nothing can collide.
+
+/// The fork lineage (see `lineage::store`).
+pub const LINEAGE: &str = "branchpoint.lineage";
+/// Connection settings, without the password.
+pub const SETTINGS: &str = "branchpoint.settings.v1";
+/// The password: in sessionStorage, or localStorage with "Remember password".
+pub const PASSWORD: &str = "branchpoint.password";
+/// Forks whose answer was lost while the server could not be asked (see `fork::pending`).
+pub const PENDING_FORKS: &str = "branchpoint.pending-forks";
+/// The colour theme: "light", "dark", or absent for the system's.
+pub const THEME: &str = "branchpoint.theme";
+/// "Show forks under their source" on the sessions list.
+pub const GROUP_FORKS: &str = "branchpoint.group-forks";
+/// "Scan when the app connects" on the lineage view.
+pub const SCAN_ON_CONNECT: &str = "branchpoint.scan-on-connect";
+
+/// A session's unsent composer text.
+pub fn draft(session_id: &str) -> String {
+    format!("branchpoint.draft.{session_id}")
+}
+
+/// The files attached to a session's unsent message (a JSON array).
+pub fn draft_files(session_id: &str) -> String {
+    format!("branchpoint.draft-files.{session_id}")
+}
+
+/// The text a session's open reply parts had streamed when its page went.
+pub fn streamed(session_id: &str) -> String {
+    format!("branchpoint.streamed.{session_id}")
+}
+
+/// Where an unreadable lineage is kept, stamped with the time (ms) it was found.
+pub fn lineage_backup(now_ms: f64) -> String {
+    format!("{LINEAGE}.backup-{}", now_ms as u64)
+}

@@ -1,0 +1,12 @@
+//! What the app keeps in the browser: storage that never panics, every key it writes, and a
+//! typed accessor per thing kept (settings, drafts, kept reply text, preferences). Pages and
+//! components reach storage only through these (or `state/`), never by key.
+
+pub mod drafts;
+pub mod keys;
+pub mod open_texts;
+pub mod prefs;
+pub mod settings;
+pub mod storage;
+
+pub use settings::ConnectionSettings;

@@ -1,0 +1,41 @@
+//! Small preferences the user sets with one control: the theme, grouping forks in the
+//! sessions list, scanning when the app connects. A write that fails keeps the choice for
+//! this visit only, which is all a preference needs.
+
+use super::keys;
+use super::storage::{self, Area};
+
+/// The colour theme: "light", "dark", or "" for the system's.
+pub fn theme() -> String {
+    storage::get(Area::Local, keys::THEME).unwrap_or_default()
+}
+
+pub fn set_theme(theme: &str) {
+    let _ = storage::set(Area::Local, keys::THEME, theme);
+}
+
+/// "Show forks under their source".
+pub fn group_forks() -> bool {
+    storage::get(Area::Local, keys::GROUP_FORKS).as_deref() == Some("true")
+}
+
+pub fn set_group_forks(on: bool) {
+    let _ = storage::set(
+        Area::Local,
+        keys::GROUP_FORKS,
+        if on { "true" } else { "false" },
+    );
+}
+
+/// "Scan when the app connects".
+pub fn scan_on_connect() -> bool {
+    storage::get(Area::Local, keys::SCAN_ON_CONNECT).as_deref() == Some("1")
+}
+
+pub fn set_scan_on_connect(on: bool) {
+    let _ = storage::set(
+        Area::Local,
+        keys::SCAN_ON_CONNECT,
+        if on { "1" } else { "0" },
+    );
+}

@@ -1,0 +1,140 @@
+//! Calls on the document: focus, theme, scrolling, measuring, downloads.
+
+/// Moves keyboard focus to the element with this id, if there is one.
+pub fn focus(id: &str) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        let element = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id));
+        if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = element.focus();
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = id;
+}
+
+/// Applies a colour theme to the page: "light", "dark", or "" to follow the system.
+pub fn apply_theme(theme: &str) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let root = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element());
+        if let Some(root) = root {
+            let _ = match theme {
+                "light" | "dark" => root.set_attribute("data-theme", theme),
+                _ => root.remove_attribute("data-theme"),
+            };
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = theme;
+}
+
+/// Offers `contents` to the user as a file download named `filename`.
+pub fn download(filename: &str, mime: &str, contents: &str) -> Result<(), String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        let fail = |_| "the browser refused the download".to_owned();
+        let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(contents));
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type(mime);
+        let blob =
+            web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
+        let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
+        let document = web_sys::window()
+            .and_then(|w| w.document())
+            .ok_or("no document")?;
+        let anchor: web_sys::HtmlAnchorElement = document
+            .create_element("a")
+            .map_err(fail)?
+            .dyn_into()
+            .map_err(|_| "no anchor".to_owned())?;
+        anchor.set_href(&url);
+        anchor.set_download(filename);
+        anchor.click();
+        let _ = web_sys::Url::revoke_object_url(&url);
+        Ok(())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = (filename, mime, contents);
+        Err("downloads need a browser".into())
+    }
+}
+
+/// Scrolls the window so that document position `y` is at the top.
+pub fn scroll_to(y: f64) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(window) = web_sys::window() {
+        window.scroll_to_with_x_and_y(0.0, y.max(0.0));
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = y;
+}
+
+/// Where the screen is over the element `id`: (its top's distance above the screen's top,
+/// the screen's height, whether the page is scrolled to its end).
+pub fn scroll_view(id: &str) -> Option<(f64, f64, bool)> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let window = web_sys::window()?;
+        let document = window.document()?;
+        let element = document.get_element_by_id(id)?;
+        let height = window.inner_height().ok()?.as_f64()?;
+        let page = document.document_element()?;
+        let scrolled = window.scroll_y().ok()?;
+        let at_end = f64::from(page.scroll_height()) - (scrolled + height) < 48.0;
+        Some((-element.get_bounding_client_rect().top(), height, at_end))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = id;
+        None
+    }
+}
+
+/// The rendered height of each child of the element `id` that has an id (the messages of a
+/// list), plus `gap`.
+pub fn child_heights(id: &str, gap: f64) -> Vec<(String, f64)> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(list) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+        else {
+            return Vec::new();
+        };
+        let children = list.children();
+        (0..children.length())
+            .filter_map(|i| children.item(i))
+            .filter(|e| !e.id().is_empty())
+            .filter_map(|e| {
+                let height = f64::from(e.dyn_ref::<web_sys::HtmlElement>()?.offset_height());
+                Some((e.id(), height + gap))
+            })
+            .collect()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = (id, gap);
+        Vec::new()
+    }
+}
+
+/// Scrolls the page to its end.
+pub fn scroll_to_end() {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(window) = web_sys::window() {
+        let end = window
+            .document()
+            .and_then(|d| d.document_element())
+            .map_or(0, |e| e.scroll_height());
+        window.scroll_to_with_x_and_y(0.0, f64::from(end));
+    }
+}

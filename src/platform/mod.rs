@@ -1,0 +1,59 @@
+//! The few facts and calls the UI needs from the browser, with native stand-ins so the same
+//! code builds (and the pure parts test) without one: the clock, the page, the DOM, the
+//! viewport, window listeners and the service worker.
+
+mod dom;
+mod listeners;
+mod service_worker;
+mod viewport;
+
+pub use dom::{apply_theme, child_heights, download, focus, scroll_to, scroll_to_end, scroll_view};
+pub use listeners::{on_storage_change, WindowListener};
+pub use service_worker::{base_path, register_service_worker};
+pub use viewport::{use_viewport, Viewport};
+
+/// Milliseconds since the epoch.
+pub fn now_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Date::now()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as f64)
+            .unwrap_or_default()
+    }
+}
+
+/// The page's origin, such as `http://127.0.0.1:8080` (empty natively).
+pub fn page_origin() -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()
+            .and_then(|w| w.location().origin().ok())
+            .unwrap_or_default()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        String::new()
+    }
+}
+
+/// Sets the page's title. (Dioxus' `document::Title` goes through `eval`, which the app's
+/// Content-Security-Policy forbids.)
+pub fn set_title(title: &str) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(title);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = title;
+}
+
+/// Keeps the page's title at `title` while the calling component shows.
+pub fn use_title(title: String) {
+    use dioxus::prelude::*;
+    use_effect(use_reactive!(|title| set_title(&title)));
+}

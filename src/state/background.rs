@@ -1,0 +1,115 @@
+//! Work the app does by itself, with no page asking: forks whose answer was lost are looked
+//! for when the server is back, and "Scan when the app connects" scans once per visit. Each is
+//! a component of its own, so following the stream's status re-renders nothing else.
+
+use dioxus::prelude::*;
+
+use super::connection::{client, use_settings};
+use super::events::{use_events, StreamStatus};
+use super::lineage::{use_lineage, LineageState};
+use super::scan::use_scan;
+use super::toasts::{use_toasts, ToastKind};
+use crate::fork::pending::{resolve_pending, Resolution};
+use crate::persist::prefs;
+use crate::platform::now_ms;
+
+/// Forks whose answer was lost while the server could not be reached: looked for each time
+/// the event stream goes live (the server is back), and every 20 s while any wait (a fork can
+/// go unanswered while the stream stays up); recorded when found, the user told either way. A
+/// list that fails leaves them pending for the next time.
+#[component]
+pub fn PendingForks() -> Element {
+    let status = use_events().status;
+    let settings = use_settings();
+    let lineage = use_lineage();
+    let toasts = use_toasts();
+    // Cheap when nothing waits: resolve_pending then returns before any request.
+    let settle = move || {
+        let client = client(&settings.peek());
+        spawn(async move {
+            let Ok(resolved) = resolve_pending(&client, now_ms()).await else {
+                return;
+            };
+            for resolution in resolved {
+                if let Some((kind, text)) = told(resolution, lineage) {
+                    toasts.push(kind, text);
+                }
+            }
+        });
+    };
+    use_effect(move || {
+        if *status.read() == StreamStatus::Live {
+            settle();
+        }
+    });
+    #[cfg(target_arch = "wasm32")]
+    use_future(move || async move {
+        loop {
+            gloo_timers::future::TimeoutFuture::new(20_000).await;
+            if *status.peek() == StreamStatus::Live {
+                settle();
+            }
+        }
+    });
+    rsx! {}
+}
+
+/// What the user is told about a pending fork once settled (recording a found one's edge in
+/// `lineage`); nothing when another tab had settled it.
+fn told(resolution: Resolution, lineage: LineageState) -> Option<(ToastKind, String)> {
+    Some(match resolution {
+        Resolution::Found(pending, forked) => match forked.lineage {
+            Some(stored) => {
+                lineage.show(stored);
+                (
+                    ToastKind::Info,
+                    format!(
+                        "The fork of “{}” asked for while the server was unreachable had been \
+                         made: it is recorded as “{}”.",
+                        pending.source.title, forked.session.title
+                    ),
+                )
+            }
+            None => (ToastKind::Error, forked.warning.unwrap_or_default()),
+        },
+        Resolution::NotMade(pending) => (
+            ToastKind::Error,
+            format!(
+                "The fork of “{}” asked for while the server was unreachable never reached it: \
+                 nothing was made. Fork again if you still want it.",
+                pending.source.title
+            ),
+        ),
+        Resolution::Unsure(pending) => (
+            ToastKind::Error,
+            format!(
+                "More than one session could be the fork of “{}” asked for while the server \
+                 was unreachable: look in the sessions list.",
+                pending.source.title
+            ),
+        ),
+        Resolution::Settled(_) => return None,
+    })
+}
+
+/// "Scan when the app connects": once per visit, when the event stream first goes live. A
+/// component of its own, so that following the stream's status re-renders nothing else.
+#[component]
+pub fn ScanOnConnect() -> Element {
+    let status = use_events().status;
+    let settings = use_settings();
+    let lineage = use_lineage();
+    let toasts = use_toasts();
+    let scan = use_scan();
+    let mut done = use_signal(|| false);
+    use_effect(move || {
+        let live = *status.read() == StreamStatus::Live;
+        if live && !*done.peek() {
+            done.set(true);
+            if prefs::scan_on_connect() {
+                scan.start(&settings.peek(), lineage, toasts);
+            }
+        }
+    });
+    rsx! {}
+}

@@ -1,0 +1,91 @@
+//! The fork lineage as the app shows it: read from storage at start, followed when another tab
+//! writes it, and changed only through `lineage::store` (which merges every write).
+
+use dioxus::prelude::*;
+
+use super::toasts::{ToastKind, Toasts};
+use crate::api::Session;
+use crate::lineage::{store, LineageGraph};
+use crate::persist::open_texts;
+use crate::platform::now_ms;
+
+/// The fork lineage as last read from or written to storage.
+#[derive(Clone, Copy)]
+pub struct LineageState(pub Signal<LineageGraph>);
+
+impl LineageState {
+    /// Changes the stored lineage (merged with what another tab wrote) and shows the result.
+    pub fn update(self, change: impl Fn(&mut LineageGraph)) -> Result<(), String> {
+        let stored = store::update(change, now_ms())?;
+        self.show(stored);
+        Ok(())
+    }
+
+    /// Shows a lineage just stored (by a fork, an import).
+    pub fn show(self, stored: LineageGraph) {
+        let mut signal = self.0;
+        signal.set(stored);
+    }
+
+    /// Records when the lineage's sessions among `sessions` were last updated, so the trees
+    /// keep their order by activity offline. Writes only when something is newer.
+    pub fn note_activity(self, sessions: &[Session]) {
+        let newer: Vec<(String, f64)> = {
+            let lineage = self.0.peek();
+            let known = lineage.places();
+            sessions
+                .iter()
+                .filter(|s| known.contains_key(s.id.as_str()))
+                .filter(|s| {
+                    lineage
+                        .active
+                        .get(&s.id)
+                        .is_none_or(|&at| at < s.time.updated)
+                })
+                .map(|s| (s.id.clone(), s.time.updated))
+                .collect()
+        };
+        if !newer.is_empty() {
+            let _ = self.update(|l| {
+                for (session, at) in &newer {
+                    l.set_active(session, *at);
+                }
+            });
+        }
+    }
+
+    /// Records that `session` was deleted on its server, if the lineage knows it, and forgets
+    /// the reply text kept for it.
+    pub fn mark_deleted(self, session: &str) {
+        open_texts::forget(session);
+        let known = self.0.peek().mentions(session);
+        if known {
+            let _ = self.update(|l| {
+                l.mark_deleted([session]);
+            });
+        }
+    }
+}
+
+/// Provides the lineage as stored (telling `toasts` when it could not be read), and follows
+/// what another tab forks or imports: writes already merge.
+pub(super) fn provide(toasts: Toasts) -> LineageState {
+    let state = use_context_provider(|| {
+        let loaded = store::load(now_ms());
+        if let Some(warning) = loaded.warning {
+            toasts.push(ToastKind::Error, warning);
+        }
+        LineageState(Signal::new(loaded.lineage))
+    });
+    use_hook(move || {
+        crate::platform::on_storage_change(store::KEY, move || {
+            state.show(store::load(now_ms()).lineage);
+        })
+    });
+    state
+}
+
+/// The app's lineage.
+pub fn use_lineage() -> LineageState {
+    use_context::<LineageState>()
+}

@@ -1,0 +1,58 @@
+//! App-wide state, one file per store: the connection settings, toasts, the lineage, the event
+//! stream, the agent/model catalog, the scan, the fork shown before its page loads, and the
+//! work done in the background. [`provide_app_state`] sets them all up, for the app and for
+//! the server-side rendering tests alike.
+
+pub mod background;
+pub mod catalog;
+pub mod connection;
+pub mod events;
+pub mod lineage;
+pub mod provisional;
+pub mod scan;
+pub mod toasts;
+
+use dioxus::prelude::*;
+
+pub use catalog::{use_catalog, Catalog, Load};
+pub use connection::{client, use_settings, AppTransport, Offline};
+pub use events::{use_events, EventBus, StreamStatus};
+pub use lineage::{use_lineage, LineageState};
+pub use provisional::{use_provisional_fork, ProvisionalFork};
+pub use scan::{use_scan, ScanState};
+pub use toasts::{use_toasts, Toast, ToastKind, Toasts};
+
+use crate::persist::ConnectionSettings;
+
+/// Handles on every app-wide store, as [`provide_app_state`] made them.
+#[derive(Clone)]
+pub struct AppState {
+    pub settings: Signal<ConnectionSettings>,
+    pub toasts: Toasts,
+    pub lineage: LineageState,
+    pub events: EventBus,
+    pub catalog: Catalog,
+    pub scan: ScanState,
+    pub provisional: ProvisionalFork,
+}
+
+/// Provides every app-wide store to the calling component's descendants: settings and lineage
+/// as stored, no toasts, the event stream opened for the settings.
+pub fn provide_app_state() -> AppState {
+    let settings = connection::provide();
+    let toasts = toasts::provide();
+    let lineage = lineage::provide(toasts);
+    let events = events::provide();
+    let catalog = catalog::provide();
+    let scan = scan::provide();
+    let provisional = provisional::provide();
+    AppState {
+        settings,
+        toasts,
+        lineage,
+        events,
+        catalog,
+        scan,
+        provisional,
+    }
+}
