@@ -151,6 +151,7 @@ fn feed(bytes: &[u8]) {
     let ok = Response {
         status: 200,
         body: text.to_string(),
+        ..Response::default()
     };
     let _ = parse::<Vec<Session>>(&ok);
     let _ = parse::<Vec<Message>>(&ok);

@@ -146,11 +146,37 @@ impl fmt::Debug for Request {
     }
 }
 
-/// What came back: a status and a body.
-#[derive(Debug, Clone, PartialEq)]
+/// What came back: a status, the headers the client reads, and a body.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Response {
     pub status: u16,
     pub body: String,
+    /// The headers a transport could read (lower-case names). A browser shows only those the
+    /// server exposes to scripts; the API reads just `x-next-cursor`.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Response {
+    /// The value of the header `name` (any case), if it came.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The header that names the page of messages before the one sent.
+pub const NEXT_CURSOR: &str = "x-next-cursor";
+
+/// One page of a session's messages: the newest ones before a point, oldest first.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MessagePage {
+    pub messages: Vec<Message>,
+    /// Where the next older page starts (the server's cursor); `None` when this page reaches
+    /// the session's first message (or the server sends every message at once, as releases
+    /// before paging do).
+    pub older: Option<String>,
 }
 
 /// Sends a request. Implementations map "no answer" to [`ApiError::Network`] and return every
@@ -268,11 +294,20 @@ impl<T: Transport> Client<T> {
         query: &[(&str, &str)],
         body: Option<Value>,
     ) -> Result<R, ApiError> {
-        let response = self
-            .transport
-            .send(build(&self.conn, method, path, query, body))
-            .await?;
+        let response = self.send(method, path, query, body).await?;
         parse(&response)
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> Result<Response, ApiError> {
+        self.transport
+            .send(build(&self.conn, method, path, query, body))
+            .await
     }
 
     /// Is the server there, and which version is it?
@@ -333,6 +368,31 @@ impl<T: Transport> Client<T> {
         check_session_id(id)?;
         self.call(Method::Get, &format!("/session/{id}/message"), &[], None)
             .await
+    }
+
+    /// The newest `limit` messages of a session before `before` (a cursor from an earlier
+    /// page; `None` for the newest page), oldest first, and where the page before them starts.
+    pub async fn messages_page(
+        &self,
+        id: &str,
+        limit: usize,
+        before: Option<&str>,
+    ) -> Result<MessagePage, ApiError> {
+        check_session_id(id)?;
+        let limit = limit.max(1).to_string();
+        let mut query = vec![("limit", limit.as_str())];
+        if let Some(before) = before {
+            query.push(("before", before));
+        }
+        let path = format!("/session/{id}/message");
+        let response = self.send(Method::Get, &path, &query, None).await?;
+        let messages = parse(&response)?;
+        let older = response
+            .header(NEXT_CURSOR)
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned);
+        Ok(MessagePage { messages, older })
     }
 
     /// Sends a prompt and waits for the whole reply (or, with `no_reply`, just records it).
@@ -509,11 +569,13 @@ mod tests {
         let ok = Response {
             status: 200,
             body: r#"{"healthy":true,"version":"1"}"#.into(),
+            ..Response::default()
         };
         assert_eq!(parse::<Health>(&ok).unwrap().version, "1");
         let missing = Response {
             status: 404,
             body: r#"{"name":"NotFoundError","data":{"message":"gone"}}"#.into(),
+            ..Response::default()
         };
         assert_eq!(
             parse::<Health>(&missing),
@@ -524,6 +586,7 @@ mod tests {
         let html = Response {
             status: 200,
             body: "<!doctype html><title>Sign in to the Wi-Fi</title>".into(),
+            ..Response::default()
         };
         assert_eq!(
             parse::<Health>(&html),

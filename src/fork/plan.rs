@@ -39,7 +39,9 @@ pub struct ForkPlan {
     pub kind: ForkKind,
     /// `None` for a whole-session fork of an empty session.
     pub anchor: Option<Anchor>,
-    /// How many messages the new session will hold.
+    /// How many of the messages planned against the new session starts with. A long session's
+    /// page plans against the messages it has loaded (its newest ones, back to some point):
+    /// the fork copies the older ones as well, which the page had not loaded.
     pub copied: usize,
     /// Text (and file parts) to put back in the composer: set for `Before`.
     pub resend: Option<Resend>,
