@@ -60,8 +60,35 @@ impl<A: 'static> UseAction<A> {
 
 /// An async action: `action(client, arg)` runs when [`UseAction::run`] is called and nothing
 /// else of it runs; an `Err` is shown as an error toast (an empty one shows nothing, for an
-/// action that told the user itself).
-pub fn use_action<A, F, Fut>(mut action: F) -> UseAction<A>
+/// action that told the user itself). It stops when the component goes.
+pub fn use_action<A, F, Fut>(action: F) -> UseAction<A>
+where
+    A: 'static,
+    F: FnMut(Client<AppTransport>, A) -> Fut + 'static,
+    Fut: Future<Output = Result<(), String>> + 'static,
+{
+    use_action_for(Lifetime::Component, action)
+}
+
+/// [`use_action`] for an action that goes on when its component goes: one that takes the
+/// user to another page while it runs (an early fork), and ends there.
+pub fn use_lasting_action<A, F, Fut>(action: F) -> UseAction<A>
+where
+    A: 'static,
+    F: FnMut(Client<AppTransport>, A) -> Fut + 'static,
+    Fut: Future<Output = Result<(), String>> + 'static,
+{
+    use_action_for(Lifetime::App, action)
+}
+
+/// How long an action's task may live.
+#[derive(Clone, Copy, PartialEq)]
+enum Lifetime {
+    Component,
+    App,
+}
+
+fn use_action_for<A, F, Fut>(lifetime: Lifetime, mut action: F) -> UseAction<A>
 where
     A: 'static,
     F: FnMut(Client<AppTransport>, A) -> Fut + 'static,
@@ -76,7 +103,7 @@ where
         }
         running.set(true);
         let done = action(client(&settings.peek()), arg);
-        spawn(async move {
+        let task = async move {
             let result = done.await;
             // The action may have taken the user elsewhere, and this component with it.
             if let Ok(mut running) = running.try_write() {
@@ -87,7 +114,15 @@ where
                     toasts.push(ToastKind::Error, problem);
                 }
             }
-        });
+        };
+        match lifetime {
+            Lifetime::Component => {
+                spawn(task);
+            }
+            Lifetime::App => {
+                dioxus::dioxus_core::spawn_forever(task);
+            }
+        }
     });
     UseAction { running, run }
 }

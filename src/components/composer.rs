@@ -9,9 +9,10 @@ use crate::persist::drafts;
 use crate::state::{use_catalog, use_settings, use_toasts, ToastKind};
 
 /// The message box. Its text is kept per session until it is sent, so a reload or a failed
-/// send loses nothing; "Edit and resend" leaves its text here, focused.
+/// send loses nothing; "Edit and resend" leaves its text here, focused. `waiting` says why it
+/// cannot send yet (a fork still being made): the text is kept, Send waits.
 #[component]
-pub fn Composer(session_id: String) -> Element {
+pub fn Composer(session_id: String, #[props(default)] waiting: Option<String>) -> Element {
     let settings = use_settings();
     let toasts = use_toasts();
     let initial = drafts::text(&session_id);
@@ -56,7 +57,11 @@ pub fn Composer(session_id: String) -> Element {
             }
         }
     });
+    let can_send = waiting.is_none();
     let submit = move || {
+        if !can_send {
+            return;
+        }
         let input = prompt_input(&text.peek(), &files.peek(), &agent.peek(), &model.peek());
         if let Some(input) = input {
             send.run(input);
@@ -90,6 +95,9 @@ pub fn Composer(session_id: String) -> Element {
                 }
             }
             Attachments { session_id: session_id.clone(), files }
+            if let Some(why) = &waiting {
+                p { class: "composer-waiting muted", id: "composer-waiting", "{why}" }
+            }
             label { r#for: "composer-input", class: "visually-hidden", "Message" }
             textarea {
                 id: "composer-input",
@@ -114,7 +122,13 @@ pub fn Composer(session_id: String) -> Element {
                     }
                 },
             }
-            button { r#type: "submit", class: "primary", disabled: sending || no_model.is_some(), if sending { "Sending…" } else { "Send" } }
+            button {
+                r#type: "submit",
+                class: "primary",
+                disabled: sending || no_model.is_some() || !can_send,
+                aria_describedby: if !can_send { "composer-waiting" },
+                if sending { "Sending…" } else { "Send" }
+            }
         }
     }
 }

@@ -13,7 +13,7 @@ pub mod session_header;
 pub mod status;
 pub mod toasts;
 
-pub use action::{use_action, use_client, UseAction, UseClient};
+pub use action::{use_action, use_client, use_lasting_action, UseAction, UseClient};
 pub use composer::Composer;
 pub use dialog::Dialog;
 pub use icons::ForkIcon;

@@ -8,4 +8,4 @@ pub mod plan;
 pub mod run;
 
 pub use plan::{is_running, ForkPlan, ForkPoint};
-pub use run::{fork, ForkError, ForkRequest, Forked, NameWhen, Naming, WhenBusy};
+pub use run::{fork, planned_edge, ForkError, ForkRequest, Forked, NameWhen, Naming, WhenBusy};

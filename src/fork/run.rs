@@ -277,6 +277,26 @@ async fn fork_unnamed<T: Transport>(
     Ok(finish(client, source, plan, created, copied, now, false))
 }
 
+/// The lineage edge a fork of `source` planned as `plan` gets (made `now`, on `server`), but for
+/// the child's id, which only the server's answer gives: empty here.
+pub fn planned_edge(source: &Session, plan: &ForkPlan, server: &str, now: f64) -> Edge {
+    let anchor = plan.anchor.clone();
+    Edge {
+        child: String::new(),
+        parent: source.id.clone(),
+        anchor: anchor.as_ref().map(|a| a.message_id.clone()),
+        role: anchor.as_ref().map(|a| a.role),
+        excerpt: anchor.map(|a| a.excerpt).unwrap_or_default(),
+        kind: plan.kind,
+        created: now,
+        parent_title: source.title.clone(),
+        child_title: fork_title(&source.title, plan),
+        server: server.to_owned(),
+        directory: source.directory.clone(),
+        discovered: false,
+    }
+}
+
 /// Everything after the server made the fork `created`: its lineage edge (under its telling
 /// title, given on the server by the returned `naming`), and the draft for "edit and resend".
 /// Only storage can fail here, which is a warning.
@@ -298,20 +318,10 @@ pub(super) fn finish<T: Transport>(
         title: naming.title.clone(),
         ..created
     };
-    let anchor = plan.anchor.clone();
     let edge = Edge {
         child: session.id.clone(),
-        parent: source.id.clone(),
-        anchor: anchor.as_ref().map(|a| a.message_id.clone()),
-        role: anchor.as_ref().map(|a| a.role),
-        excerpt: anchor.map(|a| a.excerpt).unwrap_or_default(),
-        kind: plan.kind,
-        created: now,
-        parent_title: source.title.clone(),
-        child_title: session.title.clone(),
-        server: client.conn.base_url.clone(),
         directory: session.directory.clone(),
-        discovered: false,
+        ..planned_edge(source, &plan, &client.conn.base_url, now)
     };
     let (lineage, mut warning) = match store::record(edge, now) {
         Ok(lineage) => (Some(lineage), None),

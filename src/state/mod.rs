@@ -18,7 +18,7 @@ pub use catalog::{use_catalog, Catalog, Load};
 pub use connection::{client, use_settings, AppTransport, Offline};
 pub use events::{use_events, EventBus, StreamStatus};
 pub use lineage::{use_lineage, LineageState};
-pub use provisional::{use_provisional_fork, ProvisionalFork};
+pub use provisional::{use_provisional_fork, Making, ProvisionalFork};
 pub use scan::{use_scan, ScanState};
 pub use toasts::{use_toasts, Toast, ToastKind, Toasts};
 

@@ -119,6 +119,48 @@ impl App {
             .unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// Screenshots of the page as it is, in the four looks a person may have: light and dark,
+    /// desktop (1280 px) and phone (390 px) wide — `target/screenshots/<name>-{light,dark}[-390].png`.
+    /// The page is left as it was (light or its own theme, desktop).
+    pub async fn screenshots(&self, name: &str) {
+        let dir = super::root().join("target/screenshots");
+        for (theme, dark) in [("light", false), ("dark", true)] {
+            let scheme = if dark { "dark" } else { "light" };
+            self.browser
+                .cdp(
+                    "Emulation.setEmulatedMedia",
+                    json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+                )
+                .await
+                .unwrap();
+            for (suffix, width, height, mobile) in
+                [("", 1280, 900, false), ("-390", 390, 844, true)]
+            {
+                self.browser
+                    .cdp(
+                        "Emulation.setDeviceMetricsOverride",
+                        json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}),
+                    )
+                    .await
+                    .unwrap();
+                // Let the page lay itself out again at this width.
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                self.browser
+                    .screenshot(dir.join(format!("{name}-{theme}{suffix}.png")))
+                    .await
+                    .unwrap();
+            }
+        }
+        let _ = self
+            .browser
+            .cdp("Emulation.clearDeviceMetricsOverride", json!({}))
+            .await;
+        let _ = self
+            .browser
+            .cdp("Emulation.setEmulatedMedia", json!({"features": []}))
+            .await;
+    }
+
     /// Clicks the first button named `name` inside the `index`th message article.
     pub async fn click_in_article(&self, index: usize, name: &str) {
         let script = "const [i, name] = arguments; const buttons = document.querySelectorAll('article')[i].querySelectorAll('button');

@@ -1,38 +1,54 @@
-//! The loaded session on screen: header (fork origin, title, actions, copies), the busy
-//! question, the messages in their window, and the dock with prompts and the composer.
+//! The session on screen: header (fork origin, title, actions, copies), the busy question, the
+//! messages in their window, and the dock with prompts and the composer. A fork still being
+//! made shows here too, from what it copies: its actions wait, its composer takes a draft.
 
 use dioxus::prelude::*;
 
+use super::earlier::{use_earlier_pages, EarlierButton};
 use super::fork::{use_fork_action, ForkAction};
 use super::live::{use_live_session, LiveSession};
 use super::window::{use_message_window, LIST_ID};
+use crate::api::ApiError;
 use crate::api::{Message, Session};
 use crate::components::{
-    BusyDialog, Composer, DeleteButton, ForkOrigin, MessageView, PermissionPrompt, QuestionPrompt,
-    StopButton, TitleEditor,
+    BusyDialog, Composer, DeleteButton, ErrorPanel, ForkOrigin, MessageView, PermissionPrompt,
+    QuestionPrompt, StopButton, TitleEditor,
 };
 use crate::fork::{is_running, ForkPoint, WhenBusy};
 use crate::lineage::{Edge, ForkKind};
 use crate::platform::now_ms;
 use crate::route::Route;
 use crate::shared::Shared;
-use crate::state::{use_events, use_lineage, StreamStatus};
-use crate::text::{age, display_title};
+use crate::state::{use_events, use_lineage, Making, StreamStatus};
+use crate::text::{age, count as counted, display_title};
 
-/// The loaded session: header, messages, composer.
+/// The session: header, messages, composer.
 #[component]
 pub fn SessionBody(
     session: Session,
     messages: Shared<Vec<Message>>,
-    /// Messages copied by a fork, shown before the server's answer: no fork action yet.
+    /// Where the page of messages before `messages` starts (`None`: they are all).
+    #[props(default)]
+    older: Option<String>,
+    /// A stand-in, shown before the server's answer (messages copied by a fork, or a session as
+    /// it was): no fork action yet.
     #[props(default)]
     provisional: bool,
+    /// The fork being made that this page shows, if it is one.
+    #[props(default)]
+    making: Option<Making>,
+    /// A stand-in shown because the server cannot be reached: why.
+    #[props(default)]
+    unreachable: Option<ApiError>,
     /// Whether the server says it is writing a reply here (`None`: it did not say).
     server_busy: Option<bool>,
     on_changed: EventHandler<()>,
+    /// Asks the server again (after `unreachable`).
+    on_retry: EventHandler<()>,
 ) -> Element {
-    let live = use_live_session(session, messages.clone(), server_busy);
+    let live = use_live_session(session, messages.clone(), older, server_busy, provisional);
     let window = use_message_window(live.messages);
+    let earlier = use_earlier_pages(live);
     let fork = use_fork_action(live);
     let lineage = use_lineage().0;
 
@@ -45,7 +61,11 @@ pub fn SessionBody(
     let title = display_title(&session.title).to_owned();
     let count = messages.len();
     let graph = lineage.read();
-    let origin = graph.parent_of(&session.id).cloned();
+    // A fork being made is in no lineage yet: its banner comes from the edge it will get.
+    let origin = match &making {
+        Some(making) => Some(making.edge.clone()),
+        None => graph.parent_of(&session.id).cloned(),
+    };
     let siblings: Vec<String> = graph
         .siblings(&session.id)
         .into_iter()
@@ -73,14 +93,23 @@ pub fn SessionBody(
         .or_else(|| provisional.then_some(ForkPoint::Whole));
     let mut asking = fork.asking;
 
+    let pending = making.is_some();
     crate::platform::use_title(format!("{title} · Branchpoint"));
     rsx! {
+        if let Some(error) = unreachable {
+            ErrorPanel {
+                error,
+                on_retry: move |_| on_retry.call(()),
+            }
+        }
         Header {
             session: session.clone(),
+            pending,
             origin,
             siblings,
             whole_forks: whole_forks.into_iter().cloned().collect::<Vec<_>>(),
             count,
+            partial: live.older.read().is_some(),
             running,
             held: held.clone(),
             fork,
@@ -104,6 +133,7 @@ pub fn SessionBody(
         if messages.is_empty() {
             p { class: "empty", "This session has no messages yet." }
         }
+        EarlierButton { live, load: earlier }
         div { class: "messages", id: LIST_ID,
             if window.before > 0.0 {
                 div { class: "list-spacer", aria_hidden: "true", style: "height: {window.before}px" }
@@ -123,7 +153,7 @@ pub fn SessionBody(
                 div { class: "list-spacer", aria_hidden: "true", style: "height: {window.after}px" }
             }
         }
-        Dock { live, running, session_id: session.id.clone() }
+        Dock { live, running, pending, session_id: session.id.clone() }
     }
 }
 
@@ -132,10 +162,14 @@ pub fn SessionBody(
 #[component]
 fn Header(
     session: Session,
+    /// A fork still being made: shown with what it will be, no action on it yet.
+    pending: bool,
     origin: Option<Edge>,
     siblings: Vec<String>,
     whole_forks: Vec<Edge>,
     count: usize,
+    /// Older messages are still to be loaded.
+    partial: bool,
     running: bool,
     held: Option<ForkPoint>,
     fork: ForkAction,
@@ -149,13 +183,26 @@ fn Header(
             if let Some(edge) = origin {
                 ForkOrigin { session_id: session.id.clone(), edge, siblings }
             }
-            TitleEditor { session: session.clone(), on_renamed: move |_| on_changed.call(()) }
-            p { class: "muted",
-                "{count} messages · updated {age(now, session.time.updated)}"
+            if pending {
+                div { class: "title-row", h1 { "{title}" } }
+                p { class: "muted forking", role: "status", aria_busy: "true",
+                    span { class: "spinner", aria_hidden: "true" }
+                    " Forking… the server is copying {counted(count, \"message\")}. You can write your next message meanwhile: it is sent once the fork exists."
+                }
+            } else {
+                TitleEditor { session: session.clone(), on_renamed: move |_| on_changed.call(()) }
+            }
+            p { class: "muted", hidden: pending,
+                if partial {
+                    "the newest {count} messages (earlier ones load as you scroll up)"
+                } else {
+                    "{count} messages"
+                }
+                " · updated {age(now, session.time.updated)}"
                 if !session.directory.is_empty() { " · {session.directory}" }
                 if running { " · writing a reply…" }
             }
-            div { class: "session-actions",
+            div { class: "session-actions", hidden: pending,
                 button {
                     r#type: "button",
                     disabled: held.is_some(),
@@ -182,7 +229,7 @@ fn Header(
 /// What sits with the composer, so it is never scrolled out of sight: permission prompts, the
 /// model's questions, the provider's retries, the running reply and its Stop.
 #[component]
-fn Dock(live: LiveSession, running: bool, session_id: String) -> Element {
+fn Dock(live: LiveSession, running: bool, pending: bool, session_id: String) -> Element {
     let connected = *use_events().status.read() == StreamStatus::Live;
     rsx! {
         div { class: "composer-dock",
@@ -208,7 +255,10 @@ fn Dock(live: LiveSession, running: bool, session_id: String) -> Element {
                     "The connection to the server is lost, so the reply stopped arriving here. What came is kept; the page catches up when the server is back."
                 }
             }
-            Composer { session_id }
+            Composer {
+                session_id,
+                waiting: pending.then(|| "Send waits until the fork is made; your text is kept.".to_owned()),
+            }
         }
     }
 }
