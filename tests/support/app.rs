@@ -161,28 +161,43 @@ impl App {
             .await;
     }
 
-    /// Clicks the first button named `name` inside the `index`th message article.
+    /// Clicks the first button named `name` inside the `index`th message article, once it can
+    /// be used (a person waits for a disabled button).
     pub async fn click_in_article(&self, index: usize, name: &str) {
-        let script = "const [i, name] = arguments; const buttons = document.querySelectorAll('article')[i].querySelectorAll('button');
-        const b = Array.from(buttons).find(b => b.textContent.trim() === name); if (!b) return false; b.click(); return true;";
-        let clicked = self
-            .browser
-            .execute(script, vec![json!(index), json!(name)])
-            .await
-            .unwrap();
-        assert_eq!(
-            clicked,
-            json!(true),
-            "no {name:?} button in article {index}"
-        );
+        let script = "const [i, name] = arguments; const article = document.querySelectorAll('article')[i];
+        if (!article) return 'none'; const b = Array.from(article.querySelectorAll('button')).find(b => b.textContent.trim() === name);
+        if (!b) return 'none'; if (b.disabled) return 'disabled'; b.click(); return 'clicked';";
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            let clicked = self
+                .browser
+                .execute(script, vec![json!(index), json!(name)])
+                .await
+                .unwrap();
+            if clicked == json!("clicked") {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no usable {name:?} button in article {index}: {clicked}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Clicks the element of `role` named `name` (waiting for it first). A page that re-renders
     /// between finding and clicking replaces the element: find it again, as a person would.
+    /// A disabled control is waited for until it can be used, as a person waits for it.
     pub async fn click(&self, role: &str, name: &str) {
         let mut last = String::new();
         for _ in 0..10 {
             let element = self.see_role(role, name).await;
+            let deadline = std::time::Instant::now() + WAIT;
+            while !element.is_enabled().await.unwrap_or(true)
+                && std::time::Instant::now() < deadline
+            {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
             match element.click().await {
                 Ok(()) => return,
                 Err(e) if e.contains("stale element") => last = e,
