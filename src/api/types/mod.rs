@@ -5,7 +5,7 @@
 
 mod catalog;
 mod message;
-mod part;
+pub(super) mod part;
 mod permission;
 mod session;
 
