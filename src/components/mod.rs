@@ -5,6 +5,7 @@
 pub mod action;
 pub mod composer;
 pub mod dialog;
+pub mod diff;
 pub mod icons;
 pub mod message;
 pub mod parts;
@@ -16,6 +17,7 @@ pub mod toasts;
 pub use action::{use_action, use_client, UseAction, UseClient};
 pub use composer::Composer;
 pub use dialog::Dialog;
+pub use diff::{DiffView, SessionChanges, TurnChanges};
 pub use icons::ForkIcon;
 pub use message::MessageView;
 pub use parts::PartView;

@@ -21,6 +21,7 @@ pub fn ForkOrigin(session_id: String, edge: Edge, siblings: Vec<String>) -> Elem
         ForkKind::Whole => "a copy of the whole session".to_owned(),
         ForkKind::Through => format!("after “{}”", edge.excerpt),
         ForkKind::Before => format!("editing “{}”", edge.excerpt),
+        ForkKind::Undo => format!("kept before undoing “{}”", edge.excerpt),
     };
     let previous = position
         .checked_sub(1)

@@ -14,6 +14,9 @@ pub enum ForkKind {
     Through,
     Before,
     Whole,
+    /// The whole session, kept before OpenCode's undo took back the anchor message and what
+    /// followed it (the next prompt deletes those from the session; the branch keeps them).
+    Undo,
 }
 
 impl ForkKind {
@@ -22,6 +25,7 @@ impl ForkKind {
             ForkKind::Through => "forked after",
             ForkKind::Before => "edited",
             ForkKind::Whole => "whole session",
+            ForkKind::Undo => "kept before undo",
         }
     }
 }

@@ -42,7 +42,7 @@ struct DocumentV1 {
 ///
 /// A session is `[id]`, `[id, title]` or `[id, title, last active ms]` (the title may be
 /// `""`). An edge is `[child, parent (indexes into sessions),
-/// anchor|null, role u|a|null, kind t|b|w, created ms, excerpt, place index, discovered 0|1]`;
+/// anchor|null, role u|a|null, kind t|b|w|u (u: kept before undo), created ms, excerpt, place index, discovered 0|1]`;
 /// trailing defaults (`""`, `0`, `0`) are left out.
 #[derive(Serialize)]
 struct DocumentV2 {
@@ -123,6 +123,7 @@ fn decode_v2(mut value: Value) -> Result<LineageGraph, String> {
             Some("t") => ForkKind::Through,
             Some("b") => ForkKind::Before,
             Some("w") => ForkKind::Whole,
+            Some("u") => ForkKind::Undo,
             _ => return Err(bad("unknown kind")),
         };
         let created = at(5).as_f64().ok_or_else(|| bad("no time"))?;
@@ -196,6 +197,7 @@ pub fn encode<'a>(lineage: &'a LineageGraph) -> String {
                 ForkKind::Through => "t",
                 ForkKind::Before => "b",
                 ForkKind::Whole => "w",
+                ForkKind::Undo => "u",
             }),
             Value::from(edge.created.round() as i64),
             Value::from(excerpt(&edge.excerpt, EXCERPT_CHARS)),
@@ -378,6 +380,22 @@ mod tests {
             migrated,
             "rewritten as schema 2"
         );
+    }
+
+    #[test]
+    fn an_undo_edge_is_kind_u() {
+        let mut lineage = LineageGraph::default();
+        lineage.add(Edge {
+            kind: ForkKind::Undo,
+            ..edge("ses_kept", "ses_a")
+        });
+        let raw = encode(&lineage);
+        assert!(raw.contains(r#""msg_1",null,"u","#), "{raw}");
+        assert_eq!(decode(&raw).unwrap(), lineage);
+        let written = r#"{"version":2,"places":[["s",""]],"sessions":[["ses_k","T — before undo"],["ses_a","T"]],"edges":[[0,1,"msg_1","u","u",5]]}"#;
+        let read = decode(written).unwrap();
+        assert_eq!(read.edges[0].kind, ForkKind::Undo);
+        assert_eq!(read.edges[0].role, Some(crate::api::Role::User));
     }
 
     #[test]

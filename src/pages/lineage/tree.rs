@@ -187,6 +187,7 @@ fn kind_class(kind: ForkKind) -> &'static str {
         ForkKind::Through => "through",
         ForkKind::Before => "before",
         ForkKind::Whole => "whole",
+        ForkKind::Undo => "undo",
     }
 }
 
