@@ -185,6 +185,15 @@ enum Loaded {
     Failed(String),
 }
 
+/// A turn that changed files, as the message closing it shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TurnRef {
+    pub session_id: String,
+    /// The turn's user message.
+    pub message_id: String,
+    pub changes: Vec<FileChange>,
+}
+
 /// A turn's compact change line under its reply ("3 files changed, +12 −4"); opened, it
 /// fetches the turn's diff (`GET /session/:id/diff?messageID=`) and shows it.
 #[component]

@@ -3,7 +3,7 @@
 use dioxus::prelude::*;
 
 use crate::api::{Message, MessageInfo, Role};
-use crate::components::PartView;
+use crate::components::{PartView, TurnChanges, TurnRef, UndoneMark};
 use crate::fork::ForkPoint;
 use crate::lineage::Edge;
 use crate::route::Route;
@@ -24,6 +24,21 @@ pub fn MessageView(
     /// An unfinished reply the server is no longer writing (it stopped or restarted mid-reply).
     #[props(default)]
     interrupted: bool,
+    /// The files its turn changed, when this message closes the turn: a line under it.
+    #[props(default)]
+    changes: Option<TurnRef>,
+    /// Called with a user message's id for "Undo from here"; `None` hides it.
+    #[props(default)]
+    on_undo: Option<EventHandler<String>>,
+    /// The user message an undo is running from, if any: every undo waits for it.
+    #[props(default)]
+    undoing: Option<String>,
+    /// Undone (the session is reverted to before it or an earlier message): `Some`. The first
+    /// undone message is marked as such (`undone_first`), with the branch that keeps it when
+    /// Branchpoint made one.
+    #[props(default)]
+    undone: Option<Option<Edge>>,
+    #[props(default)] undone_first: bool,
 ) -> Element {
     let (role, label, meta, error) = match &message.info {
         MessageInfo::User(m) => {
@@ -67,8 +82,18 @@ pub fn MessageView(
     let forking_here = forking.as_ref() == Some(&through);
     let editing_here = forking.as_ref() == Some(&before);
     let is_user = message.info.role() == Role::User;
+    let undoing_here = undoing.as_deref() == Some(id.as_str());
+    let undo_id = id.clone();
+    let class = if undone.is_some() {
+        format!("message message-{role} message-undone")
+    } else {
+        format!("message message-{role}")
+    };
     rsx! {
-        article { class: "message message-{role}", id: "{message.info.id()}", aria_label: "{aria}",
+        article { class, id: "{message.info.id()}", aria_label: "{aria}",
+            if let Some(kept) = undone.clone() {
+                UndoneMark { kept, first: undone_first }
+            }
             header { class: "message-header",
                 span { class: "message-role", "{label}" }
                 span { class: "message-meta muted", "{meta}" }
@@ -80,6 +105,9 @@ pub fn MessageView(
                 if let Some(error) = error {
                     p { class: "message-error", role: "alert", "⚠ {error}" }
                 }
+            }
+            if let Some(turn) = changes {
+                TurnChanges { session_id: turn.session_id, message_id: turn.message_id, changes: turn.changes }
             }
             if let Some(on_fork) = on_fork {
                 div { class: "message-actions",
@@ -100,6 +128,17 @@ pub fn MessageView(
                             title: "New session before this message, with its text ready to edit",
                             onclick: move |_| on_fork.call(before.clone()),
                             if editing_here { "Forking…" } else { "Edit and resend" }
+                        }
+                    }
+                    if let (true, Some(on_undo), None) = (is_user, on_undo, &undone) {
+                        button {
+                            r#type: "button",
+                            class: "undo-button",
+                            disabled: busy || undoing.is_some(),
+                            aria_busy: undoing_here,
+                            title: "Take back this message and everything after it, files included, as OpenCode's undo does; what is undone is kept as a branch first",
+                            onclick: move |_| on_undo.call(undo_id.clone()),
+                            if undoing_here { "Undoing…" } else { "Undo from here" }
                         }
                     }
                 }

@@ -13,11 +13,12 @@ pub mod prompts;
 pub mod session_header;
 pub mod status;
 pub mod toasts;
+pub mod undo;
 
 pub use action::{use_action, use_client, UseAction, UseClient};
 pub use composer::Composer;
 pub use dialog::Dialog;
-pub use diff::{DiffView, SessionChanges, TurnChanges};
+pub use diff::{DiffView, SessionChanges, TurnChanges, TurnRef};
 pub use icons::ForkIcon;
 pub use message::MessageView;
 pub use parts::PartView;
@@ -25,3 +26,4 @@ pub use prompts::{PermissionPrompt, QuestionPrompt, StopButton};
 pub use session_header::{BusyDialog, DeleteButton, ForkOrigin, TitleEditor};
 pub use status::{ErrorPanel, Loading};
 pub use toasts::ToastRegion;
+pub use undo::{UndoBusyDialog, UndoneMark, UndoneNotice};

@@ -4,7 +4,7 @@
 use dioxus::prelude::*;
 
 use super::action::use_action;
-use super::dialog::Dialog;
+use super::dialog::{Dialog, FirstChoice};
 use crate::api;
 use crate::lineage::{Edge, ForkKind};
 use crate::route::Route;
@@ -208,15 +208,7 @@ pub fn BusyDialog(
             on_cancel: move |_| on_cancel.call(()),
             p { "Stop the reply and fork everything, or fork only what is complete and let it run." }
             div { class: "actions",
-                button {
-                    r#type: "button",
-                    class: "primary",
-                    onmounted: move |e: MountedEvent| async move {
-                        let _ = e.set_focus(true).await;
-                    },
-                    onclick: move |_| on_stop.call(()),
-                    "Stop and fork"
-                }
+                FirstChoice { label: "Stop and fork", on_click: move |_| on_stop.call(()) }
                 button { r#type: "button", onclick: move |_| on_complete.call(()), "Fork what is complete" }
                 button { r#type: "button", onclick: move |_| on_cancel.call(()), "Cancel" }
             }

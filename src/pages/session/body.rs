@@ -5,18 +5,22 @@ use dioxus::prelude::*;
 
 use super::fork::{use_fork_action, ForkAction};
 use super::live::{use_live_session, LiveSession};
+use super::undo::{use_undo_action, UndoAction};
 use super::window::{use_message_window, LIST_ID};
 use crate::api::{Message, Session};
+use crate::changes::{changes_of, closes_turn, turn_changes, TurnChange};
 use crate::components::{
     BusyDialog, Composer, DeleteButton, ForkOrigin, MessageView, PermissionPrompt, QuestionPrompt,
-    StopButton, TitleEditor,
+    SessionChanges, StopButton, TitleEditor, TurnRef, UndoBusyDialog, UndoneNotice,
 };
 use crate::fork::{is_running, ForkPoint, WhenBusy};
+use crate::lineage::LineageGraph;
 use crate::lineage::{Edge, ForkKind};
 use crate::platform::now_ms;
 use crate::route::Route;
 use crate::shared::Shared;
 use crate::state::{use_events, use_lineage, StreamStatus};
+use crate::text::message_excerpt;
 use crate::text::{age, display_title};
 
 /// The loaded session: header, messages, composer.
@@ -34,7 +38,9 @@ pub fn SessionBody(
     let live = use_live_session(session, messages.clone(), server_busy);
     let window = use_message_window(live.messages);
     let fork = use_fork_action(live);
+    let undo = use_undo_action(live);
     let lineage = use_lineage().0;
+    let turns = use_memo(move || turn_changes(&live.messages.read()));
 
     // Read in place: a streaming reply re-renders this on every delta.
     let messages = live.messages.read();
@@ -56,13 +62,49 @@ pub fn SessionBody(
         .children(&session.id)
         .into_iter()
         .partition(|e| e.kind == ForkKind::Whole);
-    let forks_of = |message_id: &str| -> Vec<Edge> {
+    // Undone, as the server reports it: the revert's message and everything after it.
+    let revert_at = session.revert.as_ref().and_then(|r| {
+        messages
+            .iter()
+            .position(|m| m.info.id() == r.message_id)
+            .map(|at| (at, r.message_id.clone()))
+    });
+    let kept = revert_at
+        .as_ref()
+        .and_then(|(_, id)| kept_before_undo(&graph, &session.id, id));
+    let undone = |index: usize| {
+        revert_at
+            .as_ref()
+            .filter(|(at, _)| index >= *at)
+            .map(|_| kept.clone())
+    };
+    let undone_first = |index: usize| revert_at.as_ref().is_some_and(|(at, _)| index == *at);
+    let forks_of = |index: usize, message_id: &str| -> Vec<Edge> {
         anchored
             .iter()
             .filter(|e| e.anchor.as_deref() == Some(message_id))
+            // An undone message says where it is kept already.
+            .filter(|e| e.kind != ForkKind::Undo || undone(index).is_none())
             .map(|e| (*e).clone())
             .collect()
     };
+    // Branches kept before an undo whose messages have since left this session.
+    let gone_undos: Vec<Edge> = anchored
+        .iter()
+        .filter(|e| e.kind == ForkKind::Undo)
+        .filter(|e| {
+            !messages
+                .iter()
+                .any(|m| Some(m.info.id()) == e.anchor.as_deref())
+        })
+        .map(|e| (*e).clone())
+        .collect();
+    let notice = revert_at.as_ref().and_then(|(at, _)| {
+        let excerpt = messages
+            .get(*at)
+            .map(|m| crate::text::excerpt(&message_excerpt(m), 48))?;
+        Some((excerpt, kept.clone()))
+    });
     // An unfinished reply counts as running unless the server says it is not writing one (a
     // reply cut off by a crash stays unfinished on the server forever).
     let running = (live.busy)() || (server_busy.is_none() && messages.iter().any(is_running));
@@ -72,6 +114,8 @@ pub fn SessionBody(
         .clone()
         .or_else(|| provisional.then_some(ForkPoint::Whole));
     let mut asking = fork.asking;
+    let mut asking_undo = undo.asking;
+    let undoing = undo.current.read().clone();
 
     crate::platform::use_title(format!("{title} · Branchpoint"));
     rsx! {
@@ -80,11 +124,19 @@ pub fn SessionBody(
             origin,
             siblings,
             whole_forks: whole_forks.into_iter().cloned().collect::<Vec<_>>(),
+            gone_undos,
+            turns: turns(),
             count,
             running,
             held: held.clone(),
             fork,
             on_changed,
+        }
+        if let Some(message_id) = asking_undo.read().clone() {
+            UndoBusyDialog {
+                on_stop: move |_| undo.start(message_id.clone(), WhenBusy::StopFirst),
+                on_cancel: move |_| asking_undo.set(None),
+            }
         }
         if let Some(point) = asking.read().clone() {
             BusyDialog {
@@ -108,23 +160,48 @@ pub fn SessionBody(
             if window.before > 0.0 {
                 div { class: "list-spacer", aria_hidden: "true", style: "height: {window.before}px" }
             }
-            for message in messages[window.start..window.end].iter() {
+            for (index, message) in (window.start..window.end).zip(messages[window.start..window.end].iter()) {
                 MessageView {
                     key: "{message.info.id()}",
                     message: message.clone(),
                     now,
                     on_fork: move |point| fork.start(point, WhenBusy::Ask),
                     forking: held.clone(),
-                    forks: forks_of(message.info.id()),
+                    forks: forks_of(index, message.info.id()),
                     interrupted: !running && is_running(message),
+                    changes: turn_ref(&messages, index, &session.id),
+                    on_undo: (!provisional).then_some(EventHandler::new(move |id: String| undo.start(id, WhenBusy::Ask))),
+                    undoing: undoing.clone(),
+                    undone: undone(index),
+                    undone_first: undone_first(index),
                 }
             }
             if window.after > 0.0 {
                 div { class: "list-spacer", aria_hidden: "true", style: "height: {window.after}px" }
             }
         }
-        Dock { live, running, session_id: session.id.clone() }
+        Dock { live, running, session_id: session.id.clone(), undo, notice }
     }
+}
+
+/// The change line a message carries: the files its turn changed, when it closes the turn.
+fn turn_ref(messages: &[Message], index: usize, session_id: &str) -> Option<TurnRef> {
+    let user = closes_turn(messages, index)?;
+    let changes = changes_of(user);
+    (!changes.is_empty()).then(|| TurnRef {
+        session_id: session_id.to_owned(),
+        message_id: user.info.id().to_owned(),
+        changes: changes.to_vec(),
+    })
+}
+
+/// The branch an undo from `message_id` kept (the newest, if it was undone more than once).
+fn kept_before_undo(graph: &LineageGraph, session: &str, message_id: &str) -> Option<Edge> {
+    graph
+        .children(session)
+        .into_iter()
+        .rfind(|e| e.kind == ForkKind::Undo && e.anchor.as_deref() == Some(message_id))
+        .cloned()
 }
 
 /// The session's header: where it was forked from, its title (renamed in place), counts, its
@@ -135,6 +212,10 @@ fn Header(
     origin: Option<Edge>,
     siblings: Vec<String>,
     whole_forks: Vec<Edge>,
+    /// Branches kept before an undo whose messages this session no longer has.
+    gone_undos: Vec<Edge>,
+    /// The turns that changed files.
+    turns: Vec<TurnChange>,
     count: usize,
     running: bool,
     held: Option<ForkPoint>,
@@ -155,6 +236,7 @@ fn Header(
                 if !session.directory.is_empty() { " · {session.directory}" }
                 if running { " · writing a reply…" }
             }
+            SessionChanges { session_id: session.id.clone(), turns }
             div { class: "session-actions",
                 button {
                     r#type: "button",
@@ -175,6 +257,14 @@ fn Header(
                     }
                 }
             }
+            if !gone_undos.is_empty() {
+                nav { class: "fork-marker", aria_label: "Kept before an undo",
+                    span { class: "muted", "Undone turns, kept as: " }
+                    for edge in gone_undos.iter() {
+                        Link { key: "{edge.child}", to: Route::Session { id: edge.child.clone() }, "{edge.child_title}" }
+                    }
+                }
+            }
         }
     }
 }
@@ -182,10 +272,21 @@ fn Header(
 /// What sits with the composer, so it is never scrolled out of sight: permission prompts, the
 /// model's questions, the provider's retries, the running reply and its Stop.
 #[component]
-fn Dock(live: LiveSession, running: bool, session_id: String) -> Element {
+fn Dock(
+    live: LiveSession,
+    running: bool,
+    session_id: String,
+    undo: UndoAction,
+    /// While undone: the excerpt of the message undone from, and the branch keeping it.
+    notice: Option<(String, Option<Edge>)>,
+) -> Element {
     let connected = *use_events().status.read() == StreamStatus::Live;
+    let composer = (undo.composer)();
     rsx! {
         div { class: "composer-dock",
+            if let Some((excerpt, kept)) = notice {
+                UndoneNotice { excerpt, kept, redoing: undo.redoing(), on_redo: move |_| undo.redo() }
+            }
             for request in live.permissions.read().iter() {
                 PermissionPrompt { key: "{request.id}", request: request.clone() }
             }
@@ -208,7 +309,11 @@ fn Dock(live: LiveSession, running: bool, session_id: String) -> Element {
                     "The connection to the server is lost, so the reply stopped arriving here. What came is kept; the page catches up when the server is back."
                 }
             }
-            Composer { session_id }
+            // A list of one, keyed by the count: when what is kept changed under it, the
+            // composer is made again from what is kept (a key alone does not remount).
+            for epoch in std::iter::once(composer) {
+                Composer { key: "{epoch}", session_id: session_id.clone() }
+            }
         }
     }
 }

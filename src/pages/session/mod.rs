@@ -1,11 +1,12 @@
 //! `/session/:id`: one session with every message and part, its fork actions, where it came
 //! from, its siblings, rename in place, and a composer. This file loads the session; the page
 //! is built from hooks, one file each: `live` (the event stream), `window` (which messages
-//! are in the DOM), `fork` (the fork buttons); `body` draws it.
+//! are in the DOM), `fork` (the fork buttons), `undo` (undo and redo); `body` draws it.
 
 mod body;
 mod fork;
 mod live;
+mod undo;
 mod window;
 
 use dioxus::prelude::*;
