@@ -426,3 +426,82 @@ async fn undo_from_here_keeps_the_branch_puts_the_files_back_and_redo_restores_t
     app.see(".lineage-node", "kept before undo").await;
     screenshot(&app, "undo-lineage").await;
 }
+
+#[tokio::test]
+async fn a_new_turn_shows_its_line_live_a_busy_session_asks_and_refusals_are_told() {
+    let server = OpenCode::start().await;
+    let client = server.client();
+    let session = server.chat("Live", &["hello"]).await;
+    let app = App::start(&server.base_url(), None).await;
+    app.open(&format!("/session/{}", session.id)).await;
+    app.see("article", "Scripted reply to: hello").await;
+    app.see(".stream", "Live").await;
+
+    // A turn that writes a file: its line arrives with the server's summary, no reload.
+    let composer = app.browser.find("#composer-input").await.unwrap();
+    composer
+        .send_keys(r"write it [[tool:bash:printf 'x\ny\n' > made.txt]]")
+        .await
+        .unwrap();
+    app.browser.press("\u{E007}").await.unwrap();
+    app.see_role("button", "1 file changed, +2 −0").await;
+    assert_eq!(server.read("made.txt").as_deref(), Some("x\ny\n"));
+
+    // Undo while a reply runs: asked first; Enter takes "Stop and undo".
+    client
+        .prompt_async(
+            &session.id,
+            &branchpoint::api::PromptInput::text("take your time [[slow:3000]]"),
+        )
+        .await
+        .unwrap();
+    app.see(".running", "Writing a reply").await;
+    click_in_user_message(&app, 1, "Undo from here").await;
+    app.see_role("dialog", "This session is still writing a reply")
+        .await;
+    screenshot(&app, "undo-busy").await;
+    app.browser
+        .wait_until(
+            "document.activeElement.textContent === 'Stop and undo'",
+            WAIT,
+        )
+        .await
+        .unwrap();
+    app.browser.press("\u{E007}").await.unwrap();
+    app.see(".undone-notice", "Undone from “write it").await;
+    assert_eq!(server.read("made.txt"), None, "the turn's file is undone");
+    app.click("button", "Redo").await;
+    app.see(".toasts", "Redone").await;
+    assert_eq!(server.read("made.txt").as_deref(), Some("x\ny\n"));
+
+    // A revert the server refuses ends in its words; the branch made first stays.
+    let proxy = support::FaultProxy::with_body(
+        &server.base_url(),
+        r"^POST /session/[^/]+/revert$",
+        409,
+        r#"{"_tag":"SessionBusyError","sessionID":"ses_x","message":"Session is busy right now"}"#,
+    );
+    let refusing = App::start(&proxy.url(), None).await;
+    refusing.open(&format!("/session/{}", session.id)).await;
+    refusing.see(".stream", "Live").await;
+    click_in_user_message(&refusing, 0, "Undo from here").await;
+    refusing
+        .see(
+            ".toasts",
+            "The server refused the undo (HTTP 409) Session is busy right now.",
+        )
+        .await;
+    refusing
+        .see(".toasts", "made to keep the messages stays")
+        .await;
+    assert_eq!(refusing.count(".undone-notice").await, 0);
+    assert_eq!(client.get_session(&session.id).await.unwrap().revert, None);
+    let stored = refusing
+        .browser
+        .local_storage("branchpoint.lineage")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(stored.contains("Live — before undo"), "{stored}");
+    screenshot(&refusing, "undo-refused").await;
+}
