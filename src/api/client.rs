@@ -286,11 +286,17 @@ impl<T: Transport> Client<T> {
         self.list_newest_sessions(ALL_SESSIONS).await
     }
 
-    /// The newest `limit` sessions of the project, subagent children included.
+    /// The newest `limit` sessions of the project, subagent children included, across the
+    /// project's directories (its git worktrees too: `scope=project`).
     pub async fn list_newest_sessions(&self, limit: usize) -> Result<Vec<Session>, ApiError> {
         let limit = limit.to_string();
-        self.call(Method::Get, "/session", &[("limit", &limit)], None)
-            .await
+        self.call(
+            Method::Get,
+            "/session",
+            &[("limit", &limit), ("scope", "project")],
+            None,
+        )
+        .await
     }
 
     /// One session.
@@ -520,6 +526,50 @@ impl<T: Transport> Client<T> {
     pub async fn list_files(&self, path: &str) -> Result<Vec<super::types::FileNode>, ApiError> {
         self.call(Method::Get, "/file", &[("path", path)], None)
             .await
+    }
+
+    /// The files of the client's directory that differ from its last commit (`git status`).
+    pub async fn vcs_status(&self) -> Result<Vec<super::types::FileChange>, ApiError> {
+        self.call(Method::Get, "/vcs/status", &[], None).await
+    }
+
+    /// Where the server works for the client's directory (its own when the client has none).
+    pub async fn path(&self) -> Result<super::types::PathInfo, ApiError> {
+        self.call(Method::Get, "/path", &[], None).await
+    }
+
+    /// A new git worktree of the client's directory's repository, on a branch of its own, made
+    /// from the last commit. The server fills it in after answering: see
+    /// `fork::worktree` for waiting on that.
+    pub async fn create_worktree(&self) -> Result<super::types::Worktree, ApiError> {
+        self.call(Method::Post, "/experimental/worktree", &[], Some(json!({})))
+            .await
+    }
+
+    /// Removes the worktree at `directory` and its branch (the client's directory names the
+    /// repository).
+    pub async fn remove_worktree(&self, directory: &str) -> Result<bool, ApiError> {
+        self.call(
+            Method::Delete,
+            "/experimental/worktree",
+            &[],
+            Some(json!({ "directory": directory })),
+        )
+        .await
+    }
+
+    /// Moves a session to `directory`: it lives, and runs its tools, there from then on.
+    pub async fn move_session(&self, id: &str, directory: &str) -> Result<(), ApiError> {
+        check_session_id(id)?;
+        let _: Value = self
+            .call(
+                Method::Post,
+                "/experimental/control-plane/move-session",
+                &[],
+                Some(json!({ "sessionID": id, "destination": { "directory": directory } })),
+            )
+            .await?;
+        Ok(())
     }
 
     /// A file's content. (A missing file reads as empty text: ask [`Client::file_exists`].)

@@ -22,6 +22,7 @@ pub fn ForkOrigin(session_id: String, edge: Edge, siblings: Vec<String>) -> Elem
         ForkKind::Through => format!("after “{}”", edge.excerpt),
         ForkKind::Before => format!("editing “{}”", edge.excerpt),
         ForkKind::Undo => format!("kept before undoing “{}”", edge.excerpt),
+        ForkKind::Worktree => format!("into a worktree, after “{}”", edge.excerpt),
     };
     let previous = position
         .checked_sub(1)

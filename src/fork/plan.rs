@@ -181,6 +181,9 @@ pub fn fork_title(parent_title: &str, plan: &ForkPlan) -> String {
             format!("{base} — edit of “{}”", excerpt(&anchor.excerpt, 32))
         }
         (ForkKind::Undo, _) => format!("{base} — before undo"),
+        (ForkKind::Worktree, Some(anchor)) => {
+            format!("{base} — worktree after “{}”", excerpt(&anchor.excerpt, 32))
+        }
     }
 }
 

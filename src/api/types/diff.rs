@@ -1,6 +1,7 @@
 //! What the agent did to the files: a turn's file changes (`GET /session/:id/diff`, and the
-//! counts a user message carries in `summary.diffs`), the repository (`GET /vcs`) and the
-//! files the server can list (`GET /file`). Checked against `GET /doc` of opencode 1.18.33.
+//! counts a user message carries in `summary.diffs`), the repository (`GET /vcs`, its
+//! worktrees), and the files the server can list (`GET /file`). Checked against `GET /doc` of
+//! opencode 1.18.33.
 
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -112,6 +113,27 @@ impl VcsInfo {
     pub fn is_git(&self) -> bool {
         self.branch.as_deref().is_some_and(|b| !b.is_empty())
     }
+}
+
+/// A git worktree the server made (`POST /experimental/worktree`): its name, its branch, and
+/// the directory it lives in.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Worktree {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub branch: String,
+    #[serde(default)]
+    pub directory: String,
+}
+
+/// Where an instance of the server works (`GET /path`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PathInfo {
+    #[serde(default)]
+    pub directory: String,
+    #[serde(default)]
+    pub worktree: String,
 }
 
 /// A file or folder in a listing (`GET /file?path=`).

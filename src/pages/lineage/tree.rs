@@ -188,6 +188,7 @@ fn kind_class(kind: ForkKind) -> &'static str {
         ForkKind::Before => "before",
         ForkKind::Whole => "whole",
         ForkKind::Undo => "undo",
+        ForkKind::Worktree => "worktree",
     }
 }
 
