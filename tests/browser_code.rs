@@ -6,92 +6,18 @@
 
 mod support;
 
-use std::time::Duration;
-
 use base64::Engine as _;
 use branchpoint::api::MessageInfo;
 use branchpoint::fork::{fork, ForkPoint, ForkRequest};
 use serde_json::json;
 use support::app::{App, WAIT};
-use support::{root, OpenCode};
+use support::OpenCode;
 
 /// Turn 1 adds a.txt and notes.txt; turn 2 changes a.txt, deletes notes.txt, adds b.txt.
 const TURNS: [&str; 2] = [
     r"printf 'one\ntwo\nthree\n' > a.txt && printf 'keep me\n' > notes.txt",
     r"printf 'one\nTWO\nthree\nfour\n' > a.txt && rm notes.txt && printf 'new\n' > b.txt",
 ];
-
-async fn screenshot(app: &App, name: &str) {
-    app.browser
-        .screenshot(root().join(format!("target/screenshots/{name}.png")))
-        .await
-        .unwrap();
-}
-
-/// Light or dark, as the theme toggle leaves it.
-async fn theme(app: &App, theme: &str) {
-    app.browser
-        .execute(
-            "document.documentElement.dataset.theme = arguments[0];",
-            vec![json!(theme)],
-        )
-        .await
-        .unwrap();
-}
-
-/// The viewport 390 px wide (a phone), or back to the desktop's.
-async fn width(app: &App, px: Option<u32>) {
-    match px {
-        Some(px) => app
-            .browser
-            .cdp(
-                "Emulation.setDeviceMetricsOverride",
-                json!({"width": px, "height": 844, "deviceScaleFactor": 1, "mobile": true}),
-            )
-            .await
-            .unwrap(),
-        None => app
-            .browser
-            .cdp("Emulation.clearDeviceMetricsOverride", json!({}))
-            .await
-            .unwrap(),
-    };
-}
-
-/// The page is no wider than the window (nothing pushed it sideways).
-async fn keeps_its_width(app: &App) {
-    let widths = app
-        .browser
-        .execute(
-            "return [document.documentElement.scrollWidth, window.innerWidth];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert!(
-        widths[0].as_u64() <= widths[1].as_u64(),
-        "the page widened: {widths}"
-    );
-}
-
-/// Clicks the button whose text starts with `text` inside the `index`th user message.
-async fn click_in_user_message(app: &App, index: usize, text: &str) {
-    let script = "const [i, text] = arguments; const article = document.querySelectorAll(\"article[aria-label='User message']\")[i];
-        const b = article && Array.from(article.querySelectorAll('button')).find(b => b.textContent.trim().startsWith(text));
-        if (!b) return false; b.click(); return true;";
-    for _ in 0..50 {
-        let clicked = app
-            .browser
-            .execute(script, vec![json!(index), json!(text)])
-            .await
-            .unwrap();
-        if clicked == json!(true) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    panic!("no {text:?} button in user message {index}");
-}
 
 /// Focuses the element of `role` named `name` and presses Enter on it, as a keyboard user.
 async fn enter_on(app: &App, role: &str, name: &str) {
@@ -152,11 +78,11 @@ async fn a_turn_shows_its_change_line_and_its_diff_by_keyboard() {
             "|4|+|four"
         ]
     );
-    screenshot(&app, "diff-turn").await;
-    theme(&app, "dark").await;
-    screenshot(&app, "diff-turn-dark").await;
-    width(&app, Some(390)).await;
-    keeps_its_width(&app).await;
+    app.screenshot("diff-turn").await;
+    app.theme("dark").await;
+    app.screenshot("diff-turn-dark").await;
+    app.width(Some(390)).await;
+    app.keeps_its_width().await;
     app.browser
         .execute(
             "document.querySelector('.turn-changes .diff-view').scrollIntoView();",
@@ -164,10 +90,10 @@ async fn a_turn_shows_its_change_line_and_its_diff_by_keyboard() {
         )
         .await
         .unwrap();
-    screenshot(&app, "diff-turn-dark-390").await;
-    theme(&app, "light").await;
-    screenshot(&app, "diff-turn-390").await;
-    width(&app, None).await;
+    app.screenshot("diff-turn-dark-390").await;
+    app.theme("light").await;
+    app.screenshot("diff-turn-390").await;
+    app.width(None).await;
 
     // A file is a button: Enter closes it, and again opens it.
     enter_on(&app, "button", "notes.txt").await;
@@ -184,7 +110,7 @@ async fn a_turn_shows_its_change_line_and_its_diff_by_keyboard() {
         .await;
     app.see(".session-changes .diff-view", "Turn 2 · “turn 2")
         .await;
-    screenshot(&app, "diff-session").await;
+    app.screenshot("diff-session").await;
 }
 
 #[tokio::test]
@@ -225,7 +151,7 @@ async fn hostile_patch_text_renders_inert_and_the_page_keeps_its_width() {
         .unwrap();
     assert_eq!(inert, json!([true, 0]));
     assert_eq!(app.browser.dialog_text().await, None);
-    keeps_its_width(&app).await;
+    app.keeps_its_width().await;
     // The long line's box scrolls; the page does not.
     let scroll = app
         .browser
@@ -236,10 +162,10 @@ async fn hostile_patch_text_renders_inert_and_the_page_keeps_its_width() {
         .await
         .unwrap();
     assert_eq!(scroll, json!(true));
-    width(&app, Some(390)).await;
-    keeps_its_width(&app).await;
-    screenshot(&app, "diff-hostile-390").await;
-    width(&app, None).await;
+    app.width(Some(390)).await;
+    app.keeps_its_width().await;
+    app.screenshot("diff-hostile-390").await;
+    app.width(None).await;
     // The big file, opened, draws 500 rows at a time.
     enter_on(&app, "button", "big.txt").await;
     app.see_role("button", "Show 500 more lines (4501 not shown)")
@@ -256,7 +182,7 @@ async fn hostile_patch_text_renders_inert_and_the_page_keeps_its_width() {
         app.browser.execute(rows, vec![]).await.unwrap(),
         json!([1000, 4, 2])
     );
-    screenshot(&app, "diff-hostile").await;
+    app.screenshot("diff-hostile").await;
 }
 
 /// Quotes `text` for a POSIX shell.
@@ -317,11 +243,11 @@ async fn compare_shows_each_branchs_code_and_the_file_both_changed_side_by_side(
         .await;
     let only_a = app.text("section[aria-label='Only A changed']").await;
     assert!(!only_a.contains("src/x.rs"), "{only_a}");
-    screenshot(&app, "compare-code").await;
-    theme(&app, "dark").await;
-    width(&app, Some(390)).await;
-    keeps_its_width(&app).await;
-    screenshot(&app, "compare-code-dark-390").await;
+    app.screenshot("compare-code").await;
+    app.theme("dark").await;
+    app.width(Some(390)).await;
+    app.keeps_its_width().await;
+    app.screenshot("compare-code-dark-390").await;
 }
 
 #[tokio::test]
@@ -334,7 +260,7 @@ async fn undo_from_here_keeps_the_branch_puts_the_files_back_and_redo_restores_t
     app.see_role("button", "3 files changed, +3 −2").await;
 
     // Undo from the second prompt.
-    click_in_user_message(&app, 1, "Undo from here").await;
+    app.click_in_user_message(1, "Undo from here").await;
     app.see(".undone-notice", "Undone from “turn 2").await;
     app.see(".toasts", "kept as “Code — before undo”").await;
     app.see(
@@ -372,14 +298,14 @@ async fn undo_from_here_keeps_the_branch_puts_the_files_back_and_redo_restores_t
         .unwrap()
         .iter()
         .any(|m| m.info.id() == undone_from && matches!(m.info, MessageInfo::User(_))));
-    screenshot(&app, "undo").await;
-    theme(&app, "dark").await;
-    screenshot(&app, "undo-dark").await;
-    width(&app, Some(390)).await;
-    keeps_its_width(&app).await;
-    screenshot(&app, "undo-dark-390").await;
-    width(&app, None).await;
-    theme(&app, "light").await;
+    app.screenshot("undo").await;
+    app.theme("dark").await;
+    app.screenshot("undo-dark").await;
+    app.width(Some(390)).await;
+    app.keeps_its_width().await;
+    app.screenshot("undo-dark-390").await;
+    app.width(None).await;
+    app.theme("light").await;
 
     // Redo: everything back, the file the server leaves deleted again, the composer empty.
     app.click("button", "Redo").await;
@@ -399,7 +325,7 @@ async fn undo_from_here_keeps_the_branch_puts_the_files_back_and_redo_restores_t
     assert_eq!(composer.property("value").await.unwrap(), json!(""));
 
     // Undo again, then write something else: the kept branch stays, linked from the header.
-    click_in_user_message(&app, 1, "Undo from here").await;
+    app.click_in_user_message(1, "Undo from here").await;
     app.see(".undone-notice", "Undone from").await;
     let composer = app.browser.find("#composer-input").await.unwrap();
     composer.clear().await.unwrap();
@@ -418,13 +344,23 @@ async fn undo_from_here_keeps_the_branch_puts_the_files_back_and_redo_restores_t
     .await;
     assert!(!app.text(".messages").await.contains("turn 2 [[tool"));
     // The branch holds the undone turn.
-    app.click("link", "Code — before undo").await;
+    app.browser
+        .execute("window.scrollTo(0, 0);", vec![])
+        .await
+        .unwrap();
+    app.browser
+        .find("nav[aria-label='Kept before an undo'] a")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     app.see(".fork-banner", "kept before undoing “turn 2").await;
     app.see("article", "turn 2 [[tool:bash:").await;
     // And the lineage view marks the edges as kept before undo.
     app.open(&format!("/lineage?focus={}", session.id)).await;
     app.see(".lineage-node", "kept before undo").await;
-    screenshot(&app, "undo-lineage").await;
+    app.screenshot("undo-lineage").await;
 }
 
 #[tokio::test]
@@ -456,10 +392,10 @@ async fn a_new_turn_shows_its_line_live_a_busy_session_asks_and_refusals_are_tol
         .await
         .unwrap();
     app.see(".running", "Writing a reply").await;
-    click_in_user_message(&app, 1, "Undo from here").await;
+    app.click_in_user_message(1, "Undo from here").await;
     app.see_role("dialog", "This session is still writing a reply")
         .await;
-    screenshot(&app, "undo-busy").await;
+    app.screenshot("undo-busy").await;
     app.browser
         .wait_until(
             "document.activeElement.textContent === 'Stop and undo'",
@@ -484,7 +420,7 @@ async fn a_new_turn_shows_its_line_live_a_busy_session_asks_and_refusals_are_tol
     let refusing = App::start(&proxy.url(), None).await;
     refusing.open(&format!("/session/{}", session.id)).await;
     refusing.see(".stream", "Live").await;
-    click_in_user_message(&refusing, 0, "Undo from here").await;
+    refusing.click_in_user_message(0, "Undo from here").await;
     refusing
         .see(
             ".toasts",
@@ -503,5 +439,5 @@ async fn a_new_turn_shows_its_line_live_a_busy_session_asks_and_refusals_are_tol
         .unwrap()
         .unwrap_or_default();
     assert!(stored.contains("Live — before undo"), "{stored}");
-    screenshot(&refusing, "undo-refused").await;
+    refusing.screenshot("undo-refused").await;
 }

@@ -39,6 +39,13 @@ pub fn MessageView(
     #[props(default)]
     undone: Option<Option<Edge>>,
     #[props(default)] undone_first: bool,
+    /// Called with where to fork into a worktree; `None` hides "Fork into worktree".
+    #[props(default)]
+    on_worktree: Option<EventHandler<ForkPoint>>,
+    /// Set while a fork into a worktree is read or made (with its point, when it is one of a
+    /// message): every one waits.
+    #[props(default)]
+    worktree_busy: Option<Option<ForkPoint>>,
 ) -> Element {
     let (role, label, meta, error) = match &message.info {
         MessageInfo::User(m) => {
@@ -83,6 +90,8 @@ pub fn MessageView(
     let editing_here = forking.as_ref() == Some(&before);
     let is_user = message.info.role() == Role::User;
     let undoing_here = undoing.as_deref() == Some(id.as_str());
+    let worktree_point = ForkPoint::Through(id.clone());
+    let worktree_here = worktree_busy.as_ref() == Some(&Some(worktree_point.clone()));
     let undo_id = id.clone();
     let class = if undone.is_some() {
         format!("message message-{role} message-undone")
@@ -119,6 +128,20 @@ pub fn MessageView(
                         title: "New session with the conversation through the end of this turn",
                         onclick: move |_| on_fork.call(through.clone()),
                         if forking_here { "Forking…" } else { "Fork from here" }
+                    }
+                    if let Some(on_worktree) = on_worktree {
+                        button {
+                            r#type: "button",
+                            class: "worktree-button",
+                            disabled: busy || worktree_busy.is_some(),
+                            aria_busy: worktree_here,
+                            title: "New session through the end of this turn, in a git worktree of its own holding the code as the session left it here",
+                            onclick: {
+                                let through = worktree_point.clone();
+                                move |_| on_worktree.call(through.clone())
+                            },
+                            if worktree_here { "Reading what to carry…" } else { "Fork into worktree" }
+                        }
                     }
                     if is_user {
                         button {

@@ -14,6 +14,7 @@ pub mod session_header;
 pub mod status;
 pub mod toasts;
 pub mod undo;
+pub mod worktree;
 
 pub use action::{use_action, use_client, UseAction, UseClient};
 pub use composer::Composer;
@@ -27,3 +28,7 @@ pub use session_header::{BusyDialog, DeleteButton, ForkOrigin, TitleEditor};
 pub use status::{ErrorPanel, Loading};
 pub use toasts::ToastRegion;
 pub use undo::{UndoBusyDialog, UndoneMark, UndoneNotice};
+pub use worktree::{
+    BringBackButton, StepLine, StepState, WorktreeDialog, WorktreeInfo, WorktreePlace,
+    WorktreeSummary,
+};

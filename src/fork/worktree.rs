@@ -420,6 +420,56 @@ pub async fn bring_back<T: Transport + Clone>(
         })
 }
 
+/// The other sessions living in the worktree at `directory` (besides `except`).
+pub async fn others_in<T: Transport>(
+    client: &Client<T>,
+    directory: &str,
+    except: &str,
+) -> Result<Vec<Session>, ApiError> {
+    Ok(client
+        .list_sessions()
+        .await?
+        .into_iter()
+        .filter(|s| s.directory == directory && s.id != except)
+        .collect())
+}
+
+/// Removes the worktree at `directory` (`DELETE /experimental/worktree`, asked of the
+/// repository it belongs to), unless a session other than `except` still lives in it.
+pub async fn remove_worktree_of<T: Transport + Clone>(
+    client: &Client<T>,
+    directory: &str,
+    except: &str,
+) -> Result<(), String> {
+    let others = others_in(client, directory, except).await.map_err(|e| {
+        format!("The worktree was not removed: who else lives in it is not known ({e}).")
+    })?;
+    if let Some(other) = others.first() {
+        return Err(format!(
+            "The worktree stays: the session “{}” lives in it too.",
+            crate::text::display_title(&other.title)
+        ));
+    }
+    // The repository the worktree belongs to lists it among its sandboxes.
+    let repo = client
+        .projects()
+        .await
+        .ok()
+        .and_then(|projects| {
+            projects
+                .into_iter()
+                .find(|p| p.sandboxes.iter().any(|s| s == directory))
+                .map(|p| p.worktree)
+        })
+        .unwrap_or_default();
+    client
+        .in_directory(&repo)
+        .remove_worktree(directory)
+        .await
+        .map(drop)
+        .map_err(|e| format!("The worktree {directory} was not removed: {}.", words(&e)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,11 +7,13 @@ use super::fork::{use_fork_action, ForkAction};
 use super::live::{use_live_session, LiveSession};
 use super::undo::{use_undo_action, UndoAction};
 use super::window::{use_message_window, LIST_ID};
+use super::worktree::{summary, use_worktree_action, use_worktree_of, Stage, WorktreeAction};
 use crate::api::{Message, Session};
 use crate::changes::{changes_of, closes_turn, turn_changes, TurnChange};
 use crate::components::{
-    BusyDialog, Composer, DeleteButton, ForkOrigin, MessageView, PermissionPrompt, QuestionPrompt,
-    SessionChanges, StopButton, TitleEditor, TurnRef, UndoBusyDialog, UndoneNotice,
+    BringBackButton, BusyDialog, Composer, DeleteButton, ForkOrigin, MessageView, PermissionPrompt,
+    QuestionPrompt, SessionChanges, StopButton, TitleEditor, TurnRef, UndoBusyDialog, UndoneNotice,
+    WorktreeDialog, WorktreeInfo, WorktreePlace,
 };
 use crate::fork::{is_running, ForkPoint, WhenBusy};
 use crate::lineage::LineageGraph;
@@ -19,7 +21,9 @@ use crate::lineage::{Edge, ForkKind};
 use crate::platform::now_ms;
 use crate::route::Route;
 use crate::shared::Shared;
-use crate::state::{use_events, use_lineage, StreamStatus};
+use crate::state::{
+    provide_session_place, use_directory_events, use_events, use_lineage, StreamStatus,
+};
 use crate::text::message_excerpt;
 use crate::text::{age, display_title};
 
@@ -35,10 +39,21 @@ pub fn SessionBody(
     server_busy: Option<bool>,
     on_changed: EventHandler<()>,
 ) -> Element {
+    // First: every request below is about this session, in its own directory.
+    let place = provide_session_place(&session.directory);
     let live = use_live_session(session, messages.clone(), server_busy);
+    use_directory_events(place.0);
+    use_effect(move || {
+        let directory = live.session.read().directory.clone();
+        if *place.0.peek() != directory {
+            let mut place = place.0;
+            place.set(directory);
+        }
+    });
     let window = use_message_window(live.messages);
     let fork = use_fork_action(live);
     let undo = use_undo_action(live);
+    let worktree = use_worktree_action(live);
     let lineage = use_lineage().0;
     let turns = use_memo(move || turn_changes(&live.messages.read()));
 
@@ -116,6 +131,12 @@ pub fn SessionBody(
     let mut asking = fork.asking;
     let mut asking_undo = undo.asking;
     let undoing = undo.current.read().clone();
+    let place = use_worktree_of(&session, origin.as_ref());
+    let worktree_stage = worktree.stage.read().clone();
+    let worktree_busy = worktree.busy().then(|| worktree.reading.read().clone());
+    let on_worktree = (worktree.unavailable().is_none() && !provisional).then_some(
+        EventHandler::new(move |point| worktree.start(point, WhenBusy::Ask)),
+    );
 
     crate::platform::use_title(format!("{title} · Branchpoint"));
     rsx! {
@@ -130,7 +151,38 @@ pub fn SessionBody(
             running,
             held: held.clone(),
             fork,
+            worktree,
+            place,
             on_changed,
+        }
+        match worktree_stage {
+            Stage::Busy(point) => rsx! {
+                BusyDialog {
+                    on_stop: {
+                        let point = point.clone();
+                        move |_| worktree.start(point.clone(), WhenBusy::StopFirst)
+                    },
+                    on_complete: move |_| worktree.start(point.clone(), WhenBusy::CompleteOnly),
+                    on_cancel: move |_| worktree.cancel(),
+                }
+            },
+            Stage::Confirm(prepared) => rsx! {
+                WorktreeDialog {
+                    summary: summary(&prepared),
+                    steps: Vec::new(),
+                    on_confirm: move |_| worktree.confirm(),
+                    on_cancel: move |_| worktree.cancel(),
+                }
+            },
+            Stage::Running(prepared, steps) => rsx! {
+                WorktreeDialog {
+                    summary: summary(&prepared),
+                    steps,
+                    on_confirm: |_| {},
+                    on_cancel: |_| {},
+                }
+            },
+            Stage::Idle => rsx! {},
         }
         if let Some(message_id) = asking_undo.read().clone() {
             UndoBusyDialog {
@@ -174,6 +226,8 @@ pub fn SessionBody(
                     undoing: undoing.clone(),
                     undone: undone(index),
                     undone_first: undone_first(index),
+                    on_worktree,
+                    worktree_busy: worktree_busy.clone(),
                 }
             }
             if window.after > 0.0 {
@@ -220,20 +274,34 @@ fn Header(
     running: bool,
     held: Option<ForkPoint>,
     fork: ForkAction,
+    worktree: WorktreeAction,
+    /// Where the session's code lives, when in a worktree.
+    place: Option<WorktreeInfo>,
     on_changed: EventHandler<()>,
 ) -> Element {
     let now = now_ms();
     let title = display_title(&session.title).to_owned();
     let current = fork.current.read().clone();
+    let unavailable = worktree.unavailable();
+    let reading_whole = worktree.busy() && *worktree.reading.read() == Some(ForkPoint::Whole);
+    // A worktree fork can take its changes back to the session it was forked from.
+    let back_to = origin
+        .as_ref()
+        .filter(|_| place.is_some())
+        .map(|e| (e.parent.clone(), e.parent_title.clone()));
     rsx! {
         header { class: "session-header",
             if let Some(edge) = origin {
                 ForkOrigin { session_id: session.id.clone(), edge, siblings }
             }
             TitleEditor { session: session.clone(), on_renamed: move |_| on_changed.call(()) }
+            if let Some(info) = place.clone() {
+                WorktreePlace { info }
+            }
             p { class: "muted",
                 "{count} messages · updated {age(now, session.time.updated)}"
-                if !session.directory.is_empty() { " · {session.directory}" }
+                // A worktree's directory is said just above, with its name.
+                if !session.directory.is_empty() && place.is_none() { " · {session.directory}" }
                 if running { " · writing a reply…" }
             }
             SessionChanges { session_id: session.id.clone(), turns }
@@ -245,9 +313,24 @@ fn Header(
                     onclick: move |_| fork.start(ForkPoint::Whole, WhenBusy::Ask),
                     if current == Some(ForkPoint::Whole) { "Forking…" } else { "Fork session" }
                 }
+                button {
+                    r#type: "button",
+                    disabled: held.is_some() || worktree.busy() || unavailable.is_some(),
+                    aria_busy: reading_whole,
+                    aria_describedby: unavailable.as_ref().map(|_| "worktree-unavailable"),
+                    title: unavailable.clone().unwrap_or_else(|| "A copy of the whole session in a git worktree of its own, holding the code as the session left it".to_owned()),
+                    onclick: move |_| worktree.start(ForkPoint::Whole, WhenBusy::Ask),
+                    if reading_whole { "Reading what to carry…" } else { "Fork into worktree" }
+                }
+                if let Some(reason) = unavailable.clone() {
+                    span { id: "worktree-unavailable", class: "visually-hidden", "{reason}" }
+                }
+                if let Some((source_id, source_title)) = back_to {
+                    BringBackButton { fork: session.clone(), source_id, source_title }
+                }
                 button { r#type: "button", onclick: move |_| on_changed.call(()), "Reload" }
                 Link { class: "button", to: Route::Lineage { focus: session.id.clone() }, "Lineage" }
-                DeleteButton { session_id: session.id.clone(), title: title.clone() }
+                DeleteButton { session_id: session.id.clone(), title: title.clone(), worktree: place.clone() }
             }
             if !whole_forks.is_empty() {
                 nav { class: "fork-marker", aria_label: "Copies of this session",

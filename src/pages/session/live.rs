@@ -118,8 +118,10 @@ pub fn use_live_session(
 
     // What the reply already asked for before the page opened.
     let settings = use_settings();
+    let directory = session.directory.clone();
     use_future(move || {
-        let client = client(&settings.peek());
+        // Asked in the session's own directory: the server lists what waits per directory.
+        let client = client(&settings.peek()).in_directory(&directory);
         let sid = sid.clone();
         let (mut permissions, mut questions) = (live.permissions, live.questions);
         async move {
