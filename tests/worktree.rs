@@ -324,3 +324,35 @@ async fn bring_back_applies_the_forks_changes_and_a_conflict_is_refused_whole() 
         Some("changed meanwhile\n")
     );
 }
+
+#[tokio::test]
+async fn a_binary_change_is_named_before_anything_is_made() {
+    let server = OpenCode::start().await;
+    server.commit_all("start");
+    let client = server.client();
+    let source = server
+        .code(
+            "Binary",
+            &[r"printf '\000\001\002' > bin.dat && printf 'text\n' > t.txt"],
+        )
+        .await;
+    let sessions = client.list_sessions().await.unwrap().len();
+    let prepared = prepare(&client, &source, &ForkPoint::Whole, None, WhenBusy::Ask)
+        .await
+        .unwrap();
+    assert_eq!(prepared.uncarried, ["bin.dat"]);
+    assert_eq!(prepared.turns.len(), 1);
+    assert_eq!(
+        client.list_sessions().await.unwrap().len(),
+        sessions,
+        "nothing made yet"
+    );
+    assert!(worktrees(server.project_dir()).is_empty());
+    // Made anyway, the text file comes along and the binary does not.
+    let made = fork_into_worktree(&client, prepared, 1.0, |_, _| {})
+        .await
+        .unwrap();
+    let dir = Path::new(&made.worktree.directory);
+    assert_eq!(read(dir, "t.txt").as_deref(), Some("text\n"));
+    assert!(!dir.join("bin.dat").exists());
+}
