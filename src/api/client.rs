@@ -321,11 +321,17 @@ impl<T: Transport> Client<T> {
         self.list_newest_sessions(ALL_SESSIONS).await
     }
 
-    /// The newest `limit` sessions of the project, subagent children included.
+    /// The newest `limit` sessions of the project, subagent children included, across the
+    /// project's directories (its git worktrees too: `scope=project`).
     pub async fn list_newest_sessions(&self, limit: usize) -> Result<Vec<Session>, ApiError> {
         let limit = limit.to_string();
-        self.call(Method::Get, "/session", &[("limit", &limit)], None)
-            .await
+        self.call(
+            Method::Get,
+            "/session",
+            &[("limit", &limit), ("scope", "project")],
+            None,
+        )
+        .await
     }
 
     /// One session.
@@ -516,6 +522,150 @@ impl<T: Transport> Client<T> {
     /// The agents the server offers.
     pub async fn agents(&self) -> Result<Vec<Agent>, ApiError> {
         self.call(Method::Get, "/agent", &[], None).await
+    }
+
+    /// The files one turn changed: `message_id` is the turn's user message. (Without one,
+    /// opencode 1.18.33 answers `[]` however much the session changed: sum the turns.)
+    pub async fn session_diff(
+        &self,
+        id: &str,
+        message_id: &str,
+    ) -> Result<Vec<super::types::FileDiff>, ApiError> {
+        check_session_id(id)?;
+        check_message_id(message_id)?;
+        self.call(
+            Method::Get,
+            &format!("/session/{id}/diff"),
+            &[("messageID", message_id)],
+            None,
+        )
+        .await
+    }
+
+    /// OpenCode's undo: puts the files and the conversation back to before `message_id` (the
+    /// undone messages stay until the next prompt, which deletes them). Refused with 409
+    /// while a reply runs.
+    pub async fn revert(&self, id: &str, message_id: &str) -> Result<Session, ApiError> {
+        check_session_id(id)?;
+        check_message_id(message_id)?;
+        self.call(
+            Method::Post,
+            &format!("/session/{id}/revert"),
+            &[],
+            Some(json!({ "messageID": message_id })),
+        )
+        .await
+    }
+
+    /// Takes back the last [`Client::revert`] (OpenCode's redo), while no prompt followed it.
+    pub async fn unrevert(&self, id: &str) -> Result<Session, ApiError> {
+        check_session_id(id)?;
+        self.call(Method::Post, &format!("/session/{id}/unrevert"), &[], None)
+            .await
+    }
+
+    /// The repository of the client's directory: a branch when it is git.
+    pub async fn vcs(&self) -> Result<super::types::VcsInfo, ApiError> {
+        self.call(Method::Get, "/vcs", &[], None).await
+    }
+
+    /// Applies a patch to the client's directory (`git apply`: all of it or nothing).
+    pub async fn apply_patch(&self, patch: &str) -> Result<(), ApiError> {
+        let _: Value = self
+            .call(
+                Method::Post,
+                "/vcs/apply",
+                &[],
+                Some(json!({ "patch": patch })),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// The files and folders in `path` (relative to the client's directory; "" for its top).
+    pub async fn list_files(&self, path: &str) -> Result<Vec<super::types::FileNode>, ApiError> {
+        self.call(Method::Get, "/file", &[("path", path)], None)
+            .await
+    }
+
+    /// The files of the client's directory that differ from its last commit (`git status`).
+    pub async fn vcs_status(&self) -> Result<Vec<super::types::FileChange>, ApiError> {
+        self.call(Method::Get, "/vcs/status", &[], None).await
+    }
+
+    /// Where the server works for the client's directory (its own when the client has none).
+    pub async fn path(&self) -> Result<super::types::PathInfo, ApiError> {
+        self.call(Method::Get, "/path", &[], None).await
+    }
+
+    /// A new git worktree of the client's directory's repository, on a branch of its own, made
+    /// from the last commit. The server fills it in after answering: see
+    /// `fork::worktree` for waiting on that.
+    pub async fn create_worktree(&self) -> Result<super::types::Worktree, ApiError> {
+        self.call(Method::Post, "/experimental/worktree", &[], Some(json!({})))
+            .await
+    }
+
+    /// Removes the worktree at `directory` and its branch (the client's directory names the
+    /// repository).
+    pub async fn remove_worktree(&self, directory: &str) -> Result<bool, ApiError> {
+        self.call(
+            Method::Delete,
+            "/experimental/worktree",
+            &[],
+            Some(json!({ "directory": directory })),
+        )
+        .await
+    }
+
+    /// Moves a session to `directory`: it lives, and runs its tools, there from then on.
+    pub async fn move_session(&self, id: &str, directory: &str) -> Result<(), ApiError> {
+        check_session_id(id)?;
+        let _: Value = self
+            .call(
+                Method::Post,
+                "/experimental/control-plane/move-session",
+                &[],
+                Some(json!({ "sessionID": id, "destination": { "directory": directory } })),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// A file's content. (A missing file reads as empty text: ask [`Client::file_exists`].)
+    pub async fn file_content(&self, path: &str) -> Result<super::types::FileContent, ApiError> {
+        self.call(Method::Get, "/file/content", &[("path", path)], None)
+            .await
+    }
+
+    /// Is there a file at `path`? Its folder is listed (the server fails on a folder that is
+    /// not there, which is a no).
+    pub async fn file_exists(&self, path: &str) -> Result<bool, ApiError> {
+        let (folder, name) = path.rsplit_once('/').unwrap_or(("", path));
+        match self.list_files(folder).await {
+            Ok(entries) => Ok(entries
+                .iter()
+                .any(|e| e.name == name && e.kind != "directory")),
+            Err(ApiError::Server { .. } | ApiError::NotFound { .. }) if !folder.is_empty() => {
+                Ok(false)
+            }
+            Err(error) => Err(error),
+        }
+    }
+}
+
+impl<T: Clone> Client<T> {
+    /// The same client scoped to `directory` (the client's own when it is empty): a session
+    /// lives, and runs its tools, in its own directory.
+    pub fn in_directory(&self, directory: &str) -> Client<T> {
+        let mut conn = self.conn.clone();
+        if !directory.is_empty() {
+            conn.directory = Some(directory.to_owned());
+        }
+        Client {
+            conn,
+            transport: self.transport.clone(),
+        }
     }
 }
 

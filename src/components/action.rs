@@ -1,6 +1,7 @@
 //! One way to run an async action from the UI ([`use_action`]): the trigger is disabled while
 //! it runs (no double submit, whatever the user clicks), and a failure ends in a toast with
-//! the server's words. Also [`use_client`], the API client for the current settings.
+//! the server's words. Also [`use_client`], the API client for the current settings. Inside a
+//! session page both are scoped to the session's own directory (`state::place`).
 
 use std::future::Future;
 
@@ -8,22 +9,33 @@ use dioxus::prelude::*;
 
 use crate::api::Client;
 use crate::persist::ConnectionSettings;
-use crate::state::{client, use_settings, use_toasts, AppTransport, ToastKind};
+use crate::state::{
+    client, use_session_place, use_settings, use_toasts, AppTransport, SessionPlace, ToastKind,
+};
 
 /// Makes API clients for the settings of the moment.
 #[derive(Clone, Copy)]
-pub struct UseClient(Signal<ConnectionSettings>);
+pub struct UseClient(Signal<ConnectionSettings>, Option<SessionPlace>);
 
 impl UseClient {
-    /// A client for the current settings (read without subscribing: actions run on a click).
+    /// A client for the current settings (read without subscribing: actions run on a click),
+    /// in the open session's directory inside a session page.
     pub fn get(&self) -> Client<AppTransport> {
-        client(&self.0.peek())
+        scoped(client(&self.0.peek()), self.1)
+    }
+}
+
+/// `client` in the open session's directory, if there is an open session.
+fn scoped(client: Client<AppTransport>, place: Option<SessionPlace>) -> Client<AppTransport> {
+    match place {
+        Some(place) => place.scope(client),
+        None => client,
     }
 }
 
 /// The API client for the current settings.
 pub fn use_client() -> UseClient {
-    UseClient(use_settings())
+    UseClient(use_settings(), use_session_place())
 }
 
 /// An action made by [`use_action`].
@@ -95,6 +107,7 @@ where
     Fut: Future<Output = Result<(), String>> + 'static,
 {
     let settings = use_settings();
+    let place = use_session_place();
     let toasts = use_toasts();
     let mut running = use_signal(|| false);
     let run = use_callback(move |arg: A| {
@@ -102,7 +115,7 @@ where
             return;
         }
         running.set(true);
-        let done = action(client(&settings.peek()), arg);
+        let done = action(scoped(client(&settings.peek()), place), arg);
         let task = async move {
             let result = done.await;
             // The action may have taken the user elsewhere, and this component with it.

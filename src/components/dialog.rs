@@ -1,4 +1,4 @@
-//! A modal box: labelled by its heading, closed by Escape.
+//! A modal box: labelled by its heading, closed by Escape; and the choice a dialog offers first.
 
 use dioxus::prelude::*;
 
@@ -23,6 +23,23 @@ pub fn Dialog(
             },
             h2 { id: "dialog-title", "{heading}" }
             {children}
+        }
+    }
+}
+
+/// The choice a dialog offers first: a primary button that has the focus when the dialog
+/// opens, so Enter takes it.
+#[component]
+pub fn FirstChoice(label: &'static str, on_click: EventHandler<()>) -> Element {
+    rsx! {
+        button {
+            r#type: "button",
+            class: "primary",
+            onmounted: move |e: MountedEvent| async move {
+                let _ = e.set_focus(true).await;
+            },
+            onclick: move |_| on_click.call(()),
+            "{label}"
         }
     }
 }

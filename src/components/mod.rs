@@ -5,6 +5,7 @@
 pub mod action;
 pub mod composer;
 pub mod dialog;
+pub mod diff;
 pub mod icons;
 pub mod message;
 pub mod parts;
@@ -12,10 +13,13 @@ pub mod prompts;
 pub mod session_header;
 pub mod status;
 pub mod toasts;
+pub mod undo;
+pub mod worktree;
 
 pub use action::{use_action, use_client, use_lasting_action, UseAction, UseClient};
 pub use composer::Composer;
 pub use dialog::Dialog;
+pub use diff::{DiffView, SessionChanges, TurnChanges, TurnRef};
 pub use icons::ForkIcon;
 pub use message::MessageView;
 pub use parts::PartView;
@@ -23,3 +27,8 @@ pub use prompts::{PermissionPrompt, QuestionPrompt, StopButton};
 pub use session_header::{BusyDialog, DeleteButton, ForkOrigin, TitleEditor};
 pub use status::{ErrorPanel, Loading};
 pub use toasts::ToastRegion;
+pub use undo::{UndoBusyDialog, UndoneMark, UndoneNotice};
+pub use worktree::{
+    BringBackButton, StepLine, StepState, WorktreeDialog, WorktreeInfo, WorktreePlace,
+    WorktreeSummary,
+};

@@ -114,6 +114,7 @@ fn edge(source: &Scanned, child: &Scanned, shared: usize, server: &str) -> Edge 
         server: server.to_owned(),
         directory: child.session.directory.clone(),
         discovered: true,
+        worktree: None,
     }
 }
 

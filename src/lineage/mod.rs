@@ -5,4 +5,4 @@ pub mod discover;
 pub mod graph;
 pub mod store;
 
-pub use graph::{Edge, ForkKind, LineageGraph};
+pub use graph::{Edge, ForkKind, LineageGraph, WorktreeRef};

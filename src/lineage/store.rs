@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::graph::ForkKind;
-use super::graph::{Edge, LineageGraph};
+use super::graph::{Edge, LineageGraph, WorktreeRef};
 use crate::api::Role;
 use crate::persist::keys;
 use crate::persist::storage::{self, Area};
@@ -42,7 +42,8 @@ struct DocumentV1 {
 ///
 /// A session is `[id]`, `[id, title]` or `[id, title, last active ms]` (the title may be
 /// `""`). An edge is `[child, parent (indexes into sessions),
-/// anchor|null, role u|a|null, kind t|b|w, created ms, excerpt, place index, discovered 0|1]`;
+/// anchor|null, role u|a|null, kind t|b|w|u|k (u: kept before undo, k: into a worktree),
+/// created ms, excerpt, place index, discovered 0|1, worktree name, worktree branch]`;
 /// trailing defaults (`""`, `0`, `0`) are left out.
 #[derive(Serialize)]
 struct DocumentV2 {
@@ -123,6 +124,8 @@ fn decode_v2(mut value: Value) -> Result<LineageGraph, String> {
             Some("t") => ForkKind::Through,
             Some("b") => ForkKind::Before,
             Some("w") => ForkKind::Whole,
+            Some("u") => ForkKind::Undo,
+            Some("k") => ForkKind::Worktree,
             _ => return Err(bad("unknown kind")),
         };
         let created = at(5).as_f64().ok_or_else(|| bad("no time"))?;
@@ -141,6 +144,10 @@ fn decode_v2(mut value: Value) -> Result<LineageGraph, String> {
             server,
             directory,
             discovered: at(8).as_u64() == Some(1),
+            worktree: text(9).filter(|n| !n.is_empty()).map(|name| WorktreeRef {
+                name,
+                branch: text(10).unwrap_or_default(),
+            }),
         });
     }
     // A session's third field is when it was last active (whole ms, as a string; parsed as an
@@ -196,11 +203,15 @@ pub fn encode<'a>(lineage: &'a LineageGraph) -> String {
                 ForkKind::Through => "t",
                 ForkKind::Before => "b",
                 ForkKind::Whole => "w",
+                ForkKind::Undo => "u",
+                ForkKind::Worktree => "k",
             }),
             Value::from(edge.created.round() as i64),
             Value::from(excerpt(&edge.excerpt, EXCERPT_CHARS)),
             Value::from(place),
             Value::from(u8::from(edge.discovered)),
+            Value::from(edge.worktree.as_ref().map_or("", |w| w.name.as_str())),
+            Value::from(edge.worktree.as_ref().map_or("", |w| w.branch.as_str())),
         ];
         // Leave out trailing defaults.
         while row.len() > 6
@@ -378,6 +389,47 @@ mod tests {
             migrated,
             "rewritten as schema 2"
         );
+    }
+
+    #[test]
+    fn an_undo_edge_is_kind_u() {
+        let mut lineage = LineageGraph::default();
+        lineage.add(Edge {
+            kind: ForkKind::Undo,
+            ..edge("ses_kept", "ses_a")
+        });
+        let raw = encode(&lineage);
+        assert!(raw.contains(r#""msg_1",null,"u","#), "{raw}");
+        assert_eq!(decode(&raw).unwrap(), lineage);
+        let written = r#"{"version":2,"places":[["s",""]],"sessions":[["ses_k","T — before undo"],["ses_a","T"]],"edges":[[0,1,"msg_1","u","u",5]]}"#;
+        let read = decode(written).unwrap();
+        assert_eq!(read.edges[0].kind, ForkKind::Undo);
+        assert_eq!(read.edges[0].role, Some(crate::api::Role::User));
+    }
+
+    #[test]
+    fn a_worktree_fork_keeps_its_worktree() {
+        let mut lineage = LineageGraph::default();
+        lineage.add(Edge {
+            kind: ForkKind::Worktree,
+            directory: "/data/worktree/p/brave-otter".into(),
+            worktree: Some(WorktreeRef {
+                name: "brave-otter".into(),
+                branch: "opencode/brave-otter".into(),
+            }),
+            ..edge("ses_wt", "ses_a")
+        });
+        lineage.add(edge("ses_plain", "ses_a"));
+        let raw = encode(&lineage);
+        assert!(
+            raw.contains(r#""k",1,"an excerpt",0,0,"brave-otter","opencode/brave-otter"]"#),
+            "{raw}"
+        );
+        assert!(
+            !raw.contains(r#"0,0,"",""#),
+            "no empty worktree written: {raw}"
+        );
+        assert_eq!(decode(&raw).unwrap(), lineage);
     }
 
     #[test]

@@ -7,7 +7,9 @@ mod listeners;
 mod service_worker;
 mod viewport;
 
-pub use dom::{apply_theme, child_heights, download, focus, scroll_to, scroll_to_end, scroll_view};
+pub use dom::{
+    apply_theme, child_heights, copy_text, download, focus, scroll_to, scroll_to_end, scroll_view,
+};
 pub use listeners::{on_storage_change, WindowListener};
 pub use service_worker::{base_path, register_service_worker};
 pub use viewport::{use_viewport, Viewport};

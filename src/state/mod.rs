@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod connection;
 pub mod events;
 pub mod lineage;
+pub mod place;
 pub mod provisional;
 pub mod scan;
 pub mod toasts;
@@ -16,8 +17,9 @@ use dioxus::prelude::*;
 
 pub use catalog::{use_catalog, Catalog, Load};
 pub use connection::{client, use_settings, AppTransport, Offline};
-pub use events::{use_events, EventBus, StreamStatus};
+pub use events::{use_directory_events, use_events, EventBus, StreamStatus};
 pub use lineage::{use_lineage, LineageState};
+pub use place::{provide_session_place, use_session_place, SessionPlace};
 pub use provisional::{use_provisional_fork, Making, ProvisionalFork};
 pub use scan::{use_scan, ScanState};
 pub use toasts::{use_toasts, Toast, ToastKind, Toasts};

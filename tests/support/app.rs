@@ -207,4 +207,90 @@ impl App {
         }
         panic!("click {role} {name:?}: {last}");
     }
+
+    /// Saves a screenshot as target/screenshots/`name`.png.
+    pub async fn screenshot(&self, name: &str) {
+        self.browser
+            .screenshot(super::root().join(format!("target/screenshots/{name}.png")))
+            .await
+            .unwrap();
+    }
+
+    /// Light or dark, as the theme toggle leaves it.
+    pub async fn theme(&self, theme: &str) {
+        self.browser
+            .execute(
+                "document.documentElement.dataset.theme = arguments[0];",
+                vec![json!(theme)],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// The viewport `px` wide as a phone's (`None`: back to the desktop's).
+    pub async fn width(&self, px: Option<u32>) {
+        match px {
+            Some(px) => self
+                .browser
+                .cdp(
+                    "Emulation.setDeviceMetricsOverride",
+                    json!({"width": px, "height": 844, "deviceScaleFactor": 1, "mobile": true}),
+                )
+                .await
+                .unwrap(),
+            None => self
+                .browser
+                .cdp("Emulation.clearDeviceMetricsOverride", json!({}))
+                .await
+                .unwrap(),
+        };
+    }
+
+    /// Fails if the page is wider than the window (something pushed it sideways).
+    pub async fn keeps_its_width(&self) {
+        let widths = self
+            .browser
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(
+            widths[0].as_u64() <= widths[1].as_u64(),
+            "the page widened: {widths}"
+        );
+    }
+
+    /// Clicks the enabled button whose text starts with `text` inside the `index`th user
+    /// message (waiting for it).
+    pub async fn click_in_user_message(&self, index: usize, text: &str) {
+        let script = "const [i, text] = arguments; const article = document.querySelectorAll(\"article[aria-label='User message']\")[i];
+            const b = article && Array.from(article.querySelectorAll('button')).find(b => b.textContent.trim().startsWith(text) && !b.disabled);
+            if (!b) return false; b.click(); return true;";
+        for _ in 0..100 {
+            let clicked = self
+                .browser
+                .execute(script, vec![json!(index), json!(text)])
+                .await
+                .unwrap();
+            if clicked == json!(true) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("no {text:?} button in user message {index}");
+    }
+
+    /// Takes the open dialog's first choice (its primary button), once it says `says`.
+    pub async fn confirm_dialog(&self, says: &str) {
+        self.see("[role=dialog]", says).await;
+        self.browser
+            .find("[role=dialog] button.primary")
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
 }

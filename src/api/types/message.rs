@@ -40,8 +40,9 @@ pub struct UserMessage {
     pub system: Option<String>,
     #[serde(default)]
     pub format: Option<Value>,
-    #[serde(default)]
-    pub summary: Option<Value>,
+    /// The files this message's turn changed (counts only; the patches are fetched on demand).
+    #[serde(default, deserialize_with = "super::diff::lenient_summary")]
+    pub summary: Option<super::diff::TurnSummary>,
     #[serde(default)]
     pub tools: Option<Value>,
     #[serde(default)]

@@ -110,6 +110,9 @@ fn Node(
             }
             if let Some(edge) = &row.edge {
                 span { class: "badge kind-{kind_class(edge.kind)}", "{edge.kind.label()}" }
+                if let Some(worktree) = &edge.worktree {
+                    span { class: "badge worktree-badge", title: "branch {worktree.branch} · {edge.directory}", "{worktree.name}" }
+                }
                 if edge.discovered {
                     span { class: "badge discovered", title: "Found by “Scan server”: made elsewhere", "discovered" }
                 }
@@ -187,6 +190,8 @@ fn kind_class(kind: ForkKind) -> &'static str {
         ForkKind::Through => "through",
         ForkKind::Before => "before",
         ForkKind::Whole => "whole",
+        ForkKind::Undo => "undo",
+        ForkKind::Worktree => "worktree",
     }
 }
 

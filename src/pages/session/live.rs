@@ -154,8 +154,12 @@ pub fn use_live_session(
     // to show another session: a fork being made, made).
     let settings = use_settings();
     use_resource(move || {
-        let client = client(&settings.peek());
-        let sid = sid();
+        // Asked in the session's own directory: the server lists what waits per directory.
+        let (sid, directory) = {
+            let session = current.read();
+            (session.id.clone(), session.directory.clone())
+        };
+        let client = client(&settings.peek()).in_directory(&directory);
         let (mut permissions, mut questions) = (live.permissions, live.questions);
         async move {
             if !crate::api::ids::is_session_id(&sid) {

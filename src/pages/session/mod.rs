@@ -1,13 +1,16 @@
 //! `/session/:id`: one session with every message and part, its fork actions, where it came
 //! from, its siblings, rename in place, and a composer. This file loads the session; the page
 //! is built from hooks, one file each: `live` (the event stream), `window` (which messages
-//! are in the DOM), `fork` (the fork buttons); `body` draws it.
+//! are in the DOM), `fork` (the fork buttons), `undo` (undo and redo), `worktree` (fork into a
+//! worktree, where a session's code lives); `body` draws it.
 
 mod body;
 mod earlier;
 mod fork;
 mod live;
+mod undo;
 mod window;
+mod worktree;
 
 use dioxus::prelude::*;
 
@@ -17,7 +20,7 @@ use crate::components::{ErrorPanel, Loading};
 use crate::persist::drafts;
 use crate::route::Route;
 use crate::shared::Shared;
-use crate::state::{client, use_events, use_provisional_fork, use_settings};
+use crate::state::{client, use_events, use_lineage, use_provisional_fork, use_settings};
 use body::SessionBody;
 
 /// A session as first fetched: the session, its newest page of messages, and where the page
@@ -47,31 +50,56 @@ struct Shown {
 #[component]
 pub fn Session(id: ReadSignal<String>) -> Element {
     let settings = use_settings();
-    let epoch = use_events().epoch;
+    let bus = use_events();
+    let epoch = bus.epoch;
+    let lineage = use_lineage().0;
     let mut data = use_resource(move || {
         let id = id();
         let _reconnected = epoch(); // after a reconnect, refetch what may have been missed
         let client = client(&settings.read());
         let asked = id.clone();
+        // Where the session lives, if the lineage knows (a worktree fork lives elsewhere than
+        // the settings' directory): the server says per directory which sessions are busy.
+        let known = lineage
+            .peek()
+            .places()
+            .get(id.as_str())
+            .map(|(_, directory)| directory.to_string())
+            .filter(|d| !d.is_empty());
+        let bus = bus.clone();
         let load = async move {
             if !is_session_id(&id) {
                 return Err(ApiError::Invalid {
                     message: String::new(),
                 });
             }
+            let there = client.in_directory(known.as_deref().unwrap_or_default());
             // The newest page only: older ones come as the reader scrolls up (`earlier`).
-            let (session, page, status) = futures_util::join!(
-                client.get_session(&id),
-                client.messages_page(&id, earlier::FIRST_PAGE, None),
-                client.session_status()
+            let (session, page, status, home) = futures_util::join!(
+                there.get_session(&id),
+                there.messages_page(&id, earlier::FIRST_PAGE, None),
+                there.session_status(),
+                bus.home_directory(&there)
             );
+            let session = session?;
+            // Asked in another directory than the session's (one the lineage does not place,
+            // made elsewhere): asked again there.
+            let status = match home {
+                Some(home) if home != session.directory && !session.directory.is_empty() => {
+                    there
+                        .in_directory(&session.directory)
+                        .session_status()
+                        .await
+                }
+                _ => status,
+            };
             // Whether the server is writing a reply here; unknown if it would not say.
             let server_busy = status
                 .ok()
                 .map(|all| all.get(&id).is_some_and(|s| *s != SessionStatus::Idle));
             let page = page?;
             Ok(Loaded {
-                session: session?,
+                session,
                 messages: Shared::from(page.messages),
                 older: page.older,
                 server_busy,
