@@ -196,9 +196,17 @@ pub struct Refresh {
     pub deleted: Vec<String>,
     /// When the lineage's sessions were last updated (ms).
     pub active: Vec<(String, f64)>,
+    /// Every session the server listed, with the lineage kept in their metadata
+    /// (`lineage::remote`).
+    pub listed: Vec<Session>,
 }
 
 impl Refresh {
+    /// Does it say anything new about the lineage's sessions (titles, deletions, activity)?
+    pub fn has_news(&self) -> bool {
+        !(self.titles.is_empty() && self.deleted.is_empty() && self.active.is_empty())
+    }
+
     /// Applies what the server said. Returns whether anything changed.
     pub fn apply(&self, lineage: &mut LineageGraph) -> bool {
         let mut changed = lineage.mark_deleted(self.deleted.iter().map(String::as_str));
@@ -256,6 +264,7 @@ pub async fn refresh<T: Transport>(
             }
         }
     }
+    refresh.listed = listed;
     Ok(refresh)
 }
 

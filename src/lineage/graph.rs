@@ -1,7 +1,7 @@
 //! The fork lineage as a graph of edges (child forked from parent at an anchor message):
 //! parents, children, siblings and roots. Pure data, no storage.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -72,12 +72,31 @@ pub struct LineageGraph {
     /// trees with the most recent activity come first, offline too. (The server's clock, where
     /// an edge's `created` is this browser's: a server whose clock is off orders by that much.)
     pub active: HashMap<String, f64>,
+    /// Forks whose edge was read from their session's metadata on the server (recorded by
+    /// another browser), not recorded here (see `lineage::remote`).
+    pub from_server: BTreeSet<String>,
+    /// Forks the server's metadata records differently from this browser, by child: kept
+    /// until the user chooses one (see `lineage::remote`).
+    pub conflicts: BTreeMap<String, Conflict>,
+}
+
+/// A fork the server's metadata records differently from this browser.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conflict {
+    /// The edge as the server's metadata has it.
+    pub edge: Edge,
+    /// The user kept this browser's record (while nothing is written to the server, the
+    /// server's stays different; it is not asked about again until it changes).
+    #[serde(default)]
+    pub dismissed: bool,
 }
 
 impl LineageGraph {
     /// Adds an edge, replacing any earlier edge for the same child (a session has one source).
+    /// It counts as recorded here, not read from the server.
     pub fn add(&mut self, edge: Edge) {
         self.edges.retain(|e| e.child != edge.child);
+        self.from_server.remove(&edge.child);
         self.edges.push(edge);
     }
 
@@ -91,14 +110,29 @@ impl LineageGraph {
             .map(|(i, e)| (e.child.clone(), i))
             .collect();
         for edge in &other.edges {
-            match index.get(&edge.child) {
-                Some(&i) if edge.created < self.edges[i].created => self.edges[i] = edge.clone(),
-                Some(_) => {}
+            let taken = match index.get(&edge.child) {
+                Some(&i) if edge.created < self.edges[i].created => {
+                    self.edges[i] = edge.clone();
+                    true
+                }
+                Some(_) => false,
                 None => {
                     index.insert(edge.child.clone(), self.edges.len());
                     self.edges.push(edge.clone());
+                    true
                 }
+            };
+            // Where the edge came from travels with it.
+            if taken && other.from_server.contains(&edge.child) {
+                self.from_server.insert(edge.child.clone());
+            } else if taken {
+                self.from_server.remove(&edge.child);
             }
+        }
+        for (child, conflict) in &other.conflicts {
+            self.conflicts
+                .entry(child.clone())
+                .or_insert_with(|| conflict.clone());
         }
         self.deleted.extend(other.deleted.iter().cloned());
         for (session, &at) in &other.active {
@@ -346,6 +380,10 @@ pub struct TreeRow {
     pub deleted: bool,
     /// `None` for a root.
     pub edge: Option<Edge>,
+    /// The edge was read from the server's metadata (recorded by another browser).
+    pub from_server: bool,
+    /// The server's metadata records this fork differently, and the user has not chosen.
+    pub disputed: bool,
 }
 
 impl LineageGraph {
@@ -404,6 +442,8 @@ impl LineageGraph {
                     root: root.to_owned(),
                     deleted: self.is_deleted(session),
                     edge: edge.cloned(),
+                    from_server: self.from_server.contains(session),
+                    disputed: self.open_conflict(session).is_some(),
                 });
             }
         }

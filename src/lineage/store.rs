@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::graph::ForkKind;
-use super::graph::{Edge, LineageGraph};
+use super::graph::{Conflict, Edge, LineageGraph};
+use super::outbox;
 use crate::api::Role;
 use crate::persist::keys;
 use crate::persist::storage::{self, Area};
@@ -42,8 +43,13 @@ struct DocumentV1 {
 ///
 /// A session is `[id]`, `[id, title]` or `[id, title, last active ms]` (the title may be
 /// `""`). An edge is `[child, parent (indexes into sessions),
-/// anchor|null, role u|a|null, kind t|b|w, created ms, excerpt, place index, discovered 0|1]`;
-/// trailing defaults (`""`, `0`, `0`) are left out.
+/// anchor|null, role u|a|null, kind t|b|w, created ms, excerpt, place index, discovered 0|1,
+/// from the server 0|1]`; trailing defaults (`""`, `0`, `0`, `0`) are left out. "From the
+/// server": read from the child's metadata, recorded by another browser.
+///
+/// `conflicts` (left out when empty) holds the forks the server's metadata records
+/// differently from this browser, until the user chooses: `[{"edge": {schema-1 edge},
+/// "dismissed": false}]`.
 #[derive(Serialize)]
 struct DocumentV2 {
     version: u32,
@@ -52,6 +58,8 @@ struct DocumentV2 {
     #[serde(skip_serializing_if = "BTreeSet::is_empty")]
     deleted: BTreeSet<String>,
     edges: Vec<Vec<Value>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    conflicts: Vec<Conflict>,
 }
 
 /// Reads a stored lineage: schema 2, or an older one (migrated). Never panics, whatever the
@@ -93,10 +101,12 @@ fn decode_v2(mut value: Value) -> Result<LineageGraph, String> {
     let places: Vec<(String, String)> = field(&mut value, "places")?;
     let sessions: Vec<Vec<String>> = field(&mut value, "sessions")?;
     let deleted: BTreeSet<String> = field(&mut value, "deleted")?;
+    let conflicts: Vec<Conflict> = field(&mut value, "conflicts")?;
     let Some(Value::Array(rows)) = value.get("edges") else {
         return Err("no edges".into());
     };
     let mut edges = Vec::with_capacity(rows.len());
+    let mut from_server = BTreeSet::new();
     for (n, row) in rows.iter().enumerate() {
         let bad = |what: &str| format!("edge {}: {what}", n + 1);
         let Value::Array(row) = row else {
@@ -128,6 +138,9 @@ fn decode_v2(mut value: Value) -> Result<LineageGraph, String> {
         let created = at(5).as_f64().ok_or_else(|| bad("no time"))?;
         let place = at(7).as_u64().unwrap_or(0) as usize;
         let (server, directory) = places.get(place).cloned().unwrap_or_default();
+        if at(9).as_u64() == Some(1) {
+            from_server.insert(child.clone());
+        }
         edges.push(Edge {
             child,
             parent,
@@ -153,6 +166,11 @@ fn decode_v2(mut value: Value) -> Result<LineageGraph, String> {
         edges,
         deleted,
         active,
+        from_server,
+        conflicts: conflicts
+            .into_iter()
+            .map(|c| (c.edge.child.clone(), c))
+            .collect(),
     })
 }
 
@@ -201,6 +219,7 @@ pub fn encode<'a>(lineage: &'a LineageGraph) -> String {
             Value::from(excerpt(&edge.excerpt, EXCERPT_CHARS)),
             Value::from(place),
             Value::from(u8::from(edge.discovered)),
+            Value::from(u8::from(lineage.from_server.contains(&edge.child))),
         ];
         // Leave out trailing defaults.
         while row.len() > 6
@@ -224,6 +243,7 @@ pub fn encode<'a>(lineage: &'a LineageGraph) -> String {
         sessions,
         deleted: lineage.deleted.clone(),
         edges,
+        conflicts: lineage.conflicts.values().cloned().collect(),
     };
     serde_json::to_string(&document).unwrap_or_default()
 }
@@ -267,9 +287,41 @@ pub fn load(now: f64) -> Loaded {
 
 /// Adds `edge` to the stored lineage (merged with what another tab may have written) and
 /// returns the lineage now stored. When storage is full, excerpts are trimmed, then dropped,
-/// before giving up; the error says what happened.
+/// before giving up; the error says what happened. The edge is queued to be written into its
+/// session's metadata on the server too ([`outbox`]).
 pub fn record(edge: Edge, now: f64) -> Result<LineageGraph, String> {
-    update(|lineage| lineage.add(edge.clone()), now)
+    let (server, child) = (edge.server.clone(), edge.child.clone());
+    let lineage = update(|lineage| lineage.add(edge.clone()), now)?;
+    outbox::queue(&server, [child.as_str()]);
+    Ok(lineage)
+}
+
+/// Adds the edges whose child has none yet (forks found by "Scan server"), queued for the
+/// server like [`record`]'s. Returns the lineage now stored and how many were added.
+pub fn record_found(edges: &[Edge], now: f64) -> Result<(LineageGraph, usize), String> {
+    let mut added = Vec::new();
+    let mut lineage = load(now).lineage;
+    for edge in edges {
+        if lineage.parent_of(&edge.child).is_none() {
+            lineage.add(edge.clone());
+            added.push(edge);
+        }
+    }
+    write(&mut lineage)?;
+    let count = added.len();
+    queue_edges(added);
+    Ok((lineage, count))
+}
+
+/// Queues edges to be written to their servers.
+fn queue_edges<'a>(edges: impl IntoIterator<Item = &'a Edge>) {
+    let mut by_server: HashMap<&str, Vec<&str>> = HashMap::new();
+    for edge in edges {
+        by_server.entry(&edge.server).or_default().push(&edge.child);
+    }
+    for (server, children) in by_server {
+        outbox::queue(server, children);
+    }
 }
 
 /// Applies `change` to the stored lineage and writes it back, merging first.
@@ -291,6 +343,10 @@ pub fn import(raw: &str, now: f64) -> Result<(LineageGraph, usize), String> {
     lineage.merge(&incoming);
     let added = lineage.edges.len() - before;
     write(&mut lineage)?;
+    let new = lineage.edges[before..]
+        .iter()
+        .filter(|e| !lineage.from_server.contains(&e.child));
+    queue_edges(new);
     Ok((lineage, added))
 }
 
@@ -378,6 +434,34 @@ mod tests {
             migrated,
             "rewritten as schema 2"
         );
+    }
+
+    #[test]
+    fn edges_from_the_server_and_disagreements_are_kept() {
+        let mut lineage = LineageGraph::default();
+        lineage.add(edge("ses_b", "ses_a"));
+        lineage.add(edge("ses_c", "ses_a"));
+        lineage.from_server.insert("ses_c".into());
+        let theirs = edge("ses_b", "ses_x");
+        lineage.conflicts.insert(
+            "ses_b".into(),
+            Conflict {
+                edge: theirs,
+                dismissed: true,
+            },
+        );
+        let raw = encode(&lineage);
+        assert!(
+            raw.contains(r#""conflicts":[{"edge":{"child":"ses_b""#),
+            "{raw}"
+        );
+        assert_eq!(decode(&raw).unwrap(), lineage);
+        // A document without them (written before) reads as none.
+        lineage.from_server.clear();
+        lineage.conflicts.clear();
+        let raw = encode(&lineage);
+        assert!(!raw.contains("conflicts"), "{raw}");
+        assert_eq!(decode(&raw).unwrap(), lineage);
     }
 
     #[test]
@@ -485,6 +569,8 @@ mod tests {
         let mut long = edge("ses_b", "ses_a");
         long.excerpt = "x".repeat(400);
         record(long, NOW).unwrap();
+        // Only the lineage counts here, not the queue of what goes to the server.
+        storage::remove(Area::Local, keys::LINEAGE_OUTBOX);
         let used = storage::get(Area::Local, KEY).unwrap().len();
         storage::set_quota(used + 50);
         let result = record(edge("ses_c", "ses_a"), NOW);
