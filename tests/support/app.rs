@@ -65,6 +65,14 @@ impl App {
             .collect()
     }
 
+    /// How many toasts on screen contain `needle`.
+    pub async fn toasts_saying(&self, needle: &str) -> usize {
+        let script =
+            "return Array.from(document.querySelectorAll('.toast')).map(t => t.textContent);";
+        let toasts = self.strings(script).await;
+        toasts.iter().filter(|t| t.contains(needle)).count()
+    }
+
     /// Resource requests the page made whose URL contains `needle`.
     pub async fn requests_to(&self, needle: &str) -> usize {
         let script = "return performance.getEntriesByType('resource').filter(e => e.name.includes(arguments[0])).length;";

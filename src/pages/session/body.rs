@@ -9,7 +9,7 @@ use super::window::{use_message_window, LIST_ID};
 use crate::api::{Message, Session};
 use crate::components::{
     BusyDialog, Composer, DeleteButton, ForkOrigin, MessageView, PermissionPrompt, QuestionPrompt,
-    StopButton, TitleEditor,
+    RecordedDifferently, StopButton, TitleEditor,
 };
 use crate::fork::{is_running, ForkPoint, WhenBusy};
 use crate::lineage::{Edge, ForkKind};
@@ -46,6 +46,7 @@ pub fn SessionBody(
     let count = messages.len();
     let graph = lineage.read();
     let origin = graph.parent_of(&session.id).cloned();
+    let from_server = graph.from_server.contains(&session.id);
     let siblings: Vec<String> = graph
         .siblings(&session.id)
         .into_iter()
@@ -78,6 +79,7 @@ pub fn SessionBody(
         Header {
             session: session.clone(),
             origin,
+            from_server,
             siblings,
             whole_forks: whole_forks.into_iter().cloned().collect::<Vec<_>>(),
             count,
@@ -133,6 +135,7 @@ pub fn SessionBody(
 fn Header(
     session: Session,
     origin: Option<Edge>,
+    from_server: bool,
     siblings: Vec<String>,
     whole_forks: Vec<Edge>,
     count: usize,
@@ -147,7 +150,8 @@ fn Header(
     rsx! {
         header { class: "session-header",
             if let Some(edge) = origin {
-                ForkOrigin { session_id: session.id.clone(), edge, siblings }
+                ForkOrigin { session_id: session.id.clone(), edge, siblings, from_server }
+                RecordedDifferently { child: session.id.clone() }
             }
             TitleEditor { session: session.clone(), on_renamed: move |_| on_changed.call(()) }
             p { class: "muted",

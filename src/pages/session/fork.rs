@@ -11,7 +11,8 @@ use crate::platform::now_ms;
 use crate::route::Route;
 use crate::shared::Shared;
 use crate::state::{
-    use_events, use_lineage, use_provisional_fork, use_toasts, StreamStatus, ToastKind,
+    use_events, use_lineage, use_provisional_fork, use_remote_lineage, use_toasts, StreamStatus,
+    ToastKind,
 };
 
 /// The session page's forking.
@@ -42,6 +43,7 @@ pub fn use_fork_action(live: LiveSession) -> ForkAction {
     let toasts = use_toasts();
     let lineage = use_lineage();
     let provisional = use_provisional_fork();
+    let remote = use_remote_lineage();
     let stream = use_events().status;
     let navigator = use_navigator();
     let mut current = use_signal(|| None::<ForkPoint>);
@@ -80,12 +82,15 @@ pub fn use_fork_action(live: LiveSession) -> ForkAction {
             );
             // Its telling title on the server, in a task that outlives this page, asked for
             // before the fork's page asks for the session; that page follows the rename through
-            // session.updated anyway.
-            if let Some(naming) = forked.naming.take() {
-                dioxus::dioxus_core::spawn_forever(async move {
+            // session.updated anyway. Its edge follows into its metadata, after the title (two
+            // writes of one session at once could undo each other).
+            let naming = forked.naming.take();
+            dioxus::dioxus_core::spawn_forever(async move {
+                if let Some(naming) = naming {
                     let _ = naming.apply(&client).await;
-                });
-            }
+                }
+                remote.flush();
+            });
             navigator.push(Route::Session {
                 id: forked.session.id,
             });

@@ -15,7 +15,7 @@ use crate::api::{ApiError, SessionStatus};
 use crate::components::{ErrorPanel, Loading};
 use crate::route::Route;
 use crate::shared::Shared;
-use crate::state::{client, use_events, use_provisional_fork, use_settings};
+use crate::state::{client, use_events, use_provisional_fork, use_remote_lineage, use_settings};
 use body::SessionBody;
 
 /// One session.
@@ -46,6 +46,13 @@ pub fn Session(id: ReadSignal<String>) -> Element {
                 .ok()
                 .map(|all| all.get(&id).is_some_and(|s| *s != SessionStatus::Idle));
             Ok((session?, Shared::from(messages?), server_busy))
+        }
+    });
+    // The session's own metadata may say where it was forked from (recorded elsewhere).
+    let remote = use_remote_lineage();
+    use_effect(move || {
+        if let Some(Ok((session, _, _))) = &*data.read() {
+            remote.merge(std::slice::from_ref(session));
         }
     });
     let provisional = use_provisional_fork();
