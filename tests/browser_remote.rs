@@ -74,7 +74,7 @@ async fn a_fork_made_in_one_browser_shows_in_a_fresh_one_with_no_scan() {
     assert!(said.contains("from the server"), "marked: {said}");
     assert!(!said.contains("discovered"), "not a scan's guess: {said}");
     two.see(".sibling-count", "1 / 2").await;
-    screenshot(&two, "remote-second-browser-banner").await;
+    two.screenshots("remote-second-browser-banner").await;
     two.click("link", "Next sibling fork").await;
     two.see(".sibling-count", "2 / 2").await;
     assert!(two.is_at(&second).await);
@@ -193,7 +193,7 @@ async fn with_the_setting_off_nothing_is_written_and_on_again_it_catches_up() {
             .as_deref(),
         Some("0")
     );
-    screenshot(&app, "remote-setting").await;
+    app.screenshots("remote-setting").await;
 
     app.open(&format!("/session/{}", source.id)).await;
     app.see("article", "two").await;
@@ -273,7 +273,7 @@ async fn a_disagreement_is_shown_until_one_record_is_chosen() {
         "both shown: {said}"
     );
     app.see(".fork-banner", "Forked from Our source").await;
-    screenshot(&app, "remote-disagreement").await;
+    app.screenshots("remote-disagreement").await;
 
     // Ours is kept, and written over theirs; the question is gone.
     app.click("button", "Keep this browser's").await;

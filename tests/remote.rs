@@ -163,7 +163,9 @@ async fn a_forks_edge_goes_into_its_metadata_and_a_fresh_browser_reads_it_back()
     assert!(!again.apply(&mut read), "idempotent");
     assert_eq!(read.edges.len(), 2);
     let record = remote::record(here.parent_of(&child_id).unwrap());
-    let second = remote::write(&client, &child_id, &record).await.unwrap();
+    let second = remote::write(&client, &child_id, &record, |_| false)
+        .await
+        .unwrap();
     assert_eq!(
         second,
         Written::Unchanged,
@@ -211,7 +213,9 @@ async fn a_write_racing_another_keeps_both_keys() {
     );
     let edge = edge_on(&server.base_url(), &session.id, "ses_someparent0001");
     let record = remote::record(&edge);
-    let written = remote::write(&racer, &session.id, &record).await.unwrap();
+    let written = remote::write(&racer, &session.id, &record, |_| false)
+        .await
+        .unwrap();
     assert_eq!(written, Written::Written);
     let now = metadata(&plain, &session.id).await;
     assert_eq!(
@@ -280,7 +284,7 @@ async fn hostile_metadata_is_ignored_and_never_grown_past_the_limit() {
     let seen = reconcile(&lineage, &listed, &url);
     assert_eq!(seen.to_write, [wrong.id.as_str()]);
     let record = remote::record(lineage.parent_of(&huge.id).unwrap());
-    let refused = remote::write(&client, &huge.id, &record).await;
+    let refused = remote::write(&client, &huge.id, &record, |_| true).await;
     assert!(matches!(refused, Err(WriteError::TooLarge(n)) if n > remote::MAX_METADATA_BYTES));
     assert_eq!(
         metadata(&client, &huge.id).await[KEY],
@@ -301,7 +305,9 @@ async fn a_disagreement_is_kept_in_view_until_one_is_chosen() {
     );
     // Another browser recorded the fork as made from B.
     let theirs = remote::record(&edge_on(&url, &child.id, &b.id));
-    remote::write(&client, &child.id, &theirs).await.unwrap();
+    remote::write(&client, &child.id, &theirs, |_| true)
+        .await
+        .unwrap();
     // This one recorded it as made from A (written nowhere yet: its queue is empty).
     let mut lineage = LineageGraph::default();
     lineage.add(edge_on(&url, &child.id, &a.id));
@@ -319,11 +325,25 @@ async fn a_disagreement_is_kept_in_view_until_one_is_chosen() {
     );
     let conflict = lineage.open_conflict(&child.id).expect("both kept");
     assert_eq!(conflict.edge.parent, b.id);
-    assert_eq!(conflict.edge.parent_title, "title ".to_owned() + &b.id);
+    assert_eq!(conflict.edge.parent_title, "Source B", "the source as listed");
     assert!(
         !reconcile(&lineage, &listed, &url).apply(&mut lineage),
         "raised once"
     );
+
+    // A write of ours meeting theirs (queued before the disagreement was known) leaves theirs.
+    store::update(|l| *l = lineage.clone(), 0.0).unwrap();
+    outbox::queue(&url, [child.id.as_str()]);
+    store::update(|l| l.conflicts.clear(), 0.0).unwrap();
+    let met = flush(&client, &store::load(0.0).lineage).await;
+    assert_eq!(met.written, 0);
+    assert_eq!(met.disagree.len(), 1, "{met:?}");
+    assert_eq!(met.disagree[0].parent, b.id);
+    assert_eq!(
+        metadata(&client, &child.id).await[KEY]["parent"],
+        b.id.as_str()
+    );
+    assert!(outbox::waiting(&url).is_empty(), "not retried");
 
     // Keeping ours writes it over the server's; then both agree and the question is gone.
     store::update(|l| *l = lineage.clone(), 0.0).unwrap();

@@ -11,7 +11,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::graph::LineageGraph;
+use super::graph::{Edge, LineageGraph};
 use super::remote::{self, same_server, WriteError, Written};
 use crate::api::{ApiError, Client, Transport};
 use crate::persist::storage::{self, Area};
@@ -102,6 +102,9 @@ pub struct Flushed {
     /// Sessions whose record the server cannot take (their metadata would grow too large):
     /// not queued any more. The session and why.
     pub refused: Vec<(String, String)>,
+    /// Records the server holds differently from this browser (not written over): to be
+    /// merged, so the user sees both.
+    pub disagree: Vec<Edge>,
     /// Still waiting for this server.
     pub left: usize,
 }
@@ -110,11 +113,15 @@ pub struct Flushed {
 /// nothing of this browser's to write (no edge, one read from the server, or a disagreement
 /// the user has not settled).
 pub fn record_for(lineage: &LineageGraph, session: &str) -> Option<(Value, String)> {
+    record_of(lineage, session).map(|(record, edge)| (record, edge.directory.clone()))
+}
+
+fn record_of<'a>(lineage: &'a LineageGraph, session: &str) -> Option<(Value, &'a Edge)> {
     if lineage.from_server.contains(session) || lineage.open_conflict(session).is_some() {
         return None;
     }
     let edge = lineage.parent_of(session)?;
-    Some((remote::record(edge), edge.directory.clone()))
+    Some((remote::record(edge), edge))
 }
 
 /// Writes the records waiting for `client`'s server, as `lineage` has them now. Stops at the
@@ -131,12 +138,10 @@ pub async fn flush<T: Transport + Clone>(client: &Client<T>, lineage: &LineageGr
     let mut done: Vec<String> = Vec::new();
     for batch in ids.chunks(BATCH) {
         let writes = batch.iter().map(|id| async move {
-            match record_for(lineage, id) {
-                None => None,
-                Some((record, directory)) => {
-                    Some(remote::write(&client.in_directory(&directory), id, &record).await)
-                }
-            }
+            let (record, edge) = record_of(lineage, id)?;
+            let client = client.in_directory(&edge.directory);
+            let replaces = |theirs: &Edge| remote::may_replace(lineage, edge, theirs);
+            Some(remote::write(&client, id, &record, replaces).await)
         });
         let results = futures_util::future::join_all(writes).await;
         let mut stop = false;
@@ -158,6 +163,12 @@ pub async fn flush<T: Transport + Clone>(client: &Client<T>, lineage: &LineageGr
                     flushed.refused.push((id.clone(), refused.to_string()));
                     done.push(id.clone());
                 }
+                // Not this browser's to decide: the user is shown both.
+                Err(WriteError::Disagrees(theirs)) => {
+                    flushed.disagree.push(*theirs);
+                    done.push(id.clone());
+                }
+                Err(WriteError::Newer) => done.push(id.clone()),
                 Err(failure) => {
                     stop |= matches!(
                         failure,

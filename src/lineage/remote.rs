@@ -230,20 +230,27 @@ pub fn reconcile(lineage: &LineageGraph, sessions: &[Session], server: &str) -> 
         }
         let write = match server_edge {
             None => true,
-            // The server has a scan's guess where this browser recorded the fork.
-            Some(theirs) if local.parent == theirs.parent && theirs.discovered => !local.discovered,
-            Some(theirs) if local.same_point(theirs) => false,
-            // A disagreement the user settled for this browser's record.
-            Some(theirs) => lineage
-                .conflicts
-                .get(&local.child)
-                .is_some_and(|c| c.dismissed && c.edge.same_point(theirs)),
+            Some(theirs) if local.same_point(theirs) => theirs.discovered && !local.discovered,
+            Some(theirs) => may_replace(lineage, local, theirs),
         };
         if write {
             out.to_write.push(session.id.clone());
         }
     }
     out
+}
+
+/// May this browser's record of `local` replace `theirs`, a different record of the same fork
+/// on the server? Only where it knows better: the same fork point, a scan's guess where this
+/// browser recorded the fork, or a disagreement the user settled for this browser's record.
+/// Anything else is a disagreement, for the user to settle.
+pub fn may_replace(lineage: &LineageGraph, local: &Edge, theirs: &Edge) -> bool {
+    local.same_point(theirs)
+        || local.parent == theirs.parent && theirs.discovered && !local.discovered
+        || lineage
+            .conflicts
+            .get(&local.child)
+            .is_some_and(|c| c.dismissed && c.edge.same_point(theirs))
 }
 
 impl Reconciled {
@@ -391,6 +398,11 @@ pub enum WriteError {
     TooLarge(usize),
     /// Other clients kept replacing the metadata without our key.
     Raced,
+    /// The server holds a different record of the fork, which this one may not replace (see
+    /// [`may_replace`]): a disagreement for the user, never overwritten behind their back.
+    Disagrees(Box<Edge>),
+    /// The server holds a newer Branchpoint's record: left alone.
+    Newer,
 }
 
 impl std::fmt::Display for WriteError {
@@ -407,6 +419,12 @@ impl std::fmt::Display for WriteError {
                 f,
                 "another program kept replacing the session's metadata at the same moment"
             ),
+            WriteError::Disagrees(_) => {
+                write!(f, "the server records this fork differently")
+            }
+            WriteError::Newer => {
+                write!(f, "a newer Branchpoint keeps this session's lineage")
+            }
         }
     }
 }
@@ -417,15 +435,27 @@ impl std::fmt::Display for WriteError {
 /// this reads, merges and writes, then reads again: when another client's write came after
 /// ours (`time.updated` moved on) and dropped our key, it merges with that one and writes
 /// again, up to [`WRITE_ATTEMPTS`] times. A write racing ours in the one round trip between
-/// read and write can still lose its keys: the closest the server allows.
+/// read and write can still lose its keys: the closest the server allows. A different record
+/// of ours already there is replaced only when `replaces` says so.
 pub async fn write<T: Transport>(
     client: &Client<T>,
     id: &str,
     record: &Value,
+    replaces: impl Fn(&Edge) -> bool,
 ) -> Result<Written, WriteError> {
     let mut wrote = false;
     for _ in 0..WRITE_ATTEMPTS {
         let current = client.get_session(id).await.map_err(WriteError::Api)?;
+        match read(&current, &client.conn.base_url) {
+            Found::Newer => return Err(WriteError::Newer),
+            Found::Record { edge: Some(theirs) }
+                if current.metadata.as_ref().and_then(|m| m.get(KEY)) != Some(record)
+                    && !replaces(&theirs) =>
+            {
+                return Err(WriteError::Disagrees(Box::new(theirs)))
+            }
+            _ => {}
+        }
         let mut metadata = match current.metadata {
             Some(Value::Object(map)) => map,
             _ => Map::new(),

@@ -87,6 +87,11 @@ impl RemoteLineage {
                 let lineage = store::load(now_ms()).lineage;
                 let flushed = outbox::flush(&client, &lineage).await;
                 self.report(&flushed, &lineage);
+                if !flushed.disagree.is_empty() {
+                    let _ = self.lineage.update(|l| {
+                        l.merge_remote(&flushed.disagree);
+                    });
+                }
                 // A disagreement settled for this browser's record is over once the server
                 // holds that record: a later change there is a new one.
                 let settled: Vec<&String> = flushed

@@ -65,6 +65,36 @@ impl App {
             .collect()
     }
 
+    /// Screenshots of the page as it is, light and dark, 1280 px and 390 px wide:
+    /// `target/screenshots/{name}-{light|dark}[-390].png`. The page is left light and wide.
+    pub async fn screenshots(&self, name: &str) {
+        let dir = super::root().join("target/screenshots");
+        for theme in ["light", "dark"] {
+            let set = format!("document.documentElement.setAttribute('data-theme', '{theme}');");
+            self.browser.execute(&set, vec![]).await.unwrap();
+            for narrow in [false, true] {
+                if narrow {
+                    let metrics = json!({"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true});
+                    let _ = self
+                        .browser
+                        .cdp("Emulation.setDeviceMetricsOverride", metrics)
+                        .await;
+                }
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                let file = format!("{name}-{theme}{}.png", if narrow { "-390" } else { "" });
+                self.browser.screenshot(dir.join(file)).await.unwrap();
+                if narrow {
+                    let _ = self
+                        .browser
+                        .cdp("Emulation.clearDeviceMetricsOverride", json!({}))
+                        .await;
+                }
+            }
+        }
+        let reset = "document.documentElement.removeAttribute('data-theme');";
+        self.browser.execute(reset, vec![]).await.unwrap();
+    }
+
     /// How many toasts on screen contain `needle`.
     pub async fn toasts_saying(&self, needle: &str) -> usize {
         let script =
