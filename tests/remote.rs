@@ -325,7 +325,10 @@ async fn a_disagreement_is_kept_in_view_until_one_is_chosen() {
     );
     let conflict = lineage.open_conflict(&child.id).expect("both kept");
     assert_eq!(conflict.edge.parent, b.id);
-    assert_eq!(conflict.edge.parent_title, "Source B", "the source as listed");
+    assert_eq!(
+        conflict.edge.parent_title, "Source B",
+        "the source as listed"
+    );
     assert!(
         !reconcile(&lineage, &listed, &url).apply(&mut lineage),
         "raised once"
@@ -416,4 +419,32 @@ async fn writes_wait_while_the_server_is_gone_are_told_once_and_go_when_it_is_ba
         (dropped.written, dropped.left, dropped.failure),
         (0, 0, None)
     );
+}
+
+#[tokio::test]
+async fn what_a_scan_finds_is_written_back_so_no_browser_scans_for_it_again() {
+    let server = OpenCode::start().await;
+    let client = server.client();
+    let url = server.base_url();
+    let source = server.seed("Scanned", &["one", "two"]).await;
+    let made_elsewhere = client.fork(&source.id, None).await.unwrap();
+    let found =
+        branchpoint::lineage::discover::scan(&client, &LineageGraph::default(), |_| {}, || false)
+            .await
+            .unwrap()
+            .unwrap();
+    let (_, added) = store::record_found(&found.edges, 0.0).unwrap();
+    assert_eq!(added, 1);
+    let flushed = flush(&client, &store::load(0.0).lineage).await;
+    assert_eq!(flushed.written, 1);
+    let key = &metadata(&client, &made_elsewhere.id).await[KEY];
+    assert_eq!(
+        (&key["parent"], &key["discovered"]),
+        (&json!(source.id), &json!(true))
+    );
+    let read = fresh_browser_reads(&client, &url).await;
+    let edge = read
+        .parent_of(&made_elsewhere.id)
+        .expect("known with no scan");
+    assert!(edge.discovered, "still said to be found, not recorded");
 }
