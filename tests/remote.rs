@@ -162,7 +162,7 @@ async fn a_forks_edge_goes_into_its_metadata_and_a_fresh_browser_reads_it_back()
     assert!(again.to_write.is_empty(), "nothing to write back");
     assert!(!again.apply(&mut read), "idempotent");
     assert_eq!(read.edges.len(), 2);
-    let record = remote::record(here.parent_of(&child_id).unwrap());
+    let (record, _) = outbox::record_for(&here, &child_id).unwrap();
     let second = remote::write(&client, &child_id, &record, |_| false)
         .await
         .unwrap();
@@ -433,7 +433,7 @@ async fn what_a_scan_finds_is_written_back_so_no_browser_scans_for_it_again() {
             .await
             .unwrap()
             .unwrap();
-    let (_, added) = store::record_found(&found.edges, 0.0).unwrap();
+    let (_, added) = store::record_found(&found, 0.0).unwrap();
     assert_eq!(added, 1);
     let flushed = flush(&client, &store::load(0.0).lineage).await;
     assert_eq!(flushed.written, 1);

@@ -313,7 +313,8 @@ pub(super) fn finish<T: Transport>(
         directory: session.directory.clone(),
         discovered: false,
     };
-    let (lineage, mut warning) = match store::record(edge, now) {
+    let copied_count = u32::try_from(plan.copied).ok();
+    let (lineage, mut warning) = match store::record_copied(edge, copied_count, now) {
         Ok(lineage) => (Some(lineage), None),
         Err(problem) => (None, Some(problem)),
     };

@@ -78,6 +78,32 @@ pub struct LineageGraph {
     /// Forks the server's metadata records differently from this browser, by child: kept
     /// until the user chooses one (see `lineage::remote`).
     pub conflicts: BTreeMap<String, Conflict>,
+    /// How many messages sessions had when last seen (the length of their lane on the map).
+    pub messages: HashMap<String, u32>,
+    /// How many of its source's messages a fork copied, by child: where it leaves its
+    /// source's lane on the map. Unknown for forks recorded before it was kept.
+    pub fork_at: HashMap<String, u32>,
+    /// The labels and notes people gave sessions, by session.
+    pub notes: BTreeMap<String, Note>,
+}
+
+/// A session's label (a short word: "winner", "dead end") and note (a few lines).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub note: String,
+    /// When it was last changed (ms): the newer of two versions wins a merge.
+    #[serde(default)]
+    pub at: f64,
+}
+
+impl Note {
+    /// Neither a label nor a note.
+    pub fn is_empty(&self) -> bool {
+        self.label.is_empty() && self.note.is_empty()
+    }
 }
 
 /// A fork the server's metadata records differently from this browser.
@@ -134,6 +160,15 @@ impl LineageGraph {
                 .entry(child.clone())
                 .or_insert_with(|| conflict.clone());
         }
+        for (session, &n) in &other.messages {
+            self.messages.entry(session.clone()).or_insert(n);
+        }
+        for (child, &at) in &other.fork_at {
+            self.fork_at.entry(child.clone()).or_insert(at);
+        }
+        for (session, note) in &other.notes {
+            self.set_note(session, note.clone());
+        }
         self.deleted.extend(other.deleted.iter().cloned());
         for (session, &at) in &other.active {
             self.set_active(session, at);
@@ -154,6 +189,46 @@ impl LineageGraph {
                 true
             }
         }
+    }
+
+    /// Keeps `note` for `session` unless a newer one is known (an empty one, newer, clears
+    /// it: a label taken away stays away). Returns whether anything changed.
+    pub fn set_note(&mut self, session: &str, note: Note) -> bool {
+        match self.notes.get(session) {
+            Some(known) if known.at >= note.at => false,
+            None if note.is_empty() => false,
+            _ => {
+                self.notes.insert(session.to_owned(), note);
+                true
+            }
+        }
+    }
+
+    /// The label and note of `session`, if it has either.
+    pub fn note_of(&self, session: &str) -> Option<&Note> {
+        self.notes.get(session).filter(|n| !n.is_empty())
+    }
+
+    /// Every label in use, most used first (then alphabetically): what a new one is chosen
+    /// from.
+    pub fn labels(&self) -> Vec<String> {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for note in self.notes.values().filter(|n| !n.label.is_empty()) {
+            *counts.entry(note.label.as_str()).or_default() += 1;
+        }
+        let mut labels: Vec<(&str, usize)> = counts.into_iter().collect();
+        labels.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        labels.into_iter().map(|(l, _)| l.to_owned()).collect()
+    }
+
+    /// Records how many messages `session` has, if the lineage knows it and the count is new.
+    /// Returns whether anything changed.
+    pub fn set_messages(&mut self, session: &str, n: u32) -> bool {
+        if self.messages.get(session) == Some(&n) || !self.mentions(session) {
+            return false;
+        }
+        self.messages.insert(session.to_owned(), n);
+        true
     }
 
     /// Marks sessions as deleted on their server. Returns whether anything changed.

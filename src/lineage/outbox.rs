@@ -113,15 +113,37 @@ pub struct Flushed {
 /// nothing of this browser's to write (no edge, one read from the server, or a disagreement
 /// the user has not settled).
 pub fn record_for(lineage: &LineageGraph, session: &str) -> Option<(Value, String)> {
-    record_of(lineage, session).map(|(record, edge)| (record, edge.directory.clone()))
+    let places = lineage.places();
+    record_of(lineage, session, &places).map(|w| (w.record, w.directory.to_owned()))
 }
 
-fn record_of<'a>(lineage: &'a LineageGraph, session: &str) -> Option<(Value, &'a Edge)> {
-    if lineage.from_server.contains(session) || lineage.open_conflict(session).is_some() {
+/// A record to write, where, and what of the server's it may replace.
+struct ToWrite<'a> {
+    record: Value,
+    directory: &'a str,
+    edge: Option<&'a Edge>,
+}
+
+fn record_of<'a>(
+    lineage: &'a LineageGraph,
+    session: &str,
+    places: &std::collections::HashMap<&str, (&'a str, &'a str)>,
+) -> Option<ToWrite<'a>> {
+    if lineage.open_conflict(session).is_some() {
         return None;
     }
-    let edge = lineage.parent_of(session)?;
-    Some((remote::record(edge), edge))
+    // A label taken away is written too (an empty one, changed later).
+    let note = lineage.notes.get(session).filter(|n| n.at > 0.0);
+    let edge = lineage.parent_of(session);
+    if note.is_none() && (edge.is_none() || lineage.from_server.contains(session)) {
+        return None;
+    }
+    let copied = lineage.fork_at.get(session).copied();
+    Some(ToWrite {
+        record: remote::record_of(session, edge, copied, note),
+        directory: places.get(session).map_or("", |(_, directory)| directory),
+        edge,
+    })
 }
 
 /// Writes the records waiting for `client`'s server, as `lineage` has them now. Stops at the
@@ -135,13 +157,19 @@ pub async fn flush<T: Transport + Clone>(client: &Client<T>, lineage: &LineageGr
     }
     let server = client.conn.base_url.clone();
     let ids = waiting(&server);
+    let places = &lineage.places();
     let mut done: Vec<String> = Vec::new();
     for batch in ids.chunks(BATCH) {
         let writes = batch.iter().map(|id| async move {
-            let (record, edge) = record_of(lineage, id)?;
-            let client = client.in_directory(&edge.directory);
-            let replaces = |theirs: &Edge| remote::may_replace(lineage, edge, theirs);
-            Some(remote::write(&client, id, &record, replaces).await)
+            let to_write = record_of(lineage, id, places)?;
+            let client = client.in_directory(to_write.directory);
+            // A record of a fork this browser does not know is not dropped by one without it.
+            let replaces = |theirs: &Edge| {
+                to_write
+                    .edge
+                    .is_some_and(|ours| remote::may_replace(lineage, ours, theirs))
+            };
+            Some(remote::write(&client, id, &to_write.record, replaces).await)
         });
         let results = futures_util::future::join_all(writes).await;
         let mut stop = false;

@@ -9,8 +9,14 @@
 //! ```json
 //! "branchpoint": {"v": 1, "session": "ses_child", "parent": "ses_source",
 //!   "anchor": "msg_…", "role": "user", "kind": "through", "excerpt": "add the tests",
-//!   "created": 1764000000000, "discovered": false, "parent_title": "Refactor"}
+//!   "created": 1764000000000, "discovered": false, "parent_title": "Refactor", "at": 2,
+//!   "label": "winner", "note": "the tests pass here", "noted": 1764000100000}
 //! ```
+//!
+//! `at` (how many of the source's messages the fork copied: where it leaves the source's lane
+//! on the map) and the label and note (`noted`: when they were last changed; the newer wins)
+//! are there when known. A session that is no fork may carry a record with only its label
+//! and note.
 //!
 //! `session` is the session the key describes: a fork copies its source's metadata, so a key
 //! whose `session` is not the session it sits on is its source's and is ignored (then
@@ -20,7 +26,7 @@
 
 use serde_json::{Map, Value};
 
-use super::graph::{Conflict, Edge, ForkKind, LineageGraph};
+use super::graph::{Conflict, Edge, ForkKind, LineageGraph, Note};
 use crate::api::ids::{is_message_id, is_session_id};
 use crate::api::{ApiError, Client, Role, Session, Transport};
 use crate::text::excerpt;
@@ -48,9 +54,24 @@ pub enum Found {
     Unreadable(String),
     /// The whole metadata is larger than [`MAX_METADATA_BYTES`] (its size): ignored.
     TooLarge(usize),
-    /// The session's own record; `edge` is `None` when it is no fork.
-    Record { edge: Option<Edge> },
+    /// The session's own record.
+    Record(Box<Record>),
 }
+
+/// What a session's own record says.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Record {
+    /// `None` when it is no fork.
+    pub edge: Option<Edge>,
+    /// How many of its source's messages the fork copied.
+    pub copied: Option<u32>,
+    /// Its label and note (possibly both empty: taken away at `at`).
+    pub note: Option<Note>,
+}
+
+/// Labels are cut to this many characters, notes to [`NOTE_CHARS`].
+pub const LABEL_CHARS: usize = 40;
+pub const NOTE_CHARS: usize = 2000;
 
 /// Reads our key from `session`'s metadata, as a session of `server`. Never panics.
 pub fn read(session: &Session, server: &str) -> Found {
@@ -78,10 +99,45 @@ pub fn read(session: &Session, server: &str) -> Found {
         Some(id) if is_session_id(id) => return Found::Nothing,
         _ => return Found::Unreadable("no session id".into()),
     }
-    match record_edge(key, session, server) {
-        Ok(edge) => Found::Record { edge },
+    let read = || -> Result<Record, String> {
+        Ok(Record {
+            edge: record_edge(key, session, server)?,
+            copied: match key.get("at") {
+                None | Some(Value::Null) => None,
+                Some(at) => Some(
+                    at.as_u64()
+                        .and_then(|n| u32::try_from(n).ok())
+                        .ok_or("at is not a count")?,
+                ),
+            },
+            note: record_note(key)?,
+        })
+    };
+    match read() {
+        Ok(record) => Found::Record(Box::new(record)),
         Err(problem) => Found::Unreadable(problem),
     }
+}
+
+/// The label and note in a record, if it has them.
+fn record_note(key: &Map<String, Value>) -> Result<Option<Note>, String> {
+    let text = |name: &str, max: usize| -> Result<String, String> {
+        match key.get(name) {
+            None | Some(Value::Null) => Ok(String::new()),
+            Some(Value::String(s)) => Ok(s.chars().take(max).collect()),
+            Some(_) => Err(format!("{name} is not text")),
+        }
+    };
+    let at = match key.get("noted") {
+        None | Some(Value::Null) => return Ok(None),
+        Some(at) => at
+            .as_f64()
+            .filter(|t| t.is_finite() && *t >= 0.0)
+            .ok_or("noted is not a time")?,
+    };
+    let label = crate::text::excerpt(&text("label", LABEL_CHARS * 4)?, LABEL_CHARS);
+    let note = text("note", NOTE_CHARS)?;
+    Ok(Some(Note { label, note, at }))
 }
 
 /// The edge a record of ours describes (`None` for a session that is no fork).
@@ -149,9 +205,31 @@ fn record_edge(
 
 /// The key that records `edge` in its child's metadata.
 pub fn record(edge: &Edge) -> Value {
+    record_of(&edge.child, Some(edge), None, None)
+}
+
+/// The key that records what this browser knows of `session`: the edge that made it, how many
+/// messages that fork copied, its label and note.
+pub fn record_of(
+    session: &str,
+    edge: Option<&Edge>,
+    copied: Option<u32>,
+    note: Option<&Note>,
+) -> Value {
     let mut key = Map::new();
     key.insert("v".into(), VERSION.into());
-    key.insert("session".into(), edge.child.clone().into());
+    key.insert("session".into(), session.into());
+    if let Some(note) = note {
+        key.insert("label".into(), note.label.clone().into());
+        key.insert("note".into(), note.note.clone().into());
+        key.insert("noted".into(), (note.at.round() as i64).into());
+    }
+    let Some(edge) = edge else {
+        return Value::Object(key);
+    };
+    if let Some(copied) = copied {
+        key.insert("at".into(), copied.into());
+    }
     key.insert("parent".into(), edge.parent.clone().into());
     if let Some(anchor) = &edge.anchor {
         key.insert("anchor".into(), anchor.clone().into());
@@ -186,6 +264,10 @@ pub fn same_server(a: &str, b: &str) -> bool {
 pub struct Reconciled {
     /// The forks recorded in the listed sessions' metadata.
     pub found: Vec<Edge>,
+    /// How many messages the found forks copied, by child.
+    pub copied: Vec<(String, u32)>,
+    /// Labels and notes found, by session.
+    pub notes: Vec<(String, Note)>,
     /// Sessions whose metadata is too large to read: id, title, size in bytes.
     pub too_large: Vec<(String, String, usize)>,
     /// Forks this browser knows better than the server's metadata (it has none of ours, its
@@ -202,6 +284,12 @@ pub fn reconcile(lineage: &LineageGraph, sessions: &[Session], server: &str) -> 
         .iter()
         .map(|s| (s.id.as_str(), s.title.as_str()))
         .collect();
+    let places = lineage.places();
+    let ours = |id: &str| {
+        places
+            .get(id)
+            .is_some_and(|(on, _)| same_server(on, server))
+    };
     for session in sessions {
         let found = read(session, server);
         let server_edge = match &found {
@@ -211,9 +299,24 @@ pub fn reconcile(lineage: &LineageGraph, sessions: &[Session], server: &str) -> 
                 continue;
             }
             Found::Newer => continue,
-            Found::Record { edge: Some(edge) } => Some(edge),
+            Found::Record(record) => Some(record),
             _ => None,
         };
+        if let Some(note) = server_edge.and_then(|r| r.note.as_ref()) {
+            out.notes.push((session.id.clone(), note.clone()));
+        }
+        if let Some((child, copied)) =
+            server_edge.and_then(|r| Some((&r.edge.as_ref()?.child, r.copied?)))
+        {
+            out.copied.push((child.clone(), copied));
+        }
+        // Ours is newer: written (a label taken away included).
+        let local_note = lineage.notes.get(&session.id);
+        let server_noted = server_edge
+            .and_then(|r| r.note.as_ref())
+            .map_or(0.0, |n| n.at);
+        let write_note = local_note.is_some_and(|n| n.at > server_noted);
+        let server_edge = server_edge.and_then(|r| r.edge.as_ref());
         if let Some(edge) = server_edge {
             let mut edge = edge.clone();
             // The source's title as listed now, rather than as it was when forked.
@@ -222,18 +325,22 @@ pub fn reconcile(lineage: &LineageGraph, sessions: &[Session], server: &str) -> 
             }
             out.found.push(edge);
         }
-        let Some(local) = lineage.parent_of(&session.id) else {
-            continue;
+        let write_edge = match lineage.parent_of(&session.id) {
+            Some(local)
+                if !lineage.from_server.contains(&local.child)
+                    && same_server(&local.server, server) =>
+            {
+                match server_edge {
+                    None => true,
+                    Some(theirs) if local.same_point(theirs) => {
+                        theirs.discovered && !local.discovered
+                    }
+                    Some(theirs) => may_replace(lineage, local, theirs),
+                }
+            }
+            _ => false,
         };
-        if lineage.from_server.contains(&local.child) || !same_server(&local.server, server) {
-            continue;
-        }
-        let write = match server_edge {
-            None => true,
-            Some(theirs) if local.same_point(theirs) => theirs.discovered && !local.discovered,
-            Some(theirs) => may_replace(lineage, local, theirs),
-        };
-        if write {
+        if write_edge || write_note && ours(&session.id) {
             out.to_write.push(session.id.clone());
         }
     }
@@ -259,7 +366,17 @@ impl Reconciled {
     /// way to the server): the lineage view's refresh brings them up to date. Returns whether
     /// anything changed.
     pub fn apply(&self, lineage: &mut LineageGraph) -> bool {
-        lineage.merge_remote(&self.found)
+        let mut changed = lineage.merge_remote(&self.found);
+        for (child, copied) in &self.copied {
+            if !lineage.fork_at.contains_key(child) && lineage.parent_of(child).is_some() {
+                lineage.fork_at.insert(child.clone(), *copied);
+                changed = true;
+            }
+        }
+        for (session, note) in &self.notes {
+            changed |= lineage.set_note(session, note.clone());
+        }
+        changed
     }
 }
 
@@ -446,13 +563,13 @@ pub async fn write<T: Transport>(
     let mut wrote = false;
     for _ in 0..WRITE_ATTEMPTS {
         let current = client.get_session(id).await.map_err(WriteError::Api)?;
+        let same = current.metadata.as_ref().and_then(|m| m.get(KEY)) == Some(record);
         match read(&current, &client.conn.base_url) {
             Found::Newer => return Err(WriteError::Newer),
-            Found::Record { edge: Some(theirs) }
-                if current.metadata.as_ref().and_then(|m| m.get(KEY)) != Some(record)
-                    && !replaces(&theirs) =>
-            {
-                return Err(WriteError::Disagrees(Box::new(theirs)))
+            Found::Record(found) if !same => {
+                if let Some(theirs) = found.edge.filter(|theirs| !replaces(theirs)) {
+                    return Err(WriteError::Disagrees(Box::new(theirs)));
+                }
             }
             _ => {}
         }
@@ -518,6 +635,13 @@ mod tests {
         }
     }
 
+    fn fork(edge: Edge) -> Found {
+        Found::Record(Box::new(Record {
+            edge: Some(edge),
+            ..Record::default()
+        }))
+    }
+
     fn with_key(key: Value) -> Session {
         session(CHILD, Some(json!({ "other": {"x": 1}, KEY: key })))
     }
@@ -529,10 +653,7 @@ mod tests {
         assert_eq!(key["session"], CHILD);
         assert_eq!(key["kind"], "through");
         assert_eq!(key["role"], "user");
-        assert_eq!(
-            read(&with_key(key), SERVER),
-            Found::Record { edge: Some(edge) }
-        );
+        assert_eq!(read(&with_key(key), SERVER), fork(edge));
         let mut whole = recorded();
         whole.anchor = None;
         whole.role = None;
@@ -540,13 +661,86 @@ mod tests {
         whole.discovered = true;
         let key = record(&whole);
         assert!(key.get("anchor").is_none() && key.get("role").is_none());
-        assert_eq!(
-            read(&with_key(key), SERVER),
-            Found::Record { edge: Some(whole) }
-        );
+        assert_eq!(read(&with_key(key), SERVER), fork(whole));
         // A session that is no fork may carry a record too (its label, later): no edge.
         let bare = json!({"v": 1, "session": CHILD});
-        assert_eq!(read(&with_key(bare), SERVER), Found::Record { edge: None });
+        assert_eq!(read(&with_key(bare), SERVER), Found::Record(Box::default()));
+    }
+
+    #[test]
+    fn labels_notes_and_fork_rows_travel_and_the_newer_note_wins() {
+        let note = Note {
+            label: "winner".into(),
+            note: "fast\nand right".into(),
+            at: 5.0,
+        };
+        let key = record_of(CHILD, Some(&recorded()), Some(3), Some(&note));
+        let Found::Record(found) = read(&with_key(key), SERVER) else {
+            panic!("read");
+        };
+        assert_eq!(found.edge, Some(recorded()));
+        assert_eq!(
+            (found.copied, found.note.clone()),
+            (Some(3), Some(note.clone()))
+        );
+        // A root's record: only its label.
+        let root = record_of(PARENT, None, None, Some(&note));
+        assert_eq!(root.get("parent"), None);
+        let Found::Record(found) = read(&session(PARENT, Some(json!({ KEY: root }))), SERVER)
+        else {
+            panic!("read");
+        };
+        assert_eq!((found.edge, found.note), (None, Some(note.clone())));
+
+        // A browser without the label takes it, with the fork's row.
+        let mut lineage = LineageGraph::default();
+        let key = record_of(CHILD, Some(&recorded()), Some(3), Some(&note));
+        let listed = [with_key(key.clone()), session(PARENT, None)];
+        assert!(reconcile(&lineage, &listed, SERVER).apply(&mut lineage));
+        assert_eq!(lineage.note_of(CHILD), Some(&note));
+        assert_eq!(lineage.fork_at.get(CHILD), Some(&3));
+        assert!(reconcile(&lineage, &listed, SERVER).to_write.is_empty());
+        // Changed here later: written; changed there later: taken.
+        let mut newer = note.clone();
+        newer.label = "dead end".into();
+        newer.at = 9.0;
+        lineage.set_note(CHILD, newer.clone());
+        let seen = reconcile(&lineage, &listed, SERVER);
+        assert_eq!(seen.to_write, [CHILD]);
+        assert!(
+            !seen.apply(&mut lineage),
+            "the server's older note is not taken"
+        );
+        assert_eq!(lineage.note_of(CHILD), Some(&newer));
+        let mut theirs = key;
+        theirs["label"] = json!("theirs");
+        theirs["noted"] = json!(20);
+        let seen = reconcile(&lineage, &[with_key(theirs)], SERVER);
+        assert!(seen.to_write.is_empty());
+        assert!(seen.apply(&mut lineage));
+        assert_eq!(lineage.note_of(CHILD).unwrap().label, "theirs");
+        // Hostile: wrong types refused; long texts cut.
+        for (field, value) in [
+            ("label", json!(5)),
+            ("noted", json!("now")),
+            ("at", json!(-1)),
+        ] {
+            let mut key = record_of(CHILD, Some(&recorded()), None, Some(&note));
+            key[field] = value;
+            assert!(
+                matches!(read(&with_key(key), SERVER), Found::Unreadable(_)),
+                "{field}"
+            );
+        }
+        let mut long = record_of(CHILD, None, None, Some(&note));
+        long["label"] = json!("w".repeat(1_000));
+        long["note"] = json!("n".repeat(5_000));
+        let Found::Record(found) = read(&with_key(long), SERVER) else {
+            panic!("read");
+        };
+        let found = found.note.unwrap();
+        assert!(found.label.chars().count() <= LABEL_CHARS + 1);
+        assert_eq!(found.note.chars().count(), NOTE_CHARS);
     }
 
     #[test]
@@ -601,15 +795,16 @@ mod tests {
         // A key copied from the source by the fork describes the source: not this session.
         assert_eq!(with("session", json!(PARENT)), Found::Nothing);
         // An unknown kind still reads, as a fork at its anchor.
-        let Found::Record { edge: Some(edge) } = with("kind", json!("rebase")) else {
+        let Found::Record(found) = with("kind", json!("rebase")) else {
             panic!("an unknown kind is read");
         };
+        let edge = found.edge.unwrap();
         assert_eq!(edge.kind, ForkKind::Through);
         // Long texts are cut; markup stays text (it is never rendered as markup).
-        let Found::Record { edge: Some(edge) } = with("excerpt", json!("<b>x</b> ".repeat(500)))
-        else {
+        let Found::Record(found) = with("excerpt", json!("<b>x</b> ".repeat(500))) else {
             panic!("a long excerpt is read, cut");
         };
+        let edge = found.edge.unwrap();
         assert!(edge.excerpt.chars().count() <= TEXT_CHARS + 1);
         // Metadata over the limit is not read at all.
         let huge = session(

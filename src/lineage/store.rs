@@ -3,13 +3,14 @@
 //! data is set aside under a backup key instead of being lost; when storage is full, cached
 //! excerpts are trimmed before any edge would be.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::discover::Outcome;
 use super::graph::ForkKind;
-use super::graph::{Conflict, Edge, LineageGraph};
+use super::graph::{Conflict, Edge, LineageGraph, Note};
 use super::outbox;
 use crate::api::Role;
 use crate::persist::keys;
@@ -19,7 +20,7 @@ use crate::text::excerpt;
 /// Where the lineage lives.
 pub const KEY: &str = keys::LINEAGE;
 /// The schema version this build writes.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 /// Cached texts are kept this short in storage (they are shown as a reminder, not read).
 const EXCERPT_CHARS: usize = 60;
 const TITLE_CHARS: usize = 60;
@@ -30,22 +31,27 @@ struct DocumentV1 {
     edges: Vec<Edge>,
 }
 
-/// Schema 2, compact so that thousands of forks fit (about 200 bytes each): every session is
-/// written once, with its title, and edges point at sessions by their index.
+/// Schema 3 (and 2, which is schema 3 without labels, notes, message counts and fork rows),
+/// compact so that thousands of forks fit (about 200 bytes each): every session is written
+/// once, with its title, and edges point at sessions by their index.
 ///
 /// ```json
-/// {"version": 2,
+/// {"version": 3,
 ///  "places": [["http://127.0.0.1:4096", "/home/me/project"]],
 ///  "sessions": [["ses_a", "Refactor"], ["ses_b", "Refactor — after “add tests”"], ["ses_c"]],
 ///  "deleted": ["ses_c"],
-///  "edges": [[1, 0, "msg_1", "u", "t", 1764000000000, "add tests", 0, 1]]}
+///  "edges": [[1, 0, "msg_1", "u", "t", 1764000000000, "add tests", 0, 1, 0, 2]],
+///  "notes": {"ses_b": ["winner", "the tests pass here", 1764000100000]}}
 /// ```
 ///
-/// A session is `[id]`, `[id, title]` or `[id, title, last active ms]` (the title may be
-/// `""`). An edge is `[child, parent (indexes into sessions),
-/// anchor|null, role u|a|null, kind t|b|w, created ms, excerpt, place index, discovered 0|1,
-/// from the server 0|1]`; trailing defaults (`""`, `0`, `0`, `0`) are left out. "From the
-/// server": read from the child's metadata, recorded by another browser.
+/// A session is `[id]`, `[id, title]`, `[id, title, last active ms]` or `[id, title, last
+/// active ms, messages]` (a field not known is `""`). An edge is `[child, parent (indexes into
+/// sessions), anchor|null, role u|a|null, kind t|b|w, created ms, excerpt, place index,
+/// discovered 0|1, from the server 0|1, messages copied]`; trailing defaults (`""`, `0`, `0`,
+/// `0`) are left out, and so is an unknown count of copied messages (where the fork leaves its
+/// source's lane on the map). "From the server": read from the child's metadata, recorded by
+/// another browser. `notes` (left out when empty) holds labels and notes: `[label, note,
+/// changed ms]`.
 ///
 /// `conflicts` (left out when empty) holds the forks the server's metadata records
 /// differently from this browser, until the user chooses: `[{"edge": {schema-1 edge},
@@ -60,6 +66,8 @@ struct DocumentV2 {
     edges: Vec<Vec<Value>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     conflicts: Vec<Conflict>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    notes: BTreeMap<String, (String, String, u64)>,
 }
 
 /// Reads a stored lineage: schema 2, or an older one (migrated). Never panics, whatever the
@@ -74,7 +82,8 @@ pub fn decode(raw: &str) -> Result<LineageGraph, String> {
     if version > u64::from(VERSION) {
         return Err(format!("written by a newer Branchpoint (schema {version})"));
     }
-    if version == 2 {
+    // Schema 3 only adds fields to schema 2: one reader serves both.
+    if version >= 2 {
         return decode_v2(value);
     }
     let edges = match value {
@@ -102,11 +111,13 @@ fn decode_v2(mut value: Value) -> Result<LineageGraph, String> {
     let sessions: Vec<Vec<String>> = field(&mut value, "sessions")?;
     let deleted: BTreeSet<String> = field(&mut value, "deleted")?;
     let conflicts: Vec<Conflict> = field(&mut value, "conflicts")?;
+    let notes: BTreeMap<String, (String, String, u64)> = field(&mut value, "notes")?;
     let Some(Value::Array(rows)) = value.get("edges") else {
         return Err("no edges".into());
     };
     let mut edges = Vec::with_capacity(rows.len());
     let mut from_server = BTreeSet::new();
+    let mut fork_at = HashMap::new();
     for (n, row) in rows.iter().enumerate() {
         let bad = |what: &str| format!("edge {}: {what}", n + 1);
         let Value::Array(row) = row else {
@@ -141,6 +152,9 @@ fn decode_v2(mut value: Value) -> Result<LineageGraph, String> {
         if at(9).as_u64() == Some(1) {
             from_server.insert(child.clone());
         }
+        if let Some(copied) = at(10).as_u64().and_then(|n| u32::try_from(n).ok()) {
+            fork_at.insert(child.clone(), copied);
+        }
         edges.push(Edge {
             child,
             parent,
@@ -162,6 +176,17 @@ fn decode_v2(mut value: Value) -> Result<LineageGraph, String> {
         .iter()
         .filter_map(|s| Some((s.first()?.clone(), s.get(2)?.parse::<u64>().ok()? as f64)))
         .collect();
+    let messages = sessions
+        .iter()
+        .filter_map(|s| Some((s.first()?.clone(), s.get(3)?.parse::<u32>().ok()?)))
+        .collect();
+    let notes = notes
+        .into_iter()
+        .map(|(session, (label, note, at))| {
+            let at = at as f64;
+            (session, Note { label, note, at })
+        })
+        .collect();
     Ok(LineageGraph {
         edges,
         deleted,
@@ -171,6 +196,9 @@ fn decode_v2(mut value: Value) -> Result<LineageGraph, String> {
             .into_iter()
             .map(|c| (c.edge.child.clone(), c))
             .collect(),
+        messages,
+        fork_at,
+        notes,
     })
 }
 
@@ -221,22 +249,44 @@ pub fn encode<'a>(lineage: &'a LineageGraph) -> String {
             Value::from(u8::from(edge.discovered)),
             Value::from(u8::from(lineage.from_server.contains(&edge.child))),
         ];
-        // Leave out trailing defaults.
-        while row.len() > 6
-            && matches!(row.last(), Some(v) if v.as_u64() == Some(0) || v.as_str() == Some(""))
-        {
-            row.pop();
+        match lineage.fork_at.get(&edge.child) {
+            Some(&copied) => row.push(Value::from(copied)),
+            // Leave out trailing defaults.
+            None => {
+                while row.len() > 6
+                    && matches!(row.last(), Some(v) if v.as_u64() == Some(0) || v.as_str() == Some(""))
+                {
+                    row.pop();
+                }
+            }
         }
         edges.push(row);
     }
     for session in &mut sessions {
-        if let Some(at) = lineage.active.get(&session[0]) {
-            if session.len() == 1 {
-                session.push(String::new());
-            }
-            session.push(format!("{}", at.max(0.0).round() as u64));
+        let active = lineage.active.get(&session[0]);
+        let messages = lineage.messages.get(&session[0]);
+        if active.is_none() && messages.is_none() {
+            continue;
+        }
+        if session.len() == 1 {
+            session.push(String::new());
+        }
+        session.push(active.map_or(String::new(), |at| {
+            format!("{}", at.max(0.0).round() as u64)
+        }));
+        if let Some(n) = messages {
+            session.push(n.to_string());
         }
     }
+    let notes = lineage
+        .notes
+        .iter()
+        .filter(|(_, n)| !n.is_empty() || n.at > 0.0)
+        .map(|(session, n)| {
+            let at = n.at.max(0.0).round() as u64;
+            (session.clone(), (n.label.clone(), n.note.clone(), at))
+        })
+        .collect();
     let document = DocumentV2 {
         version: VERSION,
         places,
@@ -244,6 +294,7 @@ pub fn encode<'a>(lineage: &'a LineageGraph) -> String {
         deleted: lineage.deleted.clone(),
         edges,
         conflicts: lineage.conflicts.values().cloned().collect(),
+        notes,
     };
     serde_json::to_string(&document).unwrap_or_default()
 }
@@ -290,21 +341,47 @@ pub fn load(now: f64) -> Loaded {
 /// before giving up; the error says what happened. The edge is queued to be written into its
 /// session's metadata on the server too ([`outbox`]).
 pub fn record(edge: Edge, now: f64) -> Result<LineageGraph, String> {
+    record_copied(edge, None, now)
+}
+
+/// [`record`], with how many of its source's messages the fork copied (where it leaves its
+/// source's lane on the map, and how long its own lane is so far).
+pub fn record_copied(edge: Edge, copied: Option<u32>, now: f64) -> Result<LineageGraph, String> {
     let (server, child) = (edge.server.clone(), edge.child.clone());
-    let lineage = update(|lineage| lineage.add(edge.clone()), now)?;
+    let lineage = update(
+        |lineage| {
+            lineage.add(edge.clone());
+            if let Some(copied) = copied {
+                lineage.fork_at.insert(edge.child.clone(), copied);
+                lineage.messages.entry(edge.child.clone()).or_insert(copied);
+            }
+        },
+        now,
+    )?;
     outbox::queue(&server, [child.as_str()]);
     Ok(lineage)
 }
 
-/// Adds the edges whose child has none yet (forks found by "Scan server"), queued for the
-/// server like [`record`]'s. Returns the lineage now stored and how many were added.
-pub fn record_found(edges: &[Edge], now: f64) -> Result<(LineageGraph, usize), String> {
+/// Adds the edges whose child has none yet (forks found by "Scan server", with what the scan
+/// counted: messages shared with the source, messages of each session), queued for the server
+/// like [`record`]'s. Returns the lineage now stored and how many were added.
+pub fn record_found(found: &Outcome, now: f64) -> Result<(LineageGraph, usize), String> {
     let mut added = Vec::new();
     let mut lineage = load(now).lineage;
-    for edge in edges {
+    for edge in &found.edges {
         if lineage.parent_of(&edge.child).is_none() {
             lineage.add(edge.clone());
+            if let Some(&copied) = found.copied.get(&edge.child) {
+                lineage.fork_at.insert(edge.child.clone(), copied);
+            }
             added.push(edge);
+        }
+    }
+    let known: std::collections::HashSet<String> =
+        lineage.places().keys().map(|s| (*s).to_owned()).collect();
+    for (session, &n) in &found.messages {
+        if known.contains(session) {
+            lineage.messages.insert(session.clone(), n);
         }
     }
     write(&mut lineage)?;
@@ -374,6 +451,7 @@ fn write(lineage: &mut LineageGraph) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lineage::graph::Note;
     use crate::lineage::ForkKind;
 
     const NOW: f64 = 1_700_000_000_000.0;
@@ -406,7 +484,7 @@ mod tests {
         lineage.set_active("ses_a", 1_700_000_000_123.4);
         lineage.set_active("ses_c", 1_700_000_000_999.0);
         let raw = encode(&lineage);
-        assert!(raw.starts_with("{\"version\":2,"), "{raw}");
+        assert!(raw.starts_with("{\"version\":3,"), "{raw}");
         assert!(raw.contains(r#"["ses_a","P","1700000000123"]"#), "{raw}");
         lineage.active.insert("ses_a".into(), 1_700_000_000_123.0);
         assert_eq!(decode(&raw).unwrap(), lineage);
@@ -433,6 +511,67 @@ mod tests {
             decode(&encode(&migrated)).unwrap(),
             migrated,
             "rewritten as schema 2"
+        );
+    }
+
+    #[test]
+    fn labels_notes_counts_and_fork_rows_are_kept_and_schema_2_migrates() {
+        // Schema 2, as the previous build wrote it.
+        let v2 = r#"{"version":2,"places":[["http://127.0.0.1:4096",""]],
+            "sessions":[["ses_b","C"],["ses_a","P","1700000000123"]],
+            "edges":[[0,1,"msg_1","u","t",1,"an excerpt"]]}"#;
+        let mut lineage = decode(v2).unwrap();
+        assert_eq!(lineage.edges.len(), 1);
+        assert!(lineage.notes.is_empty() && lineage.messages.is_empty());
+        assert!(lineage.set_messages("ses_a", 12));
+        assert!(lineage.set_messages("ses_b", 4));
+        assert!(
+            !lineage.set_messages("ses_zzz", 4),
+            "only sessions of the lineage"
+        );
+        lineage.fork_at.insert("ses_b".into(), 0);
+        let note = Note {
+            label: "winner".into(),
+            note: "the tests pass here\nand it is quick".into(),
+            at: 1_700_000_100_000.0,
+        };
+        assert!(lineage.set_note("ses_b", note.clone()));
+        let raw = encode(&lineage);
+        assert!(raw.starts_with(r#"{"version":3,"#), "{raw}");
+        assert!(raw.contains(r#"["ses_b","C","","4"]"#), "{raw}");
+        assert!(
+            raw.contains(r#"["ses_a","P","1700000000123","12"]"#),
+            "{raw}"
+        );
+        assert!(
+            raw.contains(r#""an excerpt",0,0,0,0]"#),
+            "a fork row of 0 is kept: {raw}"
+        );
+        assert!(raw.contains(r#""notes":{"ses_b":["winner","#), "{raw}");
+        assert_eq!(decode(&raw).unwrap(), lineage);
+
+        // Merging: the newer note wins, an older one changes nothing, an empty newer one clears.
+        let mut older = note.clone();
+        older.label = "old".into();
+        older.at -= 1.0;
+        assert!(!lineage.set_note("ses_b", older));
+        let cleared = Note {
+            at: note.at + 1.0,
+            ..Note::default()
+        };
+        let mut other = LineageGraph::default();
+        other.notes.insert("ses_b".into(), cleared);
+        lineage.merge(&other);
+        assert_eq!(lineage.note_of("ses_b"), None);
+        let back = decode(&encode(&lineage)).unwrap();
+        assert_eq!(
+            back.notes["ses_b"].at,
+            note.at + 1.0,
+            "the clearing is kept"
+        );
+        assert!(
+            !back.clone().set_note("ses_b", note),
+            "so the old label does not return"
         );
     }
 

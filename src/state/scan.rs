@@ -55,13 +55,12 @@ impl ScanState {
             match outcome {
                 Ok(Some(found)) => {
                     let n = found.edges.len();
-                    let recorded =
-                        store::record_found(&found.edges, now_ms()).map(|(stored, added)| {
-                            lineage.show(stored);
-                            if added > 0 {
-                                self.remote.flush();
-                            }
-                        });
+                    let recorded = store::record_found(&found, now_ms()).map(|(stored, added)| {
+                        lineage.show(stored);
+                        if added > 0 {
+                            self.remote.flush();
+                        }
+                    });
                     let sessions = count(found.sessions, "session");
                     let forks = count(n, "fork");
                     match (recorded, n) {
