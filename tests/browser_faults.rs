@@ -239,7 +239,7 @@ async fn a_server_killed_mid_fork_loses_no_edge_and_no_draft() {
     // Shown at once, while the server makes it.
     app.see_role("status", "Forking…").await;
     let fork = format!("POST /session/{}/fork", source.id);
-    wait_for_log(&proxy, |line| line == fork).await;
+    proxy.wait_for(|line| line == fork).await;
     let port = server.port;
     server.kill();
     let toast = app.see("[role=alert]", "The fork got no answer").await;
@@ -308,7 +308,9 @@ async fn a_server_killed_mid_fork_loses_no_edge_and_no_draft() {
     // server is back.
     app.click_in_article(0, "Fork from here").await;
     // The fork is made (2.5 s through the proxy) and opened; its rename is held 2.5 s too.
-    wait_for_log(&proxy, |line| line.starts_with("PATCH /session/")).await;
+    proxy
+        .wait_for(|line| line.starts_with("PATCH /session/"))
+        .await;
     let child = app.landed_on(&source.id).await;
     app.see(".fork-banner", "Forked from Forked in a storm")
         .await;
@@ -332,17 +334,6 @@ async fn a_server_killed_mid_fork_loses_no_edge_and_no_draft() {
     app.see("nav[aria-label='Forks from this message']", "1 fork here")
         .await;
     assert_eq!(composer_value(&app).await, json!("a draft in progress"));
-}
-
-/// Waits until the proxy has seen a request `wanted` picks.
-async fn wait_for_log(proxy: &FaultProxy, wanted: impl Fn(&str) -> bool) {
-    for _ in 0..200 {
-        if proxy.log().iter().any(|line| wanted(line)) {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("the request never came: {:?}", proxy.log());
 }
 
 /// Clicks "Try again" if the page still offers it (the event stream may have brought the

@@ -282,6 +282,18 @@ pub struct Client<T> {
     transport: T,
 }
 
+impl<T: Transport + Clone> Client<T> {
+    /// The same server, scoped to `directory` (a session's own, which may be a worktree's);
+    /// an empty one keeps this client's.
+    pub fn in_directory(&self, directory: &str) -> Client<T> {
+        let mut conn = self.conn.clone();
+        if !directory.is_empty() {
+            conn.directory = Some(directory.to_owned());
+        }
+        Client::new(conn, self.transport.clone())
+    }
+}
+
 impl<T: Transport> Client<T> {
     pub fn new(conn: Connection, transport: T) -> Client<T> {
         Client { conn, transport }
@@ -358,6 +370,20 @@ impl<T: Transport> Client<T> {
             &format!("/session/{id}"),
             &[],
             Some(json!({ "title": title })),
+        )
+        .await
+    }
+
+    /// Replaces a session's whole `metadata` object (the server keeps no part of the old one:
+    /// read, merge, then write). The server offers no conditional write (no ETag, no expected
+    /// version), so a caller that must not drop another client's keys re-reads afterwards.
+    pub async fn set_metadata(&self, id: &str, metadata: &Value) -> Result<Session, ApiError> {
+        check_session_id(id)?;
+        self.call(
+            Method::Patch,
+            &format!("/session/{id}"),
+            &[],
+            Some(json!({ "metadata": metadata })),
         )
         .await
     }
@@ -650,21 +676,6 @@ impl<T: Transport> Client<T> {
                 Ok(false)
             }
             Err(error) => Err(error),
-        }
-    }
-}
-
-impl<T: Clone> Client<T> {
-    /// The same client scoped to `directory` (the client's own when it is empty): a session
-    /// lives, and runs its tools, in its own directory.
-    pub fn in_directory(&self, directory: &str) -> Client<T> {
-        let mut conn = self.conn.clone();
-        if !directory.is_empty() {
-            conn.directory = Some(directory.to_owned());
-        }
-        Client {
-            conn,
-            transport: self.transport.clone(),
         }
     }
 }

@@ -24,7 +24,9 @@ pub use icons::ForkIcon;
 pub use message::MessageView;
 pub use parts::PartView;
 pub use prompts::{PermissionPrompt, QuestionPrompt, StopButton};
-pub use session_header::{BusyDialog, DeleteButton, ForkOrigin, TitleEditor};
+pub use session_header::{
+    fork_point, BusyDialog, DeleteButton, ForkOrigin, RecordedDifferently, TitleEditor,
+};
 pub use status::{ErrorPanel, Loading};
 pub use toasts::ToastRegion;
 pub use undo::{UndoBusyDialog, UndoneMark, UndoneNotice};

@@ -1,5 +1,6 @@
-//! The parts of a session's header: where it was forked from (with its siblings), the title
-//! renamed in place, deleting it, and the ask before forking a busy session.
+//! The parts of a session's header: where it was forked from (with its siblings, and the
+//! server's record where it differs), the title renamed in place, deleting it, and the ask
+//! before forking a busy session.
 
 use dioxus::prelude::*;
 
@@ -10,22 +11,34 @@ use crate::api;
 use crate::fork::worktree::{others_in, remove_worktree_of};
 use crate::lineage::{Edge, ForkKind};
 use crate::route::Route;
-use crate::state::{use_lineage, use_toasts, ToastKind};
+use crate::state::{use_lineage, use_remote_lineage, use_toasts, ToastKind};
 use crate::text::display_title;
 
-/// "Forked from …" with the fork point (`edge`, the one that made `session_id`), and the
-/// switcher between `siblings`: the forks made at the same point, oldest first.
-#[component]
-pub fn ForkOrigin(session_id: String, edge: Edge, siblings: Vec<String>) -> Element {
-    let position = siblings.iter().position(|s| *s == session_id).unwrap_or(0);
-    let parent_title = display_title(&edge.parent_title).to_owned();
-    let point = match edge.kind {
+/// Where a fork left its source, in words: "after “…”", "editing “…”", "a copy of the whole
+/// session".
+pub fn fork_point(edge: &Edge) -> String {
+    match edge.kind {
         ForkKind::Whole => "a copy of the whole session".to_owned(),
         ForkKind::Through => format!("after “{}”", edge.excerpt),
         ForkKind::Before => format!("editing “{}”", edge.excerpt),
         ForkKind::Undo => format!("kept before undoing “{}”", edge.excerpt),
         ForkKind::Worktree => format!("into a worktree, after “{}”", edge.excerpt),
-    };
+    }
+}
+
+/// "Forked from …" with the fork point (`edge`, the one that made `session_id`), and the
+/// switcher between `siblings`: the forks made at the same point, oldest first. `from_server`:
+/// the edge was read from the session's metadata on the server.
+#[component]
+pub fn ForkOrigin(
+    session_id: String,
+    edge: Edge,
+    siblings: Vec<String>,
+    #[props(default)] from_server: bool,
+) -> Element {
+    let position = siblings.iter().position(|s| *s == session_id).unwrap_or(0);
+    let parent_title = display_title(&edge.parent_title).to_owned();
+    let point = fork_point(&edge);
     let previous = position
         .checked_sub(1)
         .and_then(|i| siblings.get(i))
@@ -40,6 +53,9 @@ pub fn ForkOrigin(session_id: String, edge: Edge, siblings: Vec<String>) -> Elem
                 span { class: "muted", " · {point}" }
                 if edge.discovered {
                     span { class: "badge discovered", title: "Found by “Scan server”: this fork was made elsewhere", "discovered" }
+                }
+                if from_server {
+                    span { class: "badge from-server", title: "Recorded by another browser: read from this session's metadata on the server", "from the server" }
                 }
             }
             if siblings.len() > 1 {
@@ -274,6 +290,41 @@ pub fn BusyDialog(
                 FirstChoice { label: "Stop and fork", on_click: move |_| on_stop.call(()) }
                 button { r#type: "button", onclick: move |_| on_complete.call(()), "Fork what is complete" }
                 button { r#type: "button", onclick: move |_| on_cancel.call(()), "Cancel" }
+            }
+        }
+    }
+}
+
+/// "Recorded differently in this browser": the server's metadata says `child` was forked
+/// elsewhere than this browser recorded. Both are shown until the user picks one.
+#[component]
+pub fn RecordedDifferently(child: String) -> Element {
+    let lineage = use_lineage().0;
+    let remote = use_remote_lineage();
+    let graph = lineage.read();
+    let (Some(conflict), Some(local)) = (graph.open_conflict(&child), graph.parent_of(&child))
+    else {
+        return rsx! {};
+    };
+    let theirs = &conflict.edge;
+    let their_source = display_title(&theirs.parent_title).to_owned();
+    let our_source = display_title(&local.parent_title).to_owned();
+    let (their_point, our_point) = (fork_point(theirs), fork_point(local));
+    let (their_parent, our_parent) = (theirs.parent.clone(), local.parent.clone());
+    let (keep, take) = (child.clone(), child.clone());
+    rsx! {
+        div { class: "recorded-differently", role: "group", aria_label: "Recorded differently in this browser",
+            p {
+                strong { "Recorded differently in this browser. " }
+                "The server's metadata says this session was forked from "
+                Link { to: Route::Session { id: their_parent }, "{their_source}" }
+                " · {their_point}; this browser recorded it as forked from "
+                Link { to: Route::Session { id: our_parent }, "{our_source}" }
+                " · {our_point}."
+            }
+            div { class: "actions",
+                button { r#type: "button", onclick: move |_| remote.choose(&take, false), "Use the server's record" }
+                button { r#type: "button", onclick: move |_| remote.choose(&keep, true), "Keep this browser's" }
             }
         }
     }

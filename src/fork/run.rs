@@ -337,7 +337,8 @@ pub(super) fn finish<T: Transport>(
         ..created
     };
     let edge = edge_of(&client.conn.base_url, source, &plan, &session, now);
-    let (lineage, mut warning) = match store::record(edge, now) {
+    let copied_count = u32::try_from(plan.copied).ok();
+    let (lineage, mut warning) = match store::record_copied(edge, copied_count, now) {
         Ok(lineage) => (Some(lineage), None),
         Err(problem) => (None, Some(problem)),
     };

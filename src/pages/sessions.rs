@@ -8,7 +8,9 @@ use crate::platform::now_ms;
 use crate::route::Route;
 use crate::session_list::{arrange, worktree_names};
 use crate::shared::Shared;
-use crate::state::{client, use_events, use_lineage, use_settings};
+use crate::state::{
+    client, use_events, use_lineage, use_page_lists_sessions, use_remote_lineage, use_settings,
+};
 use crate::text::{age, count, display_title};
 
 /// How many sessions are asked for at first, and how many more each "Show older sessions".
@@ -44,10 +46,14 @@ pub fn Sessions() -> Element {
             )
         }
     });
-    // The list says when each session was last active: the lineage keeps it for its order.
+    // The list says when each session was last active (the lineage keeps it for its order),
+    // and carries the lineage kept in the sessions' metadata.
+    let remote = use_remote_lineage();
+    use_page_lists_sessions();
     use_effect(move || {
         if let Some(Ok(list)) = &*sessions.read() {
             lineage_state.note_activity(list);
+            remote.merge(list);
         }
     });
     let retrying = *sessions.state().read() == UseResourceState::Pending;

@@ -1,5 +1,5 @@
-//! App-wide state, one file per store: the connection settings, toasts, the lineage, the event
-//! stream, the agent/model catalog, the scan, the fork shown before its page loads, and the
+//! App-wide state, one file per store: the connection settings, toasts, the lineage (and its
+//! copy on the server), the event stream, the agent/model catalog, the scan, the fork shown before its page loads, and the
 //! work done in the background. [`provide_app_state`] sets them all up, for the app and for
 //! the server-side rendering tests alike.
 
@@ -10,6 +10,7 @@ pub mod events;
 pub mod lineage;
 pub mod place;
 pub mod provisional;
+pub mod remote;
 pub mod scan;
 pub mod toasts;
 
@@ -21,6 +22,7 @@ pub use events::{use_directory_events, use_events, EventBus, StreamStatus};
 pub use lineage::{use_lineage, LineageState};
 pub use place::{provide_session_place, use_session_place, SessionPlace};
 pub use provisional::{use_provisional_fork, Making, ProvisionalFork};
+pub use remote::{use_page_lists_sessions, use_remote_lineage, RemoteLineage};
 pub use scan::{use_scan, ScanState};
 pub use toasts::{use_toasts, Toast, ToastKind, Toasts};
 
@@ -32,6 +34,7 @@ pub struct AppState {
     pub settings: Signal<ConnectionSettings>,
     pub toasts: Toasts,
     pub lineage: LineageState,
+    pub remote: RemoteLineage,
     pub events: EventBus,
     pub catalog: Catalog,
     pub scan: ScanState,
@@ -44,14 +47,16 @@ pub fn provide_app_state() -> AppState {
     let settings = connection::provide();
     let toasts = toasts::provide();
     let lineage = lineage::provide(toasts);
+    let remote = remote::provide(settings, lineage, toasts);
     let events = events::provide();
     let catalog = catalog::provide();
-    let scan = scan::provide();
+    let scan = scan::provide(remote);
     let provisional = provisional::provide();
     AppState {
         settings,
         toasts,
         lineage,
+        remote,
         events,
         catalog,
         scan,

@@ -65,6 +65,44 @@ impl App {
             .collect()
     }
 
+    /// Screenshots of the page as it is, light and dark, 1280 px and 390 px wide:
+    /// `target/screenshots/{name}-{light|dark}[-390].png`. The page is left light and wide.
+    pub async fn screenshots(&self, name: &str) {
+        let dir = super::root().join("target/screenshots");
+        for theme in ["light", "dark"] {
+            let set = format!("document.documentElement.setAttribute('data-theme', '{theme}');");
+            self.browser.execute(&set, vec![]).await.unwrap();
+            for narrow in [false, true] {
+                if narrow {
+                    let metrics = json!({"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true});
+                    let _ = self
+                        .browser
+                        .cdp("Emulation.setDeviceMetricsOverride", metrics)
+                        .await;
+                }
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                let file = format!("{name}-{theme}{}.png", if narrow { "-390" } else { "" });
+                self.browser.screenshot(dir.join(file)).await.unwrap();
+                if narrow {
+                    let _ = self
+                        .browser
+                        .cdp("Emulation.clearDeviceMetricsOverride", json!({}))
+                        .await;
+                }
+            }
+        }
+        let reset = "document.documentElement.removeAttribute('data-theme');";
+        self.browser.execute(reset, vec![]).await.unwrap();
+    }
+
+    /// How many toasts on screen contain `needle`.
+    pub async fn toasts_saying(&self, needle: &str) -> usize {
+        let script =
+            "return Array.from(document.querySelectorAll('.toast')).map(t => t.textContent);";
+        let toasts = self.strings(script).await;
+        toasts.iter().filter(|t| t.contains(needle)).count()
+    }
+
     /// Resource requests the page made whose URL contains `needle`.
     pub async fn requests_to(&self, needle: &str) -> usize {
         let script = "return performance.getEntriesByType('resource').filter(e => e.name.includes(arguments[0])).length;";
@@ -117,48 +155,6 @@ impl App {
             .wait_for_text(css, needle, WAIT)
             .await
             .unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    /// Screenshots of the page as it is, in the four looks a person may have: light and dark,
-    /// desktop (1280 px) and phone (390 px) wide — `target/screenshots/<name>-{light,dark}[-390].png`.
-    /// The page is left as it was (light or its own theme, desktop).
-    pub async fn screenshots(&self, name: &str) {
-        let dir = super::root().join("target/screenshots");
-        for (theme, dark) in [("light", false), ("dark", true)] {
-            let scheme = if dark { "dark" } else { "light" };
-            self.browser
-                .cdp(
-                    "Emulation.setEmulatedMedia",
-                    json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
-                )
-                .await
-                .unwrap();
-            for (suffix, width, height, mobile) in
-                [("", 1280, 900, false), ("-390", 390, 844, true)]
-            {
-                self.browser
-                    .cdp(
-                        "Emulation.setDeviceMetricsOverride",
-                        json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}),
-                    )
-                    .await
-                    .unwrap();
-                // Let the page lay itself out again at this width.
-                tokio::time::sleep(Duration::from_millis(300)).await;
-                self.browser
-                    .screenshot(dir.join(format!("{name}-{theme}{suffix}.png")))
-                    .await
-                    .unwrap();
-            }
-        }
-        let _ = self
-            .browser
-            .cdp("Emulation.clearDeviceMetricsOverride", json!({}))
-            .await;
-        let _ = self
-            .browser
-            .cdp("Emulation.setEmulatedMedia", json!({"features": []}))
-            .await;
     }
 
     /// Clicks the first button named `name` inside the `index`th message article, once it can

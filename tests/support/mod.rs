@@ -637,6 +637,17 @@ impl FaultProxy {
             .collect()
     }
 
+    /// Waits (up to 20 s) until the proxy has seen a request `wanted` picks.
+    pub async fn wait_for(&self, wanted: impl Fn(&str) -> bool) {
+        for _ in 0..200 {
+            if self.log().iter().any(|line| wanted(line)) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the request never came: {:?}", self.log());
+    }
+
     /// How many requests were exactly `METHOD /path`.
     pub fn requests(&self, method_and_path: &str) -> usize {
         self.log().iter().filter(|l| *l == method_and_path).count()

@@ -116,6 +116,12 @@ fn Node(
                 if edge.discovered {
                     span { class: "badge discovered", title: "Found by “Scan server”: made elsewhere", "discovered" }
                 }
+                if row.from_server {
+                    span { class: "badge from-server", title: "Recorded by another browser: read from the session's metadata on the server", "from the server" }
+                }
+                if row.disputed {
+                    span { class: "badge disputed", title: "The server's metadata records this fork differently: choose one above", "recorded differently" }
+                }
                 if !edge.excerpt.is_empty() {
                     span { class: "excerpt muted", "“{edge.excerpt}”" }
                 }

@@ -15,8 +15,8 @@ use crate::api::{Message, Session};
 use crate::changes::{changes_of, closes_turn, turn_changes, TurnChange};
 use crate::components::{
     BringBackButton, BusyDialog, Composer, DeleteButton, ErrorPanel, ForkOrigin, MessageView,
-    PermissionPrompt, QuestionPrompt, SessionChanges, StopButton, TitleEditor, TurnRef,
-    UndoBusyDialog, UndoneNotice, WorktreeDialog, WorktreeInfo, WorktreePlace,
+    PermissionPrompt, QuestionPrompt, RecordedDifferently, SessionChanges, StopButton, TitleEditor,
+    TurnRef, UndoBusyDialog, UndoneNotice, WorktreeDialog, WorktreeInfo, WorktreePlace,
 };
 use crate::fork::{is_running, ForkPoint, WhenBusy};
 use crate::lineage::LineageGraph;
@@ -87,6 +87,7 @@ pub fn SessionBody(
         Some(making) => Some(making.edge.clone()),
         None => graph.parent_of(&session.id).cloned(),
     };
+    let from_server = graph.from_server.contains(&session.id);
     let siblings: Vec<String> = graph
         .siblings(&session.id)
         .into_iter()
@@ -171,6 +172,7 @@ pub fn SessionBody(
             session: session.clone(),
             pending,
             origin,
+            from_server,
             siblings,
             whole_forks: whole_forks.into_iter().cloned().collect::<Vec<_>>(),
             gone_undos,
@@ -296,6 +298,7 @@ fn Header(
     /// A fork still being made: shown with what it will be, no action on it yet.
     pending: bool,
     origin: Option<Edge>,
+    from_server: bool,
     siblings: Vec<String>,
     whole_forks: Vec<Edge>,
     /// Branches kept before an undo whose messages this session no longer has.
@@ -326,7 +329,8 @@ fn Header(
     rsx! {
         header { class: "session-header",
             if let Some(edge) = origin {
-                ForkOrigin { session_id: session.id.clone(), edge, siblings }
+                ForkOrigin { session_id: session.id.clone(), edge, siblings, from_server }
+                RecordedDifferently { child: session.id.clone() }
             }
             if pending {
                 div { class: "title-row", h1 { "{title}" } }

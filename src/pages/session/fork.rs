@@ -18,8 +18,8 @@ use crate::platform::now_ms;
 use crate::route::Route;
 use crate::shared::Shared;
 use crate::state::{
-    use_events, use_lineage, use_provisional_fork, use_settings, use_toasts, LineageState, Making,
-    ProvisionalFork, StreamStatus, ToastKind, Toasts,
+    use_events, use_lineage, use_provisional_fork, use_remote_lineage, use_settings, use_toasts,
+    LineageState, Making, ProvisionalFork, RemoteLineage, StreamStatus, ToastKind, Toasts,
 };
 
 /// The session page's forking.
@@ -91,6 +91,7 @@ pub fn use_fork_action(live: LiveSession) -> ForkAction {
     let lineage = use_lineage();
     let provisional = use_provisional_fork();
     let settings = use_settings();
+    let remote = use_remote_lineage();
     let stream = use_events().status;
     let navigator = use_navigator();
     let mut current = use_signal(|| None::<ForkPoint>);
@@ -118,7 +119,7 @@ pub fn use_fork_action(live: LiveSession) -> ForkAction {
             let copied = std::mem::take(&mut forked.copied);
             provisional.show(forked.session.clone(), Shared::from(copied));
             let id = forked.session.id.clone();
-            made(forked, &client, lineage, toasts);
+            made(forked, &client, lineage, remote, toasts);
             navigator.push(Route::Session { id });
             Ok(())
         }
@@ -161,7 +162,7 @@ pub fn use_fork_action(live: LiveSession) -> ForkAction {
                     let id = forked.session.id.clone();
                     let _ = drafts::move_to(&draft, &id);
                     let shown = end(provisional, token, Some(&forked));
-                    made(forked, &client, lineage, toasts);
+                    made(forked, &client, lineage, remote, toasts);
                     if shown {
                         navigator.replace(Route::Session { id });
                     }
@@ -209,6 +210,7 @@ fn made(
     mut forked: Forked,
     client: &crate::api::Client<crate::state::AppTransport>,
     lineage: LineageState,
+    remote: RemoteLineage,
     toasts: Toasts,
 ) {
     if let Some(stored) = forked.lineage.take() {
@@ -221,10 +223,16 @@ fn made(
         ToastKind::Info,
         format!("Forked into “{}”.", forked.session.title),
     );
-    if let Some(naming) = forked.naming.take() {
-        let client = client.clone();
-        dioxus::dioxus_core::spawn_forever(async move {
+    // Its telling title on the server, in a task that outlives this page, asked for before the
+    // fork's page asks for the session; that page follows the rename through session.updated
+    // anyway. Its edge follows into its metadata, after the title (two writes of one session at
+    // once could undo each other).
+    let naming = forked.naming.take();
+    let client = client.clone();
+    dioxus::dioxus_core::spawn_forever(async move {
+        if let Some(naming) = naming {
             let _ = naming.apply(&client).await;
-        });
-    }
+        }
+        remote.flush();
+    });
 }

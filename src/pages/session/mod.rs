@@ -20,7 +20,9 @@ use crate::components::{ErrorPanel, Loading};
 use crate::persist::drafts;
 use crate::route::Route;
 use crate::shared::Shared;
-use crate::state::{client, use_events, use_lineage, use_provisional_fork, use_settings};
+use crate::state::{
+    client, use_events, use_lineage, use_provisional_fork, use_remote_lineage, use_settings,
+};
 use body::SessionBody;
 
 /// A session as first fetched: the session, its newest page of messages, and where the page
@@ -108,6 +110,13 @@ pub fn Session(id: ReadSignal<String>) -> Element {
         // Tagged with the id asked for: the answer about the session shown before is not this
         // one's.
         async move { (asked, load.await) }
+    });
+    // The session's own metadata may say where it was forked from (recorded elsewhere).
+    let remote = use_remote_lineage();
+    use_effect(move || {
+        if let Some((_, Ok(loaded))) = &*data.read() {
+            remote.merge(std::slice::from_ref(&loaded.session));
+        }
     });
     let provisional = use_provisional_fork();
     let id_now = id();

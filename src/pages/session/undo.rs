@@ -11,7 +11,9 @@ use crate::fork::plan::resend_of;
 use crate::fork::undo::forget_put_back;
 use crate::fork::{redo, undo, UndoError, UndoRequest, WhenBusy};
 use crate::platform::now_ms;
-use crate::state::{use_events, use_lineage, use_toasts, StreamStatus, ToastKind};
+use crate::state::{
+    use_events, use_lineage, use_remote_lineage, use_toasts, StreamStatus, ToastKind,
+};
 
 /// The session page's undo and redo.
 #[derive(Clone, Copy, PartialEq)]
@@ -61,6 +63,7 @@ impl UndoAction {
 pub fn use_undo_action(live: LiveSession) -> UndoAction {
     let toasts = use_toasts();
     let lineage = use_lineage();
+    let remote = use_remote_lineage();
     let stream = use_events().status;
     let mut current = use_signal(|| None::<String>);
     let mut asking = use_signal(|| None::<String>);
@@ -82,6 +85,8 @@ pub fn use_undo_action(live: LiveSession) -> UndoAction {
                 Ok(mut undone) => {
                     if let Some(stored) = undone.kept.lineage.take() {
                         lineage.show(stored);
+                        // The kept branch's edge follows into its metadata.
+                        remote.flush();
                     }
                     session.set(undone.session);
                     *composer.write() += 1;

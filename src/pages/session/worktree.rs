@@ -19,7 +19,8 @@ use crate::platform::now_ms;
 use crate::route::Route;
 use crate::shared::Shared;
 use crate::state::{
-    client, use_events, use_lineage, use_settings, use_toasts, StreamStatus, ToastKind,
+    client, use_events, use_lineage, use_remote_lineage, use_settings, use_toasts, StreamStatus,
+    ToastKind,
 };
 use crate::text::count;
 
@@ -152,6 +153,7 @@ pub fn summary(prepared: &Prepared) -> WorktreeSummary {
 pub fn use_worktree_action(live: LiveSession) -> WorktreeAction {
     let toasts = use_toasts();
     let lineage = use_lineage();
+    let remote = use_remote_lineage();
     let stream = use_events().status;
     let navigator = use_navigator();
     let settings = use_settings();
@@ -206,6 +208,8 @@ pub fn use_worktree_action(live: LiveSession) -> WorktreeAction {
         stage.set(Stage::Idle);
         let made = result.map_err(|error| error.to_string())?;
         lineage.show(made.lineage);
+        // Its edge follows into its metadata (the fork is named already).
+        remote.flush();
         if let Some(warning) = made.warning {
             toasts.push(ToastKind::Error, warning);
         }
