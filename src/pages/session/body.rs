@@ -108,7 +108,7 @@ pub fn SessionBody(
             if window.before > 0.0 {
                 div { class: "list-spacer", aria_hidden: "true", style: "height: {window.before}px" }
             }
-            for message in messages[window.start..window.end].iter() {
+            for message in messages.get(window.start..window.end).unwrap_or_default().iter() {
                 MessageView {
                     key: "{message.info.id()}",
                     message: message.clone(),
