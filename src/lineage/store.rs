@@ -1,7 +1,8 @@
 //! The lineage in localStorage: a versioned JSON document, written only through this module.
 //! Every write merges with what is stored (another tab may have forked meanwhile); corrupted
-//! data is set aside under a backup key instead of being lost; when storage is full, cached
-//! excerpts are trimmed before any edge would be.
+//! data is set aside under a backup key instead of being lost; when storage is full, kept
+//! streamed text and old drafts make room first (`persist::room`), then cached excerpts are
+//! trimmed, before any edge would be lost.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -12,6 +13,7 @@ use super::graph::ForkKind;
 use super::graph::{Edge, LineageGraph};
 use crate::api::Role;
 use crate::persist::keys;
+use crate::persist::room::{self, Worth};
 use crate::persist::storage::{self, Area};
 use crate::text::excerpt;
 
@@ -305,7 +307,7 @@ fn write(lineage: &mut LineageGraph) -> Result<(), String> {
                 }
             }
         }
-        match storage::set(Area::Local, KEY, &encode(lineage)) {
+        match room::set(KEY, &encode(lineage), Worth::Precious) {
             Ok(()) => return Ok(()),
             Err(problem) => last = problem,
         }
@@ -501,6 +503,50 @@ mod tests {
         let full = record(edge("ses_d", "ses_a"), NOW);
         storage::set_quota(usize::MAX);
         assert!(full.unwrap_err().contains("could not be recorded"));
+    }
+
+    #[test]
+    fn a_full_storage_drops_streamed_text_and_old_drafts_before_any_excerpt() {
+        storage::remove(Area::Local, KEY);
+        let mut long = edge("ses_b", "ses_a");
+        long.excerpt = "x".repeat(60);
+        record(long, NOW).unwrap();
+        let streamed = keys::streamed("ses_a");
+        storage::set(Area::Local, &streamed, &"s".repeat(2_000)).unwrap();
+        crate::persist::drafts::keep_text("ses_a", &"d".repeat(2_000)).unwrap();
+        let used: usize = storage::keys(Area::Local)
+            .iter()
+            .filter_map(|k| storage::get(Area::Local, k))
+            .map(|v| v.len())
+            .sum();
+        storage::set_quota(used + 50);
+        let result = record(edge("ses_c", "ses_a"), NOW);
+        let draft_after_one = crate::persist::drafts::text("ses_a");
+        let result_two = result.and_then(|_| record(edge("ses_d", "ses_a"), NOW).map(|_| ()));
+        let excerpts: Vec<usize> = load(NOW)
+            .lineage
+            .edges
+            .iter()
+            .map(|e| e.excerpt.chars().count())
+            .collect();
+        storage::set_quota(usize::MAX);
+        result_two.unwrap();
+        assert_eq!(
+            storage::get(Area::Local, &streamed),
+            None,
+            "streamed text went first"
+        );
+        assert_eq!(
+            draft_after_one.len(),
+            2_000,
+            "the draft stayed while streamed text sufficed"
+        );
+        assert_eq!(
+            excerpts.first(),
+            Some(&60),
+            "no excerpt was trimmed: {excerpts:?}"
+        );
+        crate::persist::drafts::clear("ses_a");
     }
 
     #[test]
