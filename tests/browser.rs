@@ -275,7 +275,7 @@ async fn unreachable_server_and_wrong_password_say_what_to_do() {
     app.see("[role=status]", "Settings saved").await;
     assert_eq!(
         app.browser
-            .local_storage("branchpoint.password")
+            .local_storage("branchpoint.passwords")
             .await
             .unwrap(),
         None,
@@ -297,7 +297,7 @@ async fn unreachable_server_and_wrong_password_say_what_to_do() {
     app.click("button", "Save").await;
     app.browser
         .wait_until(
-            "localStorage.getItem('branchpoint.password') === 's3cret'",
+            "(localStorage.getItem('branchpoint.passwords') || '').includes('\"s3cret\"')",
             WAIT,
         )
         .await

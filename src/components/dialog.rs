@@ -1,4 +1,5 @@
-//! A modal box: labelled by its heading, closed by Escape.
+//! A modal box: labelled by its heading, closed by Escape; and the focus a dialog's safe
+//! choice (or a field opened for typing) takes when it appears.
 
 use dioxus::prelude::*;
 
@@ -25,4 +26,10 @@ pub fn Dialog(
             {children}
         }
     }
+}
+
+/// Gives the element keyboard focus as soon as it is on the page (`onmounted: focus_on_mount`):
+/// the safe choice of a dialog, a field opened for typing.
+pub async fn focus_on_mount(mounted: MountedEvent) {
+    let _ = mounted.set_focus(true).await;
 }

@@ -15,7 +15,7 @@ pub mod toasts;
 
 pub use action::{use_action, use_client, UseAction, UseClient};
 pub use composer::Composer;
-pub use dialog::Dialog;
+pub use dialog::{focus_on_mount, Dialog};
 pub use icons::ForkIcon;
 pub use message::MessageView;
 pub use parts::PartView;

@@ -4,7 +4,7 @@
 use dioxus::prelude::*;
 
 use super::action::use_action;
-use super::dialog::Dialog;
+use super::dialog::{focus_on_mount, Dialog};
 use crate::api;
 use crate::lineage::{Edge, ForkKind};
 use crate::route::Route;
@@ -109,9 +109,7 @@ pub fn TitleEditor(session: api::Session, on_renamed: EventHandler<()>) -> Eleme
                             editing.set(false);
                         }
                     },
-                    onmounted: move |e: MountedEvent| async move {
-                        let _ = e.set_focus(true).await;
-                    },
+                    onmounted: focus_on_mount,
                 }
                 button { r#type: "submit", class: "primary", disabled: saving, "Save title" }
                 button { r#type: "button", onclick: move |_| editing.set(false), "Cancel" }
@@ -181,9 +179,7 @@ pub fn DeleteButton(session_id: String, title: String) -> Element {
                     }
                     button {
                         r#type: "button",
-                        onmounted: move |e: MountedEvent| async move {
-                            let _ = e.set_focus(true).await;
-                        },
+                        onmounted: focus_on_mount,
                         onclick: move |_| confirming.set(false),
                         "Keep it"
                     }
@@ -210,9 +206,7 @@ pub fn BusyDialog(
                 button {
                     r#type: "button",
                     class: "primary",
-                    onmounted: move |e: MountedEvent| async move {
-                        let _ = e.set_focus(true).await;
-                    },
+                    onmounted: focus_on_mount,
                     onclick: move |_| on_stop.call(()),
                     "Stop and fork"
                 }

@@ -5,8 +5,12 @@
 pub const LINEAGE: &str = "branchpoint.lineage";
 /// Connection settings, without the password.
 pub const SETTINGS: &str = "branchpoint.settings.v1";
-/// The password: in sessionStorage, or localStorage with "Remember password".
-pub const PASSWORD: &str = "branchpoint.password";
+/// The passwords, by server origin (a JSON object): in sessionStorage, or localStorage with
+/// "Remember password".
+pub const PASSWORDS: &str = "branchpoint.passwords";
+/// The one password older versions kept, for whichever server was set: read once and filed
+/// under that server's origin in [`PASSWORDS`].
+pub const LEGACY_PASSWORD: &str = "branchpoint.password";
 /// Forks whose answer was lost while the server could not be asked (see `fork::pending`).
 pub const PENDING_FORKS: &str = "branchpoint.pending-forks";
 /// The colour theme: "light", "dark", or absent for the system's.

@@ -35,8 +35,11 @@ impl App {
             .await
             .unwrap();
         if let Some(password) = password {
+            // Passwords are kept per server origin; the harness's servers are named by theirs.
+            let origin = server_url.trim_end_matches('/');
+            let passwords = json!({ origin: password });
             app.browser
-                .set_local_storage("branchpoint.password", password)
+                .set_local_storage("branchpoint.passwords", &passwords.to_string())
                 .await
                 .unwrap();
         }

@@ -480,6 +480,17 @@ impl StaticSite {
         }
     }
 
+    /// Serves any folder (a copy of `dist/` a test changes, say) at the root.
+    pub fn serve_dir(dir: &Path) -> StaticSite {
+        let args = ["--dir", dir.to_str().unwrap()];
+        let (process, port) = Process::python_service("static server", "scripts/serve.py", &args);
+        StaticSite {
+            port,
+            prefix: String::new(),
+            _process: process,
+        }
+    }
+
     /// Serves `dir` (relative to the project root) under the sub-path `prefix`, such as
     /// `/branchpoint/`, as a GitHub Pages project site is.
     pub fn start_under(dir: &str, prefix: &str) -> StaticSite {
@@ -510,6 +521,7 @@ impl StaticSite {
 pub struct FaultProxy {
     pub port: u16,
     log: PathBuf,
+    auth_log: PathBuf,
     _process: Process,
     _dir: TempDir,
 }
@@ -524,13 +536,22 @@ impl FaultProxy {
     pub fn start_with(target: &str, options: &[&str]) -> FaultProxy {
         let dir = TempDir::new("proxy");
         let log = dir.0.join("requests.log");
-        let mut args = vec!["--target", target, "--log", log.to_str().unwrap()];
+        let auth_log = dir.0.join("authorized.log");
+        let mut args = vec![
+            "--target",
+            target,
+            "--log",
+            log.to_str().unwrap(),
+            "--auth-log",
+            auth_log.to_str().unwrap(),
+        ];
         args.extend_from_slice(options);
         let (process, port) =
             Process::python_service("fault proxy", "tests/support/fault_proxy.py", &args);
         FaultProxy {
             port,
             log,
+            auth_log,
             _process: process,
             _dir: dir,
         }
@@ -552,6 +573,15 @@ impl FaultProxy {
     /// Every request so far as `METHOD /path` (no query string), OPTIONS left out.
     pub fn log(&self) -> Vec<String> {
         std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Every request so far that carried an `Authorization` header, as `METHOD /path`.
+    pub fn authorized(&self) -> Vec<String> {
+        std::fs::read_to_string(&self.auth_log)
             .unwrap_or_default()
             .lines()
             .map(str::to_owned)
