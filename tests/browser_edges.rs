@@ -1,12 +1,13 @@
 //! The hardened edges in the browser, against real servers: a password goes only to the server
-//! it was given for, and in clear to another machine only after asking.
+//! it was given for, and in clear to another machine only after asking; the app refuses to run
+//! inside a frame and its host says so too.
 
 mod support;
 
 use std::time::Duration;
 
 use support::app::{App, WAIT};
-use support::{root, FaultProxy, OpenCode, ServerOptions};
+use support::{root, FaultProxy, OpenCode, Process, ServerOptions, TempDir};
 
 /// This machine's address on its network (not loopback), found by asking the routing table
 /// which address a packet to a documentation-only address would leave from (nothing is sent).
@@ -124,4 +125,94 @@ async fn a_password_in_clear_to_another_machine_is_warned_about_and_asked_for() 
     app.click("button", "Save").await;
     app.see("[role=status]", "Settings saved").await;
     assert_eq!(app.count("[role=alertdialog]").await, 0);
+}
+
+#[tokio::test]
+async fn the_app_refuses_to_run_inside_a_frame() {
+    // Its own host says so first: no browser frames it at all.
+    let site = support::StaticSite::start();
+    let answer = reqwest::get(site.url("/")).await.unwrap();
+    let header = |name: &str| {
+        answer
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(header("content-security-policy"), "frame-ancestors 'none'");
+    assert_eq!(header("x-frame-options"), "DENY");
+
+    // A host that sends no such header (a plain static server), framed by a page on another
+    // origin: the app itself refuses, and nothing of it can be clicked.
+    let plain = |dir: &str| {
+        let port = support::free_port();
+        let mut command = std::process::Command::new("python3");
+        command
+            .args([
+                "-m",
+                "http.server",
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+                dir,
+            ])
+            .arg(port.to_string())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        (Process::spawn("plain static server", command), port)
+    };
+    let dist = root().join("dist");
+    let (_host, app_port) = plain(dist.to_str().unwrap());
+    let framer = TempDir::new("framer");
+    std::fs::write(
+        framer.0.join("index.html"),
+        format!(
+            "<!doctype html><title>Win a prize</title><p>Click the button!</p>\
+             <iframe src=\"http://127.0.0.1:{app_port}/\" width=\"900\" height=\"500\"></iframe>"
+        ),
+    )
+    .unwrap();
+    let (_framer_host, framer_port) = plain(framer.0.to_str().unwrap());
+    let browser = support::webdriver::Browser::start().await.unwrap();
+    // The static servers take a moment to listen.
+    for _ in 0..50 {
+        let up = reqwest::get(format!("http://127.0.0.1:{framer_port}/"))
+            .await
+            .is_ok()
+            && reqwest::get(format!("http://127.0.0.1:{app_port}/"))
+                .await
+                .is_ok();
+        if up {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    browser
+        .goto(&format!("http://localhost:{framer_port}/"))
+        .await
+        .unwrap();
+    browser.wait_for("iframe", WAIT).await.unwrap();
+    browser.enter_frame(0).await.unwrap();
+    browser
+        .wait_for_text("[role=alert]", "does not run inside another page", WAIT)
+        .await
+        .unwrap();
+    assert!(browser.find_all("button").await.unwrap().is_empty());
+    assert!(browser.find_all("#main").await.unwrap().is_empty());
+    browser.leave_frames().await.unwrap();
+    browser
+        .screenshot(root().join("target/screenshots/framed.png"))
+        .await
+        .unwrap();
+
+    // In a tab of its own, the same host serves the app as ever.
+    browser
+        .goto(&format!("http://127.0.0.1:{app_port}/"))
+        .await
+        .unwrap();
+    browser
+        .wait_for_role("link", "Settings", WAIT)
+        .await
+        .unwrap();
 }

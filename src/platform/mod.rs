@@ -1,13 +1,15 @@
 //! The few facts and calls the UI needs from the browser, with native stand-ins so the same
 //! code builds (and the pure parts test) without one: the clock, the page, the DOM, the
-//! viewport, window listeners and the service worker.
+//! viewport, window listeners, the service worker, and whether the page is framed.
 
 mod dom;
+mod framing;
 mod listeners;
 mod service_worker;
 mod viewport;
 
 pub use dom::{apply_theme, child_heights, download, focus, scroll_to, scroll_to_end, scroll_view};
+pub use framing::{is_framed, refuse_framing, FRAMED_NOTICE};
 pub use listeners::{on_storage_change, WindowListener};
 pub use service_worker::{base_path, register_service_worker};
 pub use viewport::{use_viewport, Viewport};
