@@ -55,6 +55,12 @@ dist: tools
 	@# Fetch the wasm alongside its loader script, not after it.
 	wasm=$$(cd $(DIST) && ls assets/*.wasm) && \
 	  sed -i "s#</head>#<link rel=\"preload\" as=\"fetch\" type=\"application/wasm\" href=\"$(BASE)$$wasm\" crossorigin></head>#" $(DIST)/index.html
+	@# The service worker's cache belongs to this build: named after it (a hash of the hashed
+	@# file names), listing its files; index.html carries the same stamp.
+	build=$$(cd $(DIST) && ls assets | sha256sum | cut -c1-16) && \
+	  files=$$(cd $(DIST) && ls assets | sed 's#^#assets/#' | paste -sd' ' -) && \
+	  sed -i "s#__BUILD__#$$build#; s#__ASSETS__#$$files#" $(DIST)/sw.js && \
+	  sed -i "s#__BUILD__#$$build#" $(DIST)/index.html
 	cp $(DIST)/index.html $(DIST)/404.html
 	@scripts/size.sh $(DIST)
 

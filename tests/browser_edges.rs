@@ -216,3 +216,142 @@ async fn the_app_refuses_to_run_inside_a_frame() {
         .await
         .unwrap();
 }
+
+/// The names of the page's service-worker caches, and the paths each holds, as JSON.
+async fn caches(browser: &support::webdriver::Browser) -> serde_json::Value {
+    let script = "const done = arguments[arguments.length - 1];
+        (async () => { const out = {}; for (const name of await caches.keys()) {
+            const cache = await caches.open(name);
+            out[name] = (await cache.keys()).map((r) => new URL(r.url).pathname).sort(); }
+          return out; })().then(done, (e) => done(String(e)));";
+    browser.execute_async(script, vec![]).await.unwrap()
+}
+
+/// Copies `from` into `to` (a flat tree of files and folders).
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_service_worker_keeps_only_its_own_shell_and_files() {
+    // The build is stamped: the worker's cache is named after it and lists its files.
+    let dist = root().join("dist");
+    let sw = std::fs::read_to_string(dist.join("sw.js")).unwrap();
+    let index = std::fs::read_to_string(dist.join("index.html")).unwrap();
+    assert!(
+        !sw.contains("__BUILD__") && !sw.contains("__ASSETS__"),
+        "unstamped"
+    );
+    let build = index
+        .split("<meta name=\"branchpoint-build\" content=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    assert_eq!(build.len(), 16, "{build}");
+    assert!(
+        sw.contains(&format!("\"{build}\"")),
+        "sw.js is not of build {build}"
+    );
+    for file in std::fs::read_dir(dist.join("assets")).unwrap() {
+        let name = file.unwrap().file_name().into_string().unwrap();
+        assert!(sw.contains(&format!("assets/{name}")), "{name} not listed");
+    }
+
+    // A copy of the site, so that a test can deploy a "new build" onto it.
+    let dir = TempDir::new("sw-site");
+    copy_tree(&dist, &dir.0);
+    std::fs::write(
+        dir.0.join("notes.html"),
+        "<!doctype html><h1>Not the app</h1>",
+    )
+    .unwrap();
+    let site = support::StaticSite::serve_dir(&dir.0);
+    let browser = support::webdriver::Browser::start().await.unwrap();
+    browser.goto(&site.url("/")).await.unwrap();
+    browser
+        .wait_until(
+            "navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+            WAIT,
+        )
+        .await
+        .unwrap();
+    let name = format!("branchpoint-{build}");
+    let cached = caches(&browser).await;
+    let mut files: Vec<String> = cached[&name]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    files.retain(|f| f != "/");
+    assert_eq!(
+        files.len(),
+        std::fs::read_dir(dist.join("assets")).unwrap().count(),
+        "shell and every file of the build, once: {cached}"
+    );
+    // Left over by an older worker: a cache of its own, and a file of an old build in this one.
+    let stale = "const [name] = arguments; const done = arguments[arguments.length - 1];
+        (async () => {
+          await (await caches.open('branchpoint-shell-v1')).put('/assets/old-dxh0123456789abcdef.wasm', new Response('old'));
+          await (await caches.open(name)).put('/assets/older-dxhfedcba9876543210.js', new Response('old'));
+        })().then(() => done(true), (e) => done(String(e)));";
+    browser
+        .execute_async(stale, vec![name.clone().into()])
+        .await
+        .unwrap();
+
+    // A new build is deployed: its worker replaces the cache whole.
+    let next = "0123456789abcdef";
+    for file in ["sw.js", "index.html", "404.html"] {
+        let path = dir.0.join(file);
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace(&build, next);
+        std::fs::write(path, text).unwrap();
+    }
+    browser.goto(&site.url("/lineage")).await.unwrap();
+    let only_next = format!(
+        "(caches.keys().then((k) => {{ window.__keys = k; }}), \
+         Array.isArray(window.__keys) && window.__keys.length === 1 && window.__keys[0] === 'branchpoint-{next}')"
+    );
+    browser
+        .wait_until(&only_next, WAIT)
+        .await
+        .unwrap_or_else(|e| {
+            panic!("{e}");
+        });
+    let cached = caches(&browser).await;
+    let text = cached.to_string();
+    assert!(
+        !text.contains("old-dxh") && !text.contains("older-dxh"),
+        "{text}"
+    );
+
+    // Opened in the tab: the manifest, a page of the host that is not the app, an icon. None
+    // of them may become the app the tab opens offline.
+    for path in [
+        "/manifest.webmanifest",
+        "/notes.html",
+        "/icons/icon-192.png",
+    ] {
+        browser.goto(&site.url(path)).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let lineage = site.url("/lineage");
+    drop(site);
+    browser.goto(&lineage).await.unwrap();
+    browser
+        .wait_for_role("heading", "Lineage", WAIT)
+        .await
+        .unwrap();
+}
