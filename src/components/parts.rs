@@ -132,13 +132,24 @@ fn is_inline_raster(url: &str) -> bool {
         .any(|kind| lower.starts_with(&format!("data:image/{kind};")))
 }
 
+/// The largest image drawn inline (its data URL, in bytes): a larger one (a model can attach
+/// 10 MB) would be decoded and kept by the page for a picture nobody asked to see.
+const PREVIEW_BYTES: usize = 1024 * 1024;
+
 #[component]
 fn FileView(part: FilePart) -> Element {
-    let name = part
-        .filename
-        .clone()
-        .unwrap_or_else(|| part.url.rsplit('/').next().unwrap_or("file").to_owned());
-    let preview = is_inline_raster(&part.url);
+    let name = part.filename.clone().unwrap_or_else(|| {
+        let tail = part.url.rsplit('/').next().unwrap_or("file");
+        tail.chars().take(80).collect()
+    });
+    let raster = is_inline_raster(&part.url);
+    let preview = raster && part.url.len() <= PREVIEW_BYTES;
+    let too_large = (raster && !preview).then(|| {
+        format!(
+            " · {:.1} MB, too large to show here",
+            part.url.len() as f64 / 1_000_000.0
+        )
+    });
     let link = is_safe_url(&part.url).then(|| part.url.clone());
     let location = part.url.strip_prefix("file://").map(str::to_owned);
     rsx! {
@@ -150,6 +161,9 @@ fn FileView(part: FilePart) -> Element {
                 span { class: "file-name", title: location.unwrap_or_default(), "{name}" }
             }
             span { class: "muted", " {part.mime}" }
+            if let Some(note) = too_large {
+                span { class: "muted", "{note}" }
+            }
             if preview {
                 img { class: "file-preview", src: "{part.url}", alt: "{name}" }
             }
@@ -301,6 +315,25 @@ mod tests {
         assert!(!is_inline_raster("data:image/png,<svg>"));
         assert!(!is_inline_raster("https://example.com/a.png"));
         assert!(!is_inline_raster("é"));
+    }
+
+    #[test]
+    fn a_huge_image_is_named_not_drawn() {
+        let url = format!("data:image/png;base64,{}", "A".repeat(10 * 1024 * 1024));
+        let html = render(
+            json!({"id":"prt_6","type":"file","mime":"image/png","filename":"huge.png","url":url}),
+        );
+        assert!(!html.contains("<img"), "not drawn");
+        assert!(html.contains("huge.png") && html.contains("10.5 MB, too large to show here"));
+        assert!(
+            html.len() < 10_000,
+            "the data is not in the page: {} bytes",
+            html.len()
+        );
+        let small = render(
+            json!({"id":"prt_7","type":"file","mime":"image/png","filename":"small.png","url":"data:image/png;base64,iVBOR"}),
+        );
+        assert!(small.contains("<img"), "{small}");
     }
 
     #[test]
