@@ -355,3 +355,68 @@ async fn the_service_worker_keeps_only_its_own_shell_and_files() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_field_being_typed_in_survives_the_page_loading_under_it() {
+    let server = OpenCode::start().await;
+    let source = server.seed("Slow to load", &["hello"]).await;
+    // The server takes 3 s to answer for a session: time to start typing before it does.
+    let proxy = FaultProxy::start_with(
+        &server.base_url(),
+        &["--delay", "^GET /session/ses_[^/]+$", "--delay-ms", "3000"],
+    );
+    let app = App::start(&proxy.url(), None).await;
+    app.open(&format!("/session/{}", source.id)).await;
+    app.see("article", "hello").await;
+    app.click("button", "Fork session").await;
+    let fork = app.landed_on(&source.id).await;
+    // The fork shows at once from what it copied; its title is renamed while the server's
+    // answer is still on its way.
+    app.click("button", "Rename session").await;
+    let field = app.see_role("textbox", "Session title").await;
+    field
+        .send_keys("\u{E009}a\u{E000}Half a tit")
+        .await
+        .unwrap();
+    app.browser
+        .execute(
+            "window.__field = document.activeElement; return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    // The server's answer replaces the stand-in: fork actions come alive.
+    app.browser
+        .wait_until(
+            "document.querySelector('article .fork-button:not([disabled])') !== null",
+            WAIT,
+        )
+        .await
+        .unwrap();
+    let kept = app
+        .browser
+        .execute(
+            "const f = window.__field; return [f.isConnected, document.activeElement === f, f.value];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        kept,
+        serde_json::json!([true, true, "Half a tit"]),
+        "the field was replaced"
+    );
+    field.send_keys("le\u{E007}").await.unwrap();
+    app.see_role("heading", "Half a title").await;
+    assert_eq!(
+        server.client().get_session(&fork).await.unwrap().title,
+        "Half a title"
+    );
+
+    // Back to the source while its answer is slow: the page says it is loading, and shows no
+    // longer the fork it came from (a rename there would have gone to the wrong session).
+    app.click("link", "Slow to load").await;
+    app.see(".loading", "Loading session").await;
+    assert_eq!(app.count("h1").await, 0, "another session's title is shown");
+    app.see_role("heading", "Slow to load").await;
+}

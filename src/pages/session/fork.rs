@@ -78,11 +78,10 @@ pub fn use_fork_action(live: LiveSession) -> ForkAction {
                 ToastKind::Info,
                 format!("Forked into “{}”.", forked.session.title),
             );
-            // Its telling title on the server, in a task that outlives this page, asked for
-            // before the fork's page asks for the session; that page follows the rename through
-            // session.updated anyway.
+            // Its telling title on the server, in a task that outlives this page; the fork's
+            // page waits for it before it asks for the session.
             if let Some(naming) = forked.naming.take() {
-                dioxus::dioxus_core::spawn_forever(async move {
+                provisional.name(forked.session.id.clone(), async move {
                     let _ = naming.apply(&client).await;
                 });
             }
