@@ -420,3 +420,47 @@ async fn a_field_being_typed_in_survives_the_page_loading_under_it() {
     assert_eq!(app.count("h1").await, 0, "another session's title is shown");
     app.see_role("heading", "Slow to load").await;
 }
+
+#[tokio::test]
+async fn a_redirect_from_the_server_is_never_followed() {
+    let server = OpenCode::start().await;
+    let elsewhere = OpenCode::start().await;
+    // Where the redirects point: another server, recording what reaches it.
+    let theirs = FaultProxy::start_with(&elsewhere.base_url(), &[]);
+    let to = format!("{}/global/health", theirs.url());
+    let list = format!("{}/session", theirs.url());
+    let proxy = FaultProxy::start_with(
+        &server.base_url(),
+        &[
+            "--fail",
+            "^GET /global/health$",
+            "--status",
+            "307",
+            "--location",
+            &to,
+        ],
+    );
+    let listing = FaultProxy::start_with(
+        &proxy.url(),
+        &[
+            "--fail",
+            "^GET /session$",
+            "--status",
+            "302",
+            "--location",
+            &list,
+        ],
+    );
+    let app = App::start(&listing.url(), None).await;
+    app.open("/").await;
+    app.see_role("heading", "Server unreachable").await;
+    app.open("/settings").await;
+    app.click("button", "Test connection").await;
+    app.see("[role=alert]", "Could not reach").await;
+    assert!(proxy.requests("GET /global/health") >= 1);
+    assert_eq!(
+        theirs.log(),
+        Vec::<String>::new(),
+        "a redirect was followed"
+    );
+}
