@@ -7,7 +7,8 @@ use crate::api::{
     AgentPart, CompactionPart, FilePart, Part, PatchPart, ReasoningPart, RetryPart, SnapshotPart,
     StepFinishPart, SubtaskPart, TextPart, ToolPart, ToolState,
 };
-use crate::markdown::{is_safe_url, to_safe_html};
+use crate::markdown::{is_safe_url, to_safe_html, StreamedMarkdown};
+use crate::shared::Shared;
 
 /// Renders any part.
 #[component]
@@ -42,18 +43,47 @@ fn TextView(part: TextPart) -> Element {
             }
         };
     }
-    let html = to_safe_html(&part.text);
-    rsx! { div { class: "part part-text markdown", dangerous_inner_html: "{html}" } }
+    let open = part.time.as_ref().is_some_and(|t| t.end.is_none());
+    rsx! { Markdown { class: "part part-text markdown", text: part.text, open } }
 }
 
 #[component]
 fn ReasoningView(part: ReasoningPart) -> Element {
+    let open = part.time.as_ref().is_some_and(|t| t.end.is_none());
     rsx! {
         details { class: "part part-reasoning",
             summary { "Reasoning" }
-            div { class: "markdown", dangerous_inner_html: to_safe_html(&part.text) }
+            Markdown { class: "markdown", text: part.text, open }
         }
     }
+}
+
+/// Markdown as safe HTML. While `open` (still streaming in), each finished block is rendered
+/// once and kept, and only the block being written is rendered again per delta; once closed,
+/// the whole text is rendered as one.
+#[component]
+fn Markdown(class: &'static str, text: String, open: bool) -> Element {
+    let streamed =
+        use_hook(|| std::rc::Rc::new(std::cell::RefCell::new(StreamedMarkdown::default())));
+    if !open {
+        let html = to_safe_html(&text);
+        return rsx! { div { class, dangerous_inner_html: "{html}" } };
+    }
+    let (blocks, tail) = streamed.borrow_mut().render(&text);
+    rsx! {
+        div { class: "{class} streaming",
+            for (i, html) in blocks.into_iter().enumerate() {
+                HtmlBlock { key: "{i}", html }
+            }
+            div { class: "md-block", dangerous_inner_html: "{tail}" }
+        }
+    }
+}
+
+/// A finished block of streamed markdown: the same HTML value is never drawn again.
+#[component]
+fn HtmlBlock(html: Shared<String>) -> Element {
+    rsx! { div { class: "md-block", dangerous_inner_html: html.as_str() } }
 }
 
 fn pretty(value: &Value) -> String {
