@@ -9,6 +9,15 @@ use crate::lineage::Edge;
 use crate::route::Route;
 use crate::text::{age, display_title};
 
+/// What a message's element id starts with: the server's id follows. A server's id is never an
+/// element id on its own, where "main" or "composer-input" would take the app's own.
+pub const DOM_ID_PREFIX: &str = "message-";
+
+/// The element id of the message with this (server) id.
+pub fn dom_id(message_id: &str) -> String {
+    format!("{DOM_ID_PREFIX}{message_id}")
+}
+
 /// One message with all its parts, its fork actions, and the forks made from it.
 #[component]
 pub fn MessageView(
@@ -67,8 +76,9 @@ pub fn MessageView(
     let forking_here = forking.as_ref() == Some(&through);
     let editing_here = forking.as_ref() == Some(&before);
     let is_user = message.info.role() == Role::User;
+    let element_id = dom_id(&id);
     rsx! {
-        article { class: "message message-{role}", id: "{message.info.id()}", aria_label: "{aria}",
+        article { class: "message message-{role}", id: "{element_id}", aria_label: "{aria}",
             header { class: "message-header",
                 span { class: "message-role", "{label}" }
                 span { class: "message-meta muted", "{meta}" }
@@ -138,5 +148,20 @@ mod tests {
         assert!(html.contains("message-error"), "{html}");
         assert!(html.contains("scripted provider error 400"), "{html}");
         assert!(html.contains("aria-label=\"Assistant message\""), "{html}");
+        assert!(html.contains("id=\"message-msg_1\""), "{html}");
+    }
+
+    #[test]
+    fn a_server_id_never_takes_the_apps_own_element_ids() {
+        let message: Message = serde_json::from_value(json!({
+            "info": {"id": "composer-input", "role": "user", "time": {"created": 1}},
+            "parts": []
+        }))
+        .unwrap();
+        let html = dioxus_ssr::render_element(
+            rsx! { MessageView { message, now: 3.0, on_fork: None, forking: None } },
+        );
+        assert!(html.contains("id=\"message-composer-input\""), "{html}");
+        assert!(!html.contains("id=\"composer-input\""), "{html}");
     }
 }
