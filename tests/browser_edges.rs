@@ -464,3 +464,42 @@ async fn a_redirect_from_the_server_is_never_followed() {
         "a redirect was followed"
     );
 }
+
+/// What the page's own `fetch` of `url` meets: "ok", or the directive a policy refused it by.
+async fn page_fetch(app: &App, url: &str) -> String {
+    let script = "const [url] = arguments; const done = arguments[arguments.length - 1];
+        let refused = null;
+        document.addEventListener('securitypolicyviolation', (e) => { refused = e.effectiveDirective; }, { once: true });
+        fetch(url).then(() => done('ok'), () => setTimeout(() => done(refused || 'failed'), 100));";
+    let value = app
+        .browser
+        .execute_async(script, vec![url.into()])
+        .await
+        .unwrap();
+    value.as_str().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn the_page_connects_only_to_the_configured_server() {
+    let server = OpenCode::start().await;
+    let other = OpenCode::start().await;
+    other.seed("On the other server", &["hi"]).await;
+    let app = App::start(&server.base_url(), None).await;
+    app.open("/").await;
+    app.see("p", "No sessions yet").await;
+    let health = |s: &OpenCode| format!("{}/global/health", s.base_url());
+    assert_eq!(page_fetch(&app, &health(&server)).await, "ok");
+    assert_eq!(page_fetch(&app, &health(&other)).await, "connect-src");
+
+    // Settings, opened from the page, is a page of its own: another server can be tried.
+    app.click("link", "Settings").await;
+    retype(&app, "textbox", "Server URL", &other.base_url()).await;
+    app.click("button", "Test connection").await;
+    app.see("[role=status]", "Connected to OpenCode").await;
+    app.click("button", "Save").await;
+    app.see("[role=status]", "Settings saved").await;
+    app.open("/").await;
+    app.see(".session-row", "On the other server").await;
+    assert_eq!(page_fetch(&app, &health(&other)).await, "ok");
+    assert_eq!(page_fetch(&app, &health(&server)).await, "connect-src");
+}

@@ -29,6 +29,12 @@ enum Send {
 /// The settings form.
 #[component]
 pub fn Settings() -> Element {
+    // Come from a page narrowed to the saved server: Settings tries others, so it runs in a
+    // page of its own (loaded again; nothing of the form is drawn before that).
+    if crate::platform::connect_narrowed() {
+        use_hook(crate::platform::reload);
+        return rsx! { crate::components::Loading { label: "Opening Settings…" } };
+    }
     let mut settings = use_settings();
     let mut draft = use_signal(|| settings.peek().clone());
     let mut notice = use_signal(|| Notice::None);

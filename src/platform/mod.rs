@@ -2,12 +2,14 @@
 //! code builds (and the pure parts test) without one: the clock, the page, the DOM, the
 //! viewport, window listeners, the service worker, and whether the page is framed.
 
+mod csp;
 mod dom;
 mod framing;
 mod listeners;
 mod service_worker;
 mod viewport;
 
+pub use csp::{connect_narrowed, connect_policy, narrow_connect_src, reload, route_path};
 pub use dom::{apply_theme, child_heights, download, focus, scroll_to, scroll_to_end, scroll_view};
 pub use framing::{is_framed, refuse_framing, FRAMED_NOTICE};
 pub use listeners::{on_storage_change, WindowListener};
