@@ -89,11 +89,13 @@ async fn renders_every_part_type_safely() {
     let attach = PromptInput {
         parts: vec![
             PartInput::Text {
+                id: None,
                 text:
                     "Read this <script>window.__pwned = 1</script> [x](javascript:window.__pwned=2)"
                         .into(),
             },
             PartInput::File {
+                id: None,
                 mime: "text/plain".into(),
                 url: file_url,
                 filename: Some("notes.txt".into()),

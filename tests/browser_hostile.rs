@@ -153,12 +153,14 @@ async fn hostile_input_runs_nothing_loads_nothing_and_the_app_stays_usable() {
         .iter()
         .take(12)
         .map(|p| PartInput::File {
+            id: None,
             mime: "text/plain".into(),
             url: file_url.clone(),
             filename: Some(p.text.clone()),
         })
         .chain([
             PartInput::File {
+                id: None,
                 mime: "text/plain".into(),
                 url: format!("data:text/plain;base64,{script}"),
                 filename: Some("<img src=x onerror=alert(1)>.png".into()),
@@ -166,6 +168,7 @@ async fn hostile_input_runs_nothing_loads_nothing_and_the_app_stays_usable() {
             // A 10 MB picture: named, not drawn. (Sent as another type: the server re-encodes
             // and shrinks what it is told is an image; the URL's own type is what counts.)
             PartInput::File {
+                id: None,
                 mime: "application/octet-stream".into(),
                 url: format!("data:image/png;base64,{}", huge_png(10 * 1024 * 1024)),
                 filename: Some("huge.png".into()),
@@ -179,6 +182,7 @@ async fn hostile_input_runs_nothing_loads_nothing_and_the_app_stays_usable() {
         let attach = PromptInput {
             parts: vec![
                 PartInput::Text {
+                    id: None,
                     text: "a file".into(),
                 },
                 file.clone(),

@@ -164,6 +164,8 @@ pub struct ServerOptions {
     pub cors: Option<String>,
     /// Make bash calls wait for the user's permission.
     pub ask_bash: bool,
+    /// Another `opencode` than the pinned one (an older release, for compatibility checks).
+    pub binary: Option<PathBuf>,
 }
 
 /// The `opencode` binary from the pinned npm package.
@@ -172,6 +174,20 @@ pub fn opencode_binary() -> PathBuf {
     assert!(
         path.exists(),
         "{} is missing: run `make test` (it runs `npm ci`)",
+        path.display()
+    );
+    path
+}
+
+/// The `opencode` of an older release, installed by `make compat-tools` under
+/// `target/compat/<version>/` (each from its own npm install).
+pub fn compat_binary(version: &str) -> PathBuf {
+    let path = root().join(format!(
+        "target/compat/{version}/node_modules/.bin/opencode"
+    ));
+    assert!(
+        path.exists(),
+        "{} is missing: run `make compat-tools` (make test and make compat do it)",
         path.display()
     );
     path
@@ -241,7 +257,8 @@ impl OpenCode {
 
     /// Starts (or restarts) the server process on `port`.
     pub async fn launch(&mut self, port: u16) {
-        let mut command = Command::new(opencode_binary());
+        let binary = self.options.binary.clone().unwrap_or_else(opencode_binary);
+        let mut command = Command::new(binary);
         command
             .args([
                 "serve",

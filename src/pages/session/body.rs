@@ -6,7 +6,7 @@ use dioxus::prelude::*;
 use super::fork::{use_fork_action, ForkAction};
 use super::live::{use_live_session, LiveSession};
 use super::window::{use_message_window, LIST_ID};
-use crate::api::{Message, Session};
+use crate::api::{Message, PromptInput, Session};
 use crate::components::{
     BusyDialog, Composer, DeleteButton, ForkOrigin, MessageView, PermissionPrompt, QuestionPrompt,
     StopButton, TitleEditor,
@@ -184,6 +184,8 @@ fn Header(
 #[component]
 fn Dock(live: LiveSession, running: bool, session_id: String) -> Element {
     let connected = *use_events().status.read() == StreamStatus::Live;
+    // Changes when a message comes, not on every delta.
+    let newest = use_memo(move || live.messages.read().last().map(|m| m.info.id().to_owned()));
     rsx! {
         div { class: "composer-dock",
             for request in live.permissions.read().iter() {
@@ -208,7 +210,11 @@ fn Dock(live: LiveSession, running: bool, session_id: String) -> Element {
                     "The connection to the server is lost, so the reply stopped arriving here. What came is kept; the page catches up when the server is back."
                 }
             }
-            Composer { session_id }
+            Composer {
+                session_id,
+                newest: newest(),
+                on_sent: move |input: PromptInput| live.show_sent(&input),
+            }
         }
     }
 }
