@@ -12,7 +12,10 @@
 //! - DOM elements on the page;
 //!
 //! and for Branchpoint alone: "Fork from here" → the new session's last message visible, next
-//! to the server's own fork time for the same session; the lineage view with 5,000 records.
+//! to the server's own fork time for the same session; the lineage view with 5,000 records; a
+//! long reply streamed in (`BENCH_LONG` bytes in `BENCH_PIECES` deltas): the page's main-thread
+//! and script time while it streams, and its end on screen after the last delta.
+//! `BENCH_ONLY=long` measures that alone.
 //!
 //! Run with `make bench` (or `cargo run --example bench --features bench`); needs `dist/`.
 
@@ -138,6 +141,12 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(5_000);
     let started = Instant::now();
+    if std::env::var("BENCH_ONLY").as_deref() == Ok("long") {
+        let server = OpenCode::start().await;
+        let site = StaticSite::start();
+        long_replies(&server, &site, runs).await;
+        return;
+    }
     say(&format!(
         "Seeding an OpenCode server… ({runs} runs per figure)"
     ));
@@ -237,6 +246,8 @@ async fn main() {
     let (big_ours, top_ours) = big_session(&url, &site.url(""), &bp_storage).await;
     let url = format!("{}{}", server.base_url(), official_path(&huge.id));
     let (big_theirs, _) = big_session(&url, &server.base_url(), &json!({})).await;
+
+    long_replies(&server, &site, runs).await;
 
     report(Report {
         runs,
@@ -562,6 +573,105 @@ async fn measure(
 
 /// Click → the new session's last message on screen, and how long the click's own
 /// `POST /session/:id/fork` took (resource timing), in ms.
+/// A long reply streamed into an open session page, `runs` times: the medians of the page's
+/// main-thread time and script time while it streamed (CDP `Performance.getMetrics`), and of
+/// the time from the server's last delta to the reply's end on screen.
+async fn long_replies(server: &OpenCode, site: &StaticSite, runs: usize) {
+    let env = |name: &str, default: usize| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let (bytes, pieces) = (env("BENCH_LONG", 200_000), env("BENCH_PIECES", 2_000));
+    // As a model streams: a delta every few ms, each drawn (not hundreds per frame).
+    let pause = env("BENCH_PAUSE", 5);
+    say(&format!(
+        "  a reply of {} KB streamed in {pieces} deltas {pause} ms apart, into an open page",
+        bytes / 1000
+    ));
+    let settings =
+        json!({ "server_url": server.base_url(), "remember_password": false, "directory": "" });
+    let storage = json!({ "branchpoint.settings.v1": settings.to_string() });
+    let client = server.client();
+    let (mut busy, mut script, mut after) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let session = client
+            .create_session(Some("Bench: a long reply"))
+            .await
+            .expect("session");
+        let browser = fresh_browser(&site.url(""), &storage, "article", "END-OF-LONG-REPLY").await;
+        navigate(&browser, &site.url(&format!("/session/{}", session.id))).await;
+        if browser.wait_for("#composer-input", WAIT).await.is_err() {
+            say("    the session page did not open");
+            continue;
+        }
+        let _ = browser.cdp("Performance.enable", json!({})).await;
+        let metrics = |v: Value| {
+            let get = |name: &str| {
+                v["metrics"]
+                    .as_array()
+                    .and_then(|m| m.iter().find(|m| m["name"] == name))
+                    .and_then(|m| m["value"].as_f64())
+                    .unwrap_or(f64::NAN)
+            };
+            (
+                get("TaskDuration") * 1000.0,
+                get("ScriptDuration") * 1000.0,
+                get("LayoutDuration") * 1000.0,
+                get("RecalcStyleDuration") * 1000.0,
+            )
+        };
+        let before = metrics(
+            browser
+                .cdp("Performance.getMetrics", json!({}))
+                .await
+                .unwrap_or_default(),
+        );
+        let prompt = branchpoint::api::PromptInput::text(format!(
+            "[[long:{bytes}:{pieces}]] [[slow:{pause}]]"
+        ));
+        // Sent by the bench, not the page: only what the page does as the reply arrives counts.
+        let sent = client.prompt(&session.id, &prompt).await;
+        let answered = browser
+            .execute("return performance.now();", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(f64::NAN);
+        if sent.is_err() {
+            say("    the prompt failed");
+            continue;
+        }
+        let shown = visible(&browser).await.unwrap_or(f64::NAN);
+        // The reply finished: the page settles on the whole text.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let end = metrics(
+            browser
+                .cdp("Performance.getMetrics", json!({}))
+                .await
+                .unwrap_or_default(),
+        );
+        let (task, js) = (end.0 - before.0, end.1 - before.1);
+        let (layout, style) = (end.2 - before.2, end.3 - before.3);
+        say(&format!(
+            "    main thread {task:.0} ms: script {js:.0} ms, layout {layout:.0} ms, style {style:.0} ms; on screen {:.0} ms after the server's answer",
+            shown - answered
+        ));
+        busy.push(task);
+        script.push(js);
+        after.push(shown - answered);
+    }
+    say(&format!(
+        "  long reply ({} KB, {pieces} deltas {pause} ms apart): main thread {:.0} ms, script {:.0} ms, end on screen {:.0} ms after the server's answer (medians of {})",
+        bytes / 1000,
+        median(busy),
+        median(script),
+        median(after),
+        runs
+    ));
+}
+
 async fn fork_click(site: &StaticSite, session: &str, storage: &Value) -> (f64, f64) {
     let browser = fresh_browser(&site.url(""), storage, "article", MARKER).await;
     navigate(&browser, &site.url(&format!("/session/{session}"))).await;

@@ -392,9 +392,11 @@ async fn edit_and_resend_keeps_the_attached_files() {
     let message = branchpoint::api::PromptInput {
         parts: vec![
             branchpoint::api::PartInput::Text {
+                id: None,
                 text: "read this".into(),
             },
             branchpoint::api::PartInput::File {
+                id: None,
                 mime: "text/plain".into(),
                 url: url.clone(),
                 filename: Some("notes.txt".into()),

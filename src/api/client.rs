@@ -228,14 +228,19 @@ pub fn parse<T: DeserializeOwned>(response: &Response) -> Result<T, ApiError> {
     })
 }
 
-/// A part of a prompt.
+/// A part of a prompt. `id` (a `prt_` id made by the client, [`super::ids::ascending`]) lets
+/// the page show the part before the server announces it, under the id it will announce.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum PartInput {
     Text {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
         text: String,
     },
     File {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
         mime: String,
         url: String,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -246,6 +251,9 @@ pub enum PartInput {
 /// What to send with a prompt.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct PromptInput {
+    /// The id the message is to have (made by the client, so the page can show it at once).
+    #[serde(rename = "messageID", skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
     pub parts: Vec<PartInput>,
     /// Record the message without asking the model.
     #[serde(rename = "noReply", skip_serializing_if = "std::ops::Not::not")]
@@ -260,7 +268,10 @@ impl PromptInput {
     /// A prompt of one text part.
     pub fn text(text: impl Into<String>) -> PromptInput {
         PromptInput {
-            parts: vec![PartInput::Text { text: text.into() }],
+            parts: vec![PartInput::Text {
+                id: None,
+                text: text.into(),
+            }],
             ..PromptInput::default()
         }
     }
@@ -425,6 +436,23 @@ impl<T: Transport> Client<T> {
             .filter(|c| !c.is_empty())
             .map(str::to_owned);
         Ok(MessagePage { messages, older })
+    }
+
+    /// A session's newest `limit` messages, oldest first.
+    pub async fn recent_messages(&self, id: &str, limit: usize) -> Result<Vec<Message>, ApiError> {
+        check_session_id(id)?;
+        let limit = limit.to_string();
+        let path = format!("/session/{id}/message");
+        self.call(Method::Get, &path, &[("limit", &limit)], None)
+            .await
+    }
+
+    /// One message of a session, with its parts.
+    pub async fn message(&self, id: &str, message_id: &str) -> Result<Message, ApiError> {
+        check_session_id(id)?;
+        check_message_id(message_id)?;
+        let path = format!("/session/{id}/message/{message_id}");
+        self.call(Method::Get, &path, &[], None).await
     }
 
     /// Sends a prompt and waits for the whole reply (or, with `no_reply`, just records it).

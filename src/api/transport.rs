@@ -1,4 +1,6 @@
 //! The browser transport: `fetch` through gloo-net, aborted when the caller drops the future.
+//! A redirect is an error, never followed: the API never redirects, and an older browser
+//! following one to another origin would carry the `Authorization` header there.
 
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
 
@@ -34,6 +36,7 @@ impl Transport for FetchTransport {
         let signal = controller.as_ref().map(|c| c.signal());
         let mut builder = RequestBuilder::new(&request.url)
             .method(method)
+            .redirect(web_sys::RequestRedirect::Error)
             .abort_signal(signal.as_ref());
         for (name, value) in &request.headers {
             builder = builder.header(name, value);

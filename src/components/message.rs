@@ -9,6 +9,15 @@ use crate::lineage::Edge;
 use crate::route::Route;
 use crate::text::{age, display_title};
 
+/// What a message's element id starts with: the server's id follows. A server's id is never an
+/// element id on its own, where "main" or "composer-input" would take the app's own.
+pub const DOM_ID_PREFIX: &str = "message-";
+
+/// The element id of the message with this (server) id.
+pub fn dom_id(message_id: &str) -> String {
+    format!("{DOM_ID_PREFIX}{message_id}")
+}
+
 /// One message with all its parts, its fork actions, and the forks made from it.
 #[component]
 pub fn MessageView(
@@ -93,13 +102,14 @@ pub fn MessageView(
     let worktree_point = ForkPoint::Through(id.clone());
     let worktree_here = worktree_busy.as_ref() == Some(&Some(worktree_point.clone()));
     let undo_id = id.clone();
+    let element_id = dom_id(&id);
     let class = if undone.is_some() {
         format!("message message-{role} message-undone")
     } else {
         format!("message message-{role}")
     };
     rsx! {
-        article { class, id: "{message.info.id()}", aria_label: "{aria}",
+        article { class, id: "{element_id}", aria_label: "{aria}",
             if let Some(kept) = undone.clone() {
                 UndoneMark { kept, first: undone_first }
             }
@@ -200,5 +210,20 @@ mod tests {
         assert!(html.contains("message-error"), "{html}");
         assert!(html.contains("scripted provider error 400"), "{html}");
         assert!(html.contains("aria-label=\"Assistant message\""), "{html}");
+        assert!(html.contains("id=\"message-msg_1\""), "{html}");
+    }
+
+    #[test]
+    fn a_server_id_never_takes_the_apps_own_element_ids() {
+        let message: Message = serde_json::from_value(json!({
+            "info": {"id": "composer-input", "role": "user", "time": {"created": 1}},
+            "parts": []
+        }))
+        .unwrap();
+        let html = dioxus_ssr::render_element(
+            rsx! { MessageView { message, now: 3.0, on_fork: None, forking: None } },
+        );
+        assert!(html.contains("id=\"message-composer-input\""), "{html}");
+        assert!(!html.contains("id=\"composer-input\""), "{html}");
     }
 }

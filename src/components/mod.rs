@@ -18,7 +18,7 @@ pub mod worktree;
 
 pub use action::{use_action, use_client, use_lasting_action, UseAction, UseClient};
 pub use composer::Composer;
-pub use dialog::Dialog;
+pub use dialog::{focus_on_mount, Dialog};
 pub use diff::{DiffView, SessionChanges, TurnChanges, TurnRef};
 pub use icons::ForkIcon;
 pub use message::MessageView;

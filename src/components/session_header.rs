@@ -5,7 +5,7 @@
 use dioxus::prelude::*;
 
 use super::action::{use_action, use_client};
-use super::dialog::{Dialog, FirstChoice};
+use super::dialog::{focus_on_mount, Dialog, FirstChoice};
 use super::worktree::WorktreeInfo;
 use crate::api;
 use crate::fork::worktree::{others_in, remove_worktree_of};
@@ -129,9 +129,7 @@ pub fn TitleEditor(session: api::Session, on_renamed: EventHandler<()>) -> Eleme
                             editing.set(false);
                         }
                     },
-                    onmounted: move |e: MountedEvent| async move {
-                        let _ = e.set_focus(true).await;
-                    },
+                    onmounted: focus_on_mount,
                 }
                 button { r#type: "submit", class: "primary", disabled: saving, "Save title" }
                 button { r#type: "button", onclick: move |_| editing.set(false), "Cancel" }
@@ -220,9 +218,7 @@ pub fn DeleteButton(
                     }
                     button {
                         r#type: "button",
-                        onmounted: move |e: MountedEvent| async move {
-                            let _ = e.set_focus(true).await;
-                        },
+                        onmounted: focus_on_mount,
                         onclick: move |_| confirming.set(false),
                         "Keep it"
                     }

@@ -500,15 +500,18 @@ impl LineageGraph {
         let active = |session: &str| self.active.get(session).copied().unwrap_or(f64::MIN);
         let mut latest: HashMap<&str, f64> = HashMap::new();
         for edge in &self.edges {
-            let newest = latest
-                .entry(root_of[edge.child.as_str()])
-                .or_insert(f64::MIN);
+            let root = root_of
+                .get(edge.child.as_str())
+                .copied()
+                .unwrap_or(&edge.child);
+            let newest = latest.entry(root).or_insert(f64::MIN);
             *newest = newest
                 .max(edge.created)
                 .max(active(&edge.child))
                 .max(active(&edge.parent));
         }
-        order.sort_by(|a, b| latest[b].total_cmp(&latest[a]));
+        let latest_of = |root: &str| latest.get(root).copied().unwrap_or(f64::MIN);
+        order.sort_by(|a, b| latest_of(b).total_cmp(&latest_of(a)));
         let mut rows = Vec::with_capacity(self.edges.len() + order.len());
         let mut seen = HashSet::new();
         for root in order {

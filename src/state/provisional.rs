@@ -2,11 +2,17 @@
 //! (shown the moment it is asked for, at `/session/forking-<token>`, from the messages it will
 //! copy, while `POST /fork` runs), the fork just made (what it copied, until the server's
 //! answer for it replaces it), and the source of a fork that failed (as it was). The same page
-//! follows a fork from being made to made to loaded, so what the user types stays put.
+//! follows a fork from being made to made to loaded, so what the user types stays put. And the
+//! fork's naming on the server, which the fork's page waits for before it asks for the session,
+//! so that it never loads the server's "(fork #N)" title over the telling one.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use dioxus::prelude::*;
+use futures_util::future::{LocalBoxFuture, Shared as SharedFuture};
+use futures_util::FutureExt;
 
 use crate::api::{Message, Session};
 use crate::lineage::Edge;
@@ -57,11 +63,44 @@ struct Shown {
     aliases: HashMap<String, String>,
 }
 
-/// The stand-ins.
+/// A naming in flight: the session, and the future that ends when the server has answered.
+type Naming = (String, SharedFuture<LocalBoxFuture<'static, ()>>);
+
+/// The stand-ins, and the naming in flight.
 #[derive(Clone, Copy)]
-pub struct ProvisionalFork(Signal<Shown>);
+pub struct ProvisionalFork(Signal<Shown>, Signal<Rc<RefCell<Option<Naming>>>>);
 
 impl ProvisionalFork {
+    /// Runs `naming` (the fork's telling title given on the server) in a task that outlives
+    /// the page; until it has an answer, [`ProvisionalFork::named`] waits for it.
+    pub fn name(self, session_id: String, naming: impl std::future::Future<Output = ()> + 'static) {
+        let slot = self.1.peek().clone();
+        let done = naming.boxed_local().shared();
+        *slot.borrow_mut() = Some((session_id, done.clone()));
+        dioxus::dioxus_core::spawn_forever(async move {
+            done.clone().await;
+            let mut slot = slot.borrow_mut();
+            if slot.as_ref().is_some_and(|(_, d)| d.peek().is_some()) {
+                *slot = None;
+            }
+        });
+    }
+
+    /// Waits until `session_id` has its telling title on the server (at once when it is not
+    /// being named).
+    pub async fn named(self, session_id: &str) {
+        let waiting = {
+            let slot = self.1.peek().clone();
+            let slot = slot.borrow();
+            slot.as_ref()
+                .filter(|(id, _)| id == session_id)
+                .map(|(_, done)| done.clone())
+        };
+        if let Some(done) = waiting {
+            done.await;
+        }
+    }
+
     /// A fork is being made: its page (`making.page_id()`) shows it.
     pub fn begin(self, making: Making) {
         let mut signal = self.0;
@@ -151,7 +190,9 @@ impl ProvisionalFork {
 }
 
 pub(super) fn provide() -> ProvisionalFork {
-    use_context_provider(|| ProvisionalFork(Signal::new(Shown::default())))
+    use_context_provider(|| {
+        ProvisionalFork(Signal::new(Shown::default()), Signal::new(Rc::default()))
+    })
 }
 
 /// The app's stand-ins.

@@ -35,8 +35,11 @@ impl App {
             .await
             .unwrap();
         if let Some(password) = password {
+            // Passwords are kept per server origin; the harness's servers are named by theirs.
+            let origin = server_url.trim_end_matches('/');
+            let passwords = json!({ origin: password });
             app.browser
-                .set_local_storage("branchpoint.password", password)
+                .set_local_storage("branchpoint.passwords", &passwords.to_string())
                 .await
                 .unwrap();
         }
@@ -181,24 +184,29 @@ impl App {
         }
     }
 
-    /// Clicks the element of `role` named `name` (waiting for it first). A page that re-renders
-    /// between finding and clicking replaces the element: find it again, as a person would.
-    /// A disabled control is waited for until it can be used, as a person waits for it.
+    /// Clicks the element of `role` named `name` (waiting for it first, and for it to be
+    /// enabled: a person waits for a greyed-out button too). A page that re-renders between
+    /// finding and clicking replaces the element: find it again, as a person would.
     pub async fn click(&self, role: &str, name: &str) {
         let mut last = String::new();
-        for _ in 0..10 {
+        let deadline = std::time::Instant::now() + WAIT;
+        let mut stale = 0;
+        while stale < 10 {
             let element = self.see_role(role, name).await;
-            let deadline = std::time::Instant::now() + WAIT;
-            while !element.is_enabled().await.unwrap_or(true)
-                && std::time::Instant::now() < deadline
-            {
+            if !element.is_enabled().await.unwrap_or(true) {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "click {role} {name:?}: still disabled after {WAIT:?}"
+                );
                 tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
             }
             match element.click().await {
                 Ok(()) => return,
                 Err(e) if e.contains("stale element") => last = e,
                 Err(e) => panic!("click {role} {name:?}: {e}"),
             }
+            stale += 1;
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!("click {role} {name:?}: {last}");

@@ -164,6 +164,8 @@ pub struct ServerOptions {
     pub cors: Option<String>,
     /// Make bash calls wait for the user's permission.
     pub ask_bash: bool,
+    /// Another `opencode` than the pinned one (an older release, for compatibility checks).
+    pub binary: Option<PathBuf>,
 }
 
 /// The `opencode` binary from the pinned npm package.
@@ -172,6 +174,20 @@ pub fn opencode_binary() -> PathBuf {
     assert!(
         path.exists(),
         "{} is missing: run `make test` (it runs `npm ci`)",
+        path.display()
+    );
+    path
+}
+
+/// The `opencode` of an older release, installed by `make compat-tools` under
+/// `target/compat/<version>/` (each from its own npm install).
+pub fn compat_binary(version: &str) -> PathBuf {
+    let path = root().join(format!(
+        "target/compat/{version}/node_modules/.bin/opencode"
+    ));
+    assert!(
+        path.exists(),
+        "{} is missing: run `make compat-tools` (make test and make compat do it)",
         path.display()
     );
     path
@@ -241,7 +257,8 @@ impl OpenCode {
 
     /// Starts (or restarts) the server process on `port`.
     pub async fn launch(&mut self, port: u16) {
-        let mut command = Command::new(opencode_binary());
+        let binary = self.options.binary.clone().unwrap_or_else(opencode_binary);
+        let mut command = Command::new(binary);
         command
             .args([
                 "serve",
@@ -559,6 +576,17 @@ impl StaticSite {
         }
     }
 
+    /// Serves any folder (a copy of `dist/` a test changes, say) at the root.
+    pub fn serve_dir(dir: &Path) -> StaticSite {
+        let args = ["--dir", dir.to_str().unwrap()];
+        let (process, port) = Process::python_service("static server", "scripts/serve.py", &args);
+        StaticSite {
+            port,
+            prefix: String::new(),
+            _process: process,
+        }
+    }
+
     /// Serves `dir` (relative to the project root) under the sub-path `prefix`, such as
     /// `/branchpoint/`, as a GitHub Pages project site is.
     pub fn start_under(dir: &str, prefix: &str) -> StaticSite {
@@ -589,6 +617,7 @@ impl StaticSite {
 pub struct FaultProxy {
     pub port: u16,
     log: PathBuf,
+    auth_log: PathBuf,
     _process: Process,
     _dir: TempDir,
 }
@@ -603,13 +632,22 @@ impl FaultProxy {
     pub fn start_with(target: &str, options: &[&str]) -> FaultProxy {
         let dir = TempDir::new("proxy");
         let log = dir.0.join("requests.log");
-        let mut args = vec!["--target", target, "--log", log.to_str().unwrap()];
+        let auth_log = dir.0.join("authorized.log");
+        let mut args = vec![
+            "--target",
+            target,
+            "--log",
+            log.to_str().unwrap(),
+            "--auth-log",
+            auth_log.to_str().unwrap(),
+        ];
         args.extend_from_slice(options);
         let (process, port) =
             Process::python_service("fault proxy", "tests/support/fault_proxy.py", &args);
         FaultProxy {
             port,
             log,
+            auth_log,
             _process: process,
             _dir: dir,
         }
@@ -646,6 +684,15 @@ impl FaultProxy {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!("the request never came: {:?}", self.log());
+    }
+
+    /// Every request so far that carried an `Authorization` header, as `METHOD /path`.
+    pub fn authorized(&self) -> Vec<String> {
+        std::fs::read_to_string(&self.auth_log)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect()
     }
 
     /// How many requests were exactly `METHOD /path`.

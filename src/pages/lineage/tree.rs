@@ -43,13 +43,13 @@ pub fn TreeList(
     let (from, to) =
         crate::virtual_list::fixed_rows(count, view.scrolled, view.height, ROW_HEIGHT, OVERSCAN);
     let above = from as f64 * ROW_HEIGHT;
-    let below = (count - to) as f64 * ROW_HEIGHT;
+    let below = count.saturating_sub(to) as f64 * ROW_HEIGHT;
     rsx! {
         ul { id: "lineage-tree", class: "lineage-tree", aria_label: "Fork trees",
             if above > 0.0 {
                 li { class: "lineage-spacer", role: "presentation", style: "height: {above}px" }
             }
-            for (i, row) in all[from..to].iter().enumerate() {
+            for (i, row) in all.get(from..to).unwrap_or_default().iter().enumerate() {
                 Node {
                     key: "{row.session}",
                     focused: row.session == focus,

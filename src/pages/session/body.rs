@@ -11,7 +11,7 @@ use super::undo::{use_undo_action, UndoAction};
 use super::window::{use_message_window, LIST_ID};
 use super::worktree::{summary, use_worktree_action, use_worktree_of, Stage, WorktreeAction};
 use crate::api::ApiError;
-use crate::api::{Message, Session};
+use crate::api::{Message, PromptInput, Session};
 use crate::changes::{changes_of, closes_turn, turn_changes, TurnChange};
 use crate::components::{
     BringBackButton, BusyDialog, Composer, DeleteButton, ErrorPanel, ForkOrigin, MessageView,
@@ -244,7 +244,7 @@ pub fn SessionBody(
             if window.before > 0.0 {
                 div { class: "list-spacer", aria_hidden: "true", style: "height: {window.before}px" }
             }
-            for (index, message) in (window.start..window.end).zip(messages[window.start..window.end].iter()) {
+            for (index, message) in (window.start..window.end).zip(messages.get(window.start..window.end).unwrap_or_default().iter()) {
                 MessageView {
                     key: "{message.info.id()}",
                     message: message.clone(),
@@ -419,6 +419,8 @@ fn Dock(
 ) -> Element {
     let connected = *use_events().status.read() == StreamStatus::Live;
     let composer = (undo.composer)();
+    // Changes when a message comes, not on every delta.
+    let newest = use_memo(move || live.messages.read().last().map(|m| m.info.id().to_owned()));
     rsx! {
         div { class: "composer-dock",
             if let Some((excerpt, kept)) = notice {
@@ -453,6 +455,8 @@ fn Dock(
                     key: "{epoch}",
                     session_id: session_id.clone(),
                     waiting: pending.then(|| "Send waits until the fork is made; your text is kept.".to_owned()),
+                    newest: newest(),
+                    on_sent: move |input: PromptInput| live.show_sent(&input),
                 }
             }
         }

@@ -119,7 +119,7 @@ pub fn use_fork_action(live: LiveSession) -> ForkAction {
             let copied = std::mem::take(&mut forked.copied);
             provisional.show(forked.session.clone(), Shared::from(copied));
             let id = forked.session.id.clone();
-            made(forked, &client, lineage, remote, toasts);
+            made(forked, &client, lineage, remote, provisional, toasts);
             navigator.push(Route::Session { id });
             Ok(())
         }
@@ -162,7 +162,7 @@ pub fn use_fork_action(live: LiveSession) -> ForkAction {
                     let id = forked.session.id.clone();
                     let _ = drafts::move_to(&draft, &id);
                     let shown = end(provisional, token, Some(&forked));
-                    made(forked, &client, lineage, remote, toasts);
+                    made(forked, &client, lineage, remote, provisional, toasts);
                     if shown {
                         navigator.replace(Route::Session { id });
                     }
@@ -205,12 +205,13 @@ fn end(provisional: ProvisionalFork, token: u64, forked: Option<&Forked>) -> boo
 
 /// A fork is made: its lineage shown, what the user should know told, and its telling title
 /// given on the server in a task that outlives every page (the fork's page follows the rename
-/// through session.updated).
+/// through session.updated, and waits for the naming before it asks for the session).
 fn made(
     mut forked: Forked,
     client: &crate::api::Client<crate::state::AppTransport>,
     lineage: LineageState,
     remote: RemoteLineage,
+    provisional: ProvisionalFork,
     toasts: Toasts,
 ) {
     if let Some(stored) = forked.lineage.take() {
@@ -223,13 +224,12 @@ fn made(
         ToastKind::Info,
         format!("Forked into “{}”.", forked.session.title),
     );
-    // Its telling title on the server, in a task that outlives this page, asked for before the
-    // fork's page asks for the session; that page follows the rename through session.updated
-    // anyway. Its edge follows into its metadata, after the title (two writes of one session at
-    // once could undo each other).
+    // Its telling title on the server, in a task that outlives this page; the fork's page
+    // waits for it before it asks for the session. Its edge follows into its metadata, after
+    // the title (two writes of one session at once could undo each other).
     let naming = forked.naming.take();
     let client = client.clone();
-    dioxus::dioxus_core::spawn_forever(async move {
+    provisional.name(forked.session.id.clone(), async move {
         if let Some(naming) = naming {
             let _ = naming.apply(&client).await;
         }

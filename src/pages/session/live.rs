@@ -1,16 +1,24 @@
 //! [`use_live_session`]: an open session kept current by the event stream — its messages
 //! growing delta by delta, whether a reply runs, the provider's retries, permission requests
-//! and questions, renames and deletion — and the streamed text kept when the page goes.
+//! and questions, renames and deletion — and the streamed text kept when the page goes. What a
+//! server does not announce is asked for: a message a delta arrives for unannounced, and the
+//! newest messages once a reply ends (older servers send deltas and `session.idle` only).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use dioxus::prelude::*;
+use futures_util::StreamExt;
 
 use crate::api::events::Event;
-use crate::api::{Message, PermissionRequest, QuestionRequest, Session, SessionStatus};
+use crate::api::{
+    Message, PermissionRequest, PromptInput, QuestionRequest, Session, SessionStatus,
+};
 use crate::fork::is_running;
-use crate::live::{apply, merge_newest, restore_open_texts};
+use crate::live::{
+    apply, merge_fetched, merge_newest, reconcile, restore_open_texts, sent, unknown_target,
+    HeldDeltas,
+};
 use crate::persist::open_texts;
 use crate::platform::WindowListener;
 use crate::shared::Shared;
@@ -34,6 +42,17 @@ pub struct LiveSession {
     pub deleted: Signal<bool>,
     pub permissions: Signal<Vec<PermissionRequest>>,
     pub questions: Signal<Vec<QuestionRequest>>,
+}
+
+/// How many of the newest messages a reconcile asks for: a turn's worth, with room to spare.
+const RECENT: usize = 30;
+
+/// What the page asks the server for, beyond the events.
+enum Fetch {
+    /// A message a delta arrived for before the page knew it.
+    Message(String),
+    /// The newest messages, once a reply has ended.
+    Recent,
 }
 
 /// Follows `session` live, starting from `messages` as fetched. A refetch (new `messages`, new
@@ -127,6 +146,45 @@ pub fn use_live_session(
         use_drop(keep);
     }
 
+    // One request at a time, in the page's own scope (it goes with the page).
+    let settings = use_settings();
+    let held = use_hook(|| Rc::new(RefCell::new(HeldDeltas::default())));
+    let recent_asked = use_hook(|| Rc::new(Cell::new(false)));
+    let fetcher = use_coroutine({
+        let (held, recent_asked) = (held.clone(), recent_asked.clone());
+        move |mut jobs: UnboundedReceiver<Fetch>| {
+            let (held, recent_asked) = (held.clone(), recent_asked.clone());
+            async move {
+                while let Some(job) = jobs.next().await {
+                    // About the session shown now, in its own directory.
+                    let (sid, directory) = {
+                        let session = current.peek();
+                        (session.id.clone(), session.directory.clone())
+                    };
+                    let client = client(&settings.peek()).in_directory(&directory);
+                    match job {
+                        Fetch::Message(message_id) => {
+                            let answer = client.message(&sid, &message_id).await;
+                            let held = held.borrow_mut().take(&message_id);
+                            // Not found (yet): the reconcile at the end of the reply brings it.
+                            if let Ok(message) = answer {
+                                merge_fetched(&mut shown.write(), message, held);
+                            }
+                        }
+                        Fetch::Recent => {
+                            // Cleared first: a reply ending during this fetch asks again.
+                            recent_asked.set(false);
+                            if let Ok(recent) = client.recent_messages(&sid, RECENT).await {
+                                let mut messages = shown.write();
+                                reconcile(&mut messages, recent, RECENT);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    });
+
     let bus = use_events();
     let lineage = use_lineage();
     let toasts = use_toasts();
@@ -143,6 +201,16 @@ pub fn use_live_session(
                 match live.follow(event) {
                     Followed::Error(message) => toasts.push(ToastKind::Error, message),
                     Followed::Deleted => lineage.mark_deleted(&sid),
+                    Followed::Unknown(message_id) => {
+                        if held.borrow_mut().hold(event) {
+                            fetcher.send(Fetch::Message(message_id));
+                        }
+                    }
+                    Followed::Ended => {
+                        if !recent_asked.replace(true) {
+                            fetcher.send(Fetch::Recent);
+                        }
+                    }
                     Followed::Applied => {}
                 }
             })
@@ -152,7 +220,6 @@ pub fn use_live_session(
 
     // What the reply already asked for before the page opened (asked again if the page comes
     // to show another session: a fork being made, made).
-    let settings = use_settings();
     use_resource(move || {
         // Asked in the session's own directory: the server lists what waits per directory.
         let (sid, directory) = {
@@ -180,6 +247,10 @@ pub fn use_live_session(
 /// What following an event asks of the page beyond its own signals.
 enum Followed {
     Applied,
+    /// A delta for a message (or part) the page does not know: held, the message fetched.
+    Unknown(String),
+    /// The reply the page saw running has ended: the newest messages are asked for.
+    Ended,
     /// The server reported an error: shown as a toast.
     Error(String),
     /// The session was deleted on the server.
@@ -187,6 +258,21 @@ enum Followed {
 }
 
 impl LiveSession {
+    /// Shows a message the user just sent (the server has it), unless the server announced it
+    /// first; a reply is on its way.
+    pub fn show_sent(self, input: &PromptInput) {
+        let (mut messages, mut busy) = (self.messages, self.busy);
+        let id = self.session.peek().id.clone();
+        if let Some(message) = sent(&id, input, crate::platform::now_ms()) {
+            let mut list = messages.write();
+            if !list.iter().any(|m| m.info.id() == message.info.id()) {
+                let at = list.partition_point(|m| m.info.id() < message.info.id());
+                list.insert(at, message);
+            }
+        }
+        busy.set(true);
+    }
+
     /// Applies one event about this session.
     fn follow(self, event: &Event) -> Followed {
         let LiveSession {
@@ -201,15 +287,23 @@ impl LiveSession {
         } = self;
         match event {
             Event::SessionStatus { status, .. } => {
+                let was = *busy.peek();
                 busy.set(*status != SessionStatus::Idle);
                 retry.set(match status {
                     SessionStatus::Retry { attempt, message } => Some((*attempt, message.clone())),
                     _ => None,
                 });
+                if was && *status == SessionStatus::Idle {
+                    return Followed::Ended;
+                }
             }
             Event::SessionIdle { .. } => {
+                let was = *busy.peek();
                 busy.set(false);
                 retry.set(None);
+                if was {
+                    return Followed::Ended;
+                }
             }
             Event::SessionError { message, .. } => return Followed::Error(message.clone()),
             Event::PermissionAsked(request) => {
@@ -248,6 +342,9 @@ impl LiveSession {
                     busy.set(true);
                 }
                 let id = session.peek().id.clone();
+                if let Some(message_id) = unknown_target(&messages.peek(), &id, other) {
+                    return Followed::Unknown(message_id.to_owned());
+                }
                 apply(&mut messages.write(), &id, other);
             }
         }

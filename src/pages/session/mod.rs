@@ -47,14 +47,15 @@ struct Shown {
 
 /// One session.
 // The router reuses this component when only `id` changes: reading `id()` inside the resource
-// makes it reload for the new session instead of showing the old one.
-
+// makes it reload for the new session instead of showing the old one. The answer carries the
+// id it is for, so another session's answer (or error) is never shown under this one.
 #[component]
 pub fn Session(id: ReadSignal<String>) -> Element {
     let settings = use_settings();
     let bus = use_events();
     let epoch = bus.epoch;
     let lineage = use_lineage().0;
+    let provisional = use_provisional_fork();
     let mut data = use_resource(move || {
         let id = id();
         let _reconnected = epoch(); // after a reconnect, refetch what may have been missed
@@ -75,6 +76,9 @@ pub fn Session(id: ReadSignal<String>) -> Element {
                     message: String::new(),
                 });
             }
+            // A fork just made is being given its telling title: fetched before that lands,
+            // the server would still say "(fork #N)".
+            provisional.named(&id).await;
             let there = client.in_directory(known.as_deref().unwrap_or_default());
             // The newest page only: older ones come as the reader scrolls up (`earlier`).
             let (session, page, status, home) = futures_util::join!(
@@ -118,7 +122,6 @@ pub fn Session(id: ReadSignal<String>) -> Element {
             remote.merge(std::slice::from_ref(&loaded.session));
         }
     });
-    let provisional = use_provisional_fork();
     let id_now = id();
     // The page on screen, for a fork being made whose answer may take the page along.
     use_effect(use_reactive!(|id_now| provisional.view(&id_now)));
