@@ -697,6 +697,23 @@ async fn fork_click(site: &StaticSite, session: &str, storage: &Value) -> (f64, 
         return (f64::NAN, f64::NAN);
     };
     let shown = visible(&browser).await.map_or(f64::NAN, |v| v - t);
+    // The fork is on screen before the server has made it: wait for the server's answer (up to
+    // 2 minutes), to say how long it took next to the figure.
+    for _ in 0..600 {
+        let answered = browser
+            .execute(
+                "return performance.getEntriesByType('resource').some(e => e.startTime >= arguments[0] && new URL(e.name).pathname.endsWith('/fork') && e.responseEnd > 0);",
+                vec![json!(t)],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if answered {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     // Where the time went: the API calls the click made, from the click on.
     let calls = browser
         .execute(

@@ -3,7 +3,8 @@
 //! measured and where the page is scrolled).
 
 /// Sessions up to this many messages are rendered whole (find in page works on them); longer
-/// ones only around what is on screen.
+/// ones — and one whose older messages are still to be loaded, which is long — only around what
+/// is on screen.
 pub const RENDER_ALL_UP_TO: usize = 60;
 /// Pixels rendered above and below the screen, so scrolling and Tab find the next message
 /// already there.
@@ -50,10 +51,11 @@ pub fn estimate(measured: impl Iterator<Item = f64>) -> f64 {
     }
 }
 
-/// The messages to render for `view`, given every message's (measured or estimated) height.
-pub fn slice(heights: &[f64], view: View) -> Slice {
+/// The messages to render for `view`, given every loaded message's (measured or estimated)
+/// height; `whole`: they are all the session has.
+pub fn slice(heights: &[f64], view: View, whole: bool) -> Slice {
     let len = heights.len();
-    if len <= RENDER_ALL_UP_TO {
+    if whole && len <= RENDER_ALL_UP_TO {
         return Slice::all(len);
     }
     let total: f64 = heights.iter().sum();
@@ -125,20 +127,21 @@ mod tests {
 
     #[test]
     fn short_sessions_render_whole() {
-        let s = slice(
-            &[100.0; 10],
-            View::At {
-                top: 0.0,
-                height: 50.0,
-            },
-        );
+        let view = View::At {
+            top: 0.0,
+            height: 50.0,
+        };
+        let s = slice(&[100.0; 10], view, true);
         assert_eq!(s, Slice::all(10));
+        // The newest page of a longer session is windowed, however few messages it holds.
+        let s = slice(&[100.0; 60], View::Bottom { height: 900.0 }, false);
+        assert_eq!((s.start, s.end), (60 - 18, 60));
     }
 
     #[test]
     fn a_long_session_opens_at_its_newest_messages() {
         let heights = vec![100.0; 10_000];
-        let s = slice(&heights, View::Bottom { height: 900.0 });
+        let s = slice(&heights, View::Bottom { height: 900.0 }, true);
         assert_eq!(s.end, 10_000);
         // 900 px on screen and 900 px above it: 18 messages.
         assert_eq!(s.start, 10_000 - 18);
@@ -155,6 +158,7 @@ mod tests {
                 top: 0.0,
                 height: 900.0,
             },
+            true,
         );
         assert_eq!((s.start, s.end, s.before), (0, 18, 0.0));
         assert_eq!(s.after, (10_000 - 18) as f64 * 100.0);
@@ -170,6 +174,7 @@ mod tests {
                 top: 20_000.0,
                 height: 800.0,
             },
+            true,
         );
         let rendered: f64 = heights[s.start..s.end].iter().sum();
         assert!((s.before + rendered + s.after - total).abs() < 1e-6);
@@ -187,6 +192,7 @@ mod tests {
                 top: 1e9,
                 height: 900.0,
             },
+            true,
         );
         assert_eq!(s.end, 100);
         assert!(s.start < 100);

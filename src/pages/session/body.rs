@@ -65,7 +65,7 @@ pub fn SessionBody(
             place.set(directory);
         }
     });
-    let window = use_message_window(live.messages);
+    let window = use_message_window(live.messages, live.older);
     let earlier = use_earlier_pages(live);
     let fork = use_fork_action(live);
     let undo = use_undo_action(live);

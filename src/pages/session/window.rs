@@ -22,18 +22,27 @@ const GAP: f64 = 14.0;
 pub struct MessageWindow {
     heights: Signal<HashMap<String, f64>>,
     view: Signal<View>,
+    older: Signal<Option<String>>,
 }
 
 impl MessageWindow {
     /// The messages to render now, of `messages` (read reactively: scrolling re-renders).
     pub fn slice(&self, messages: &[Message]) -> Slice {
-        slice(&heights_of(messages, &self.heights.read()), (self.view)())
+        let whole = self.older.read().is_none();
+        slice(
+            &heights_of(messages, &self.heights.read()),
+            (self.view)(),
+            whole,
+        )
     }
 }
 
-/// Follows the window's scrolling over `messages`, measuring each message once rendered.
-/// The listener goes with the page.
-pub fn use_message_window(messages: Signal<Vec<Message>>) -> MessageWindow {
+/// Follows the window's scrolling over `messages` (`older`: where the messages not loaded yet
+/// start, if any), measuring each message once rendered. The listener goes with the page.
+pub fn use_message_window(
+    messages: Signal<Vec<Message>>,
+    older: Signal<Option<String>>,
+) -> MessageWindow {
     let mut heights = use_signal(HashMap::<String, f64>::new);
     let view = use_signal(|| View::Bottom { height: 900.0 });
     use_hook(|| {
@@ -51,7 +60,8 @@ pub fn use_message_window(messages: Signal<Vec<Message>>) -> MessageWindow {
             let moved = {
                 let messages = messages.peek();
                 let all = heights_of(&messages, &heights.peek());
-                let (a, b) = (slice(&all, current), slice(&all, next));
+                let whole = older.peek().is_none();
+                let (a, b) = (slice(&all, current, whole), slice(&all, next, whole));
                 (a.start, a.end) != (b.start, b.end)
             };
             if moved || bottom(current) != bottom(next) {
@@ -83,7 +93,11 @@ pub fn use_message_window(messages: Signal<Vec<Message>>) -> MessageWindow {
             crate::platform::scroll_to_end();
         }
     });
-    MessageWindow { heights, view }
+    MessageWindow {
+        heights,
+        view,
+        older,
+    }
 }
 
 /// Every message's height: measured where it was, estimated where not.
