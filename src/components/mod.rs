@@ -6,8 +6,10 @@ pub mod action;
 pub mod composer;
 pub mod dialog;
 pub mod icons;
+pub mod keyboard_help;
 pub mod message;
 pub mod parts;
+pub mod path_strip;
 pub mod prompts;
 pub mod session_header;
 pub mod status;
@@ -17,8 +19,10 @@ pub use action::{use_action, use_client, UseAction, UseClient};
 pub use composer::Composer;
 pub use dialog::Dialog;
 pub use icons::ForkIcon;
+pub use keyboard_help::{opens_help, KeyboardHelp, Shortcut, Shortcuts};
 pub use message::MessageView;
 pub use parts::PartView;
+pub use path_strip::PathStrip;
 pub use prompts::{PermissionPrompt, QuestionPrompt, StopButton};
 pub use session_header::{
     fork_point, BusyDialog, DeleteButton, ForkOrigin, RecordedDifferently, TitleEditor,

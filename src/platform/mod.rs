@@ -8,7 +8,7 @@ mod service_worker;
 mod viewport;
 
 pub use dom::{apply_theme, child_heights, download, focus, scroll_to, scroll_to_end, scroll_view};
-pub use listeners::{on_storage_change, WindowListener};
+pub use listeners::{on_storage_change, KeyListener, WindowListener};
 pub use service_worker::{base_path, register_service_worker};
 pub use viewport::{use_viewport, Viewport};
 
