@@ -312,6 +312,14 @@ async fn hostile_input_runs_nothing_loads_nothing_and_the_app_stays_usable() {
 
     // The lineage view.
     app.open("/lineage").await;
+    // The map draws titles in its items and their details as text, never as markup.
+    app.see(".map-canvas", "alert('xss-script')").await;
+    nothing_ran(&app, "lineage map", &allowed, &[]).await;
+    app.browser
+        .screenshot(root().join("target/screenshots/hostile-lineage-map.png"))
+        .await
+        .unwrap();
+    app.click("button", "List").await;
     app.see(".lineage-tree", "alert('xss-script')").await;
     nothing_ran(&app, "lineage", &allowed, &[]).await;
     app.browser

@@ -39,6 +39,8 @@ const TREE_GAP: f64 = 36.0;
 const MAX_STEPS: f64 = 4.0;
 /// How far below the fork point a fork's own lane begins, in rows.
 const FORK_DROP: f64 = 0.6;
+/// A fork leaves its source's lane at least this far (in rows) below the source's label.
+const LABEL_CLEAR: f64 = 0.4;
 
 /// One session on the map.
 #[derive(Debug, Clone, PartialEq)]
@@ -283,7 +285,7 @@ impl MapLayout {
                     // Out of the source's lane (below its own start) and down into this one,
                     // so a fork's label never sits on its source's line.
                     Some(p) => {
-                        let from = at.max(self.nodes[p].top);
+                        let from = at.max(self.nodes[p].top + scale.row * LABEL_CLEAR);
                         (from, from + scale.row * FORK_DROP)
                     }
                 };
@@ -412,22 +414,42 @@ impl MapLayout {
         forked.max(node.active.unwrap_or(f64::MIN))
     }
 
-    /// The nodes whose lane, label or fork line is inside `view` (grown by `margin` on every
-    /// side), in map order: all that needs drawing.
+    /// The nodes whose lane or label is inside `view` (grown by `margin` on every side), in map
+    /// order: all that needs drawing. A fork line that crosses the view on its way to a fork
+    /// out of sight is drawn by the nearest such fork of its source (the lines of a fan of
+    /// forks overlap), so a tree 200 forks wide draws the few lanes in view, not 200 lines.
     pub fn visible(&self, view: View, margin: f64) -> Vec<usize> {
         let lane = self.scale.map_or(Scale::WIDE.lane, |s| s.lane);
         let (left, right) = (view.left - margin, view.left + view.width + margin);
         let (top, bottom) = (view.top - margin, view.top + view.height + margin);
-        (0..self.nodes.len())
-            .filter(|&i| {
-                let node = &self.nodes[i];
-                // From its source's lane (where the fork line starts) to the end of its label.
-                let from = node.parent.map_or(node.x, |p| self.nodes[p].x.min(node.x));
-                let to = node.x + lane;
-                let (above, below) = (node.top - 24.0, node.bottom + 8.0);
-                to >= left && from <= right && below >= top && above <= bottom
-            })
-            .collect()
+        let mut shown = vec![false; self.nodes.len()];
+        // Per source, the nearest fork whose line crosses the view (beyond its right edge).
+        let mut crossing: HashMap<usize, usize> = HashMap::new();
+        for (i, node) in self.nodes.iter().enumerate() {
+            let (above, below) = (node.top - 24.0, node.bottom + 8.0);
+            let in_rows = below >= top && above <= bottom;
+            if in_rows && node.x + lane >= left && node.x - lane * 0.1 <= right {
+                shown[i] = true;
+                continue;
+            }
+            let Some(p) = node.parent else {
+                continue;
+            };
+            let from = self.nodes[p].x;
+            let line_in_rows = node.fork_y >= top && node.fork_y <= bottom;
+            if line_in_rows && from.min(node.x) <= right && from.max(node.x) >= left {
+                let nearer = crossing.get(&p).is_none_or(|&other| {
+                    (self.nodes[other].x - from).abs() > (node.x - from).abs()
+                });
+                if nearer {
+                    crossing.insert(p, i);
+                }
+            }
+        }
+        for i in crossing.into_values() {
+            shown[i] = true;
+        }
+        (0..self.nodes.len()).filter(|&i| shown[i]).collect()
     }
 
     /// The sessions whose title, fork point, label or note hold every word of `query`
@@ -671,6 +693,18 @@ mod tests {
         for &i in &shown {
             assert!(map.nodes[i].top <= 900.0);
         }
+        // At the wide tree's fork row: the lanes in view and one line on past them, not 200.
+        let root = &map.nodes[wide.root];
+        let view = View {
+            left: 0.0,
+            top: root.top - 50.0,
+            width: 1200.0,
+            height: 400.0,
+        };
+        let shown = map.visible(view, 0.0);
+        assert!(shown.len() < 12, "{} drawn of the fan", shown.len());
+        let beyond = shown.iter().filter(|&&i| map.nodes[i].x > 1200.0).count();
+        assert_eq!(beyond, 1, "the line on to the forks out of view");
         // Scrolled sideways into the wide tree: its lanes there, not its first ones.
         let at = map.nodes[map.find("w150").unwrap()].clone();
         let view = View {

@@ -148,6 +148,11 @@ fn SessionRows(
                             if let Some(edge) = graph.parent_of(&row.session.id) {
                                 span { class: "fork-of muted", " · fork of {edge.parent_title}" }
                             }
+                            if let Some(note) = graph.note_of(&row.session.id) {
+                                if !note.label.is_empty() {
+                                    span { class: "badge label", title: "{note.note}", "{note.label}" }
+                                }
+                            }
                         }
                         span { class: "session-age muted", "{age(now, row.session.time.updated)}" }
                     }

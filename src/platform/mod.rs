@@ -7,7 +7,10 @@ mod listeners;
 mod service_worker;
 mod viewport;
 
-pub use dom::{apply_theme, child_heights, download, focus, scroll_to, scroll_to_end, scroll_view};
+pub use dom::{
+    apply_theme, child_heights, download, element_scroll, focus, focus_in_place, scroll_element,
+    scroll_to, scroll_to_end, scroll_view, window_width,
+};
 pub use listeners::{on_storage_change, KeyListener, WindowListener};
 pub use service_worker::{base_path, register_service_worker};
 pub use viewport::{use_viewport, Viewport};

@@ -8,10 +8,11 @@ use super::live::{use_live_session, LiveSession};
 use super::window::{use_message_window, LIST_ID};
 use crate::api::{Message, Session};
 use crate::components::{
-    BusyDialog, Composer, DeleteButton, ForkOrigin, MessageView, PermissionPrompt, QuestionPrompt,
-    RecordedDifferently, StopButton, TitleEditor,
+    BusyDialog, Composer, DeleteButton, ForkOrigin, MessageView, PathStrip, PermissionPrompt,
+    QuestionPrompt, RecordedDifferently, StopButton, TitleEditor,
 };
 use crate::fork::{is_running, ForkPoint, WhenBusy};
+use crate::lineage::graph::Note;
 use crate::lineage::{Edge, ForkKind};
 use crate::platform::now_ms;
 use crate::route::Route;
@@ -34,7 +35,16 @@ pub fn SessionBody(
     let live = use_live_session(session, messages.clone(), server_busy);
     let window = use_message_window(live.messages);
     let fork = use_fork_action(live);
-    let lineage = use_lineage().0;
+    let lineage_state = use_lineage();
+    let lineage = lineage_state.0;
+    // How long its lane is on the map: noted when a message comes or goes, not per delta.
+    let count_now = use_memo(move || live.messages.read().len());
+    use_effect(move || {
+        let n = count_now();
+        if !provisional {
+            lineage_state.note_messages(&live.session.peek().id, n);
+        }
+    });
 
     // Read in place: a streaming reply re-renders this on every delta.
     let messages = live.messages.read();
@@ -47,6 +57,7 @@ pub fn SessionBody(
     let graph = lineage.read();
     let origin = graph.parent_of(&session.id).cloned();
     let from_server = graph.from_server.contains(&session.id);
+    let note = graph.note_of(&session.id).cloned();
     let siblings: Vec<String> = graph
         .siblings(&session.id)
         .into_iter()
@@ -80,6 +91,7 @@ pub fn SessionBody(
             session: session.clone(),
             origin,
             from_server,
+            note,
             siblings,
             whole_forks: whole_forks.into_iter().cloned().collect::<Vec<_>>(),
             count,
@@ -88,6 +100,7 @@ pub fn SessionBody(
             fork,
             on_changed,
         }
+        PathStrip { session_id: session.id.clone() }
         if let Some(point) = asking.read().clone() {
             BusyDialog {
                 on_stop: {
@@ -136,6 +149,7 @@ fn Header(
     session: Session,
     origin: Option<Edge>,
     from_server: bool,
+    note: Option<Note>,
     siblings: Vec<String>,
     whole_forks: Vec<Edge>,
     count: usize,
@@ -150,7 +164,7 @@ fn Header(
     rsx! {
         header { class: "session-header",
             if let Some(edge) = origin {
-                ForkOrigin { session_id: session.id.clone(), edge, siblings, from_server }
+                ForkOrigin { session_id: session.id.clone(), edge, siblings, from_server, note }
                 RecordedDifferently { child: session.id.clone() }
             }
             TitleEditor { session: session.clone(), on_renamed: move |_| on_changed.call(()) }
