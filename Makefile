@@ -4,6 +4,7 @@
 #   make dist   write the static site to dist/ (BASE=/sub/path/ for a sub-path host)
 #   make bench  Branchpoint against the official OpenCode web app, side by side (prints numbers)
 #   make demo   the app with an OpenCode server wired to the scripted model: chat and fork with no model account
+#   make compat the app against older OpenCode releases (1.3.2, 1.15.0) and the pinned one
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -21,7 +22,11 @@ PORT ?= 8080
 SERVER ?= http://127.0.0.1:4096
 DEMO_SERVER_PORT ?= 4096
 
-.PHONY: help tools browser dist dist-subpath run demo test check clean bench
+.PHONY: help tools browser compat-tools compat dist dist-subpath run demo test check clean bench
+
+# Older OpenCode releases the app is checked against, each from its own npm install under
+# target/compat/<version>/ (installed once; a second run finds them there).
+COMPAT_VERSIONS := 1.3.2 1.15.0
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -42,6 +47,13 @@ tools: node_modules/.package-lock.json
 	  echo "Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)…"; \
 	  cargo install wasm-bindgen-cli --version "$(WASM_BINDGEN_VERSION)" --force; fi
 
+compat-tools: $(foreach v,$(COMPAT_VERSIONS),target/compat/$(v)/node_modules/.bin/opencode)
+
+target/compat/%/node_modules/.bin/opencode:
+	mkdir -p target/compat/$*
+	cd target/compat/$* && echo '{"private": true}' > package.json && \
+	  npm install --no-audit --no-fund --no-save opencode-ai@$*
+
 browser:
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
 	  echo "Installing Debian's chromium and chromium-driver…"; \
@@ -55,6 +67,12 @@ dist: tools
 	@# Fetch the wasm alongside its loader script, not after it.
 	wasm=$$(cd $(DIST) && ls assets/*.wasm) && \
 	  sed -i "s#</head>#<link rel=\"preload\" as=\"fetch\" type=\"application/wasm\" href=\"$(BASE)$$wasm\" crossorigin></head>#" $(DIST)/index.html
+	@# The service worker's cache belongs to this build: named after it (a hash of the hashed
+	@# file names), listing its files; index.html carries the same stamp.
+	build=$$(cd $(DIST) && ls assets | sha256sum | cut -c1-16) && \
+	  files=$$(cd $(DIST) && ls assets | sed 's#^#assets/#' | paste -sd' ' -) && \
+	  sed -i "s#__BUILD__#$$build#; s#__ASSETS__#$$files#" $(DIST)/sw.js && \
+	  sed -i "s#__BUILD__#$$build#" $(DIST)/index.html
 	cp $(DIST)/index.html $(DIST)/404.html
 	@scripts/size.sh $(DIST)
 
@@ -73,8 +91,12 @@ check:
 	cargo clippy --all-targets --features bench -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --features web -- -D warnings
 
-test: tools browser check dist-subpath dist
+test: tools browser compat-tools check dist-subpath dist
 	cargo test --all-targets
+
+# The smoke of tests/compat.rs runs in `make test`; this adds the rest of it.
+compat: tools browser compat-tools dist
+	cargo test --test compat -- --include-ignored
 
 # Not part of `make test`: numbers are printed, never asserted. BENCH_RUNS=5, BENCH_BIG=10000.
 bench: tools browser dist

@@ -12,7 +12,10 @@
 //! - DOM elements on the page;
 //!
 //! and for Branchpoint alone: "Fork from here" → the new session's last message visible, next
-//! to the server's own fork time for the same session; the lineage view with 5,000 records.
+//! to the server's own fork time for the same session; the lineage view with 5,000 records; a
+//! long reply streamed in (`BENCH_LONG` bytes in `BENCH_PIECES` deltas): the page's main-thread
+//! and script time while it streams, and its end on screen after the last delta.
+//! `BENCH_ONLY=long` measures that alone.
 //!
 //! Run with `make bench` (or `cargo run --example bench --features bench`); needs `dist/`.
 
@@ -138,6 +141,12 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(5_000);
     let started = Instant::now();
+    if std::env::var("BENCH_ONLY").as_deref() == Ok("long") {
+        let server = OpenCode::start().await;
+        let site = StaticSite::start();
+        long_replies(&server, &site, runs).await;
+        return;
+    }
     say(&format!(
         "Seeding an OpenCode server… ({runs} runs per figure)"
     ));
@@ -237,6 +246,8 @@ async fn main() {
     let (big_ours, top_ours) = big_session(&url, &site.url(""), &bp_storage).await;
     let url = format!("{}{}", server.base_url(), official_path(&huge.id));
     let (big_theirs, _) = big_session(&url, &server.base_url(), &json!({})).await;
+
+    long_replies(&server, &site, runs).await;
 
     report(Report {
         runs,
@@ -562,6 +573,105 @@ async fn measure(
 
 /// Click → the new session's last message on screen, and how long the click's own
 /// `POST /session/:id/fork` took (resource timing), in ms.
+/// A long reply streamed into an open session page, `runs` times: the medians of the page's
+/// main-thread time and script time while it streamed (CDP `Performance.getMetrics`), and of
+/// the time from the server's last delta to the reply's end on screen.
+async fn long_replies(server: &OpenCode, site: &StaticSite, runs: usize) {
+    let env = |name: &str, default: usize| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let (bytes, pieces) = (env("BENCH_LONG", 200_000), env("BENCH_PIECES", 2_000));
+    // As a model streams: a delta every few ms, each drawn (not hundreds per frame).
+    let pause = env("BENCH_PAUSE", 5);
+    say(&format!(
+        "  a reply of {} KB streamed in {pieces} deltas {pause} ms apart, into an open page",
+        bytes / 1000
+    ));
+    let settings =
+        json!({ "server_url": server.base_url(), "remember_password": false, "directory": "" });
+    let storage = json!({ "branchpoint.settings.v1": settings.to_string() });
+    let client = server.client();
+    let (mut busy, mut script, mut after) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let session = client
+            .create_session(Some("Bench: a long reply"))
+            .await
+            .expect("session");
+        let browser = fresh_browser(&site.url(""), &storage, "article", "END-OF-LONG-REPLY").await;
+        navigate(&browser, &site.url(&format!("/session/{}", session.id))).await;
+        if browser.wait_for("#composer-input", WAIT).await.is_err() {
+            say("    the session page did not open");
+            continue;
+        }
+        let _ = browser.cdp("Performance.enable", json!({})).await;
+        let metrics = |v: Value| {
+            let get = |name: &str| {
+                v["metrics"]
+                    .as_array()
+                    .and_then(|m| m.iter().find(|m| m["name"] == name))
+                    .and_then(|m| m["value"].as_f64())
+                    .unwrap_or(f64::NAN)
+            };
+            (
+                get("TaskDuration") * 1000.0,
+                get("ScriptDuration") * 1000.0,
+                get("LayoutDuration") * 1000.0,
+                get("RecalcStyleDuration") * 1000.0,
+            )
+        };
+        let before = metrics(
+            browser
+                .cdp("Performance.getMetrics", json!({}))
+                .await
+                .unwrap_or_default(),
+        );
+        let prompt = branchpoint::api::PromptInput::text(format!(
+            "[[long:{bytes}:{pieces}]] [[slow:{pause}]]"
+        ));
+        // Sent by the bench, not the page: only what the page does as the reply arrives counts.
+        let sent = client.prompt(&session.id, &prompt).await;
+        let answered = browser
+            .execute("return performance.now();", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(f64::NAN);
+        if sent.is_err() {
+            say("    the prompt failed");
+            continue;
+        }
+        let shown = visible(&browser).await.unwrap_or(f64::NAN);
+        // The reply finished: the page settles on the whole text.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let end = metrics(
+            browser
+                .cdp("Performance.getMetrics", json!({}))
+                .await
+                .unwrap_or_default(),
+        );
+        let (task, js) = (end.0 - before.0, end.1 - before.1);
+        let (layout, style) = (end.2 - before.2, end.3 - before.3);
+        say(&format!(
+            "    main thread {task:.0} ms: script {js:.0} ms, layout {layout:.0} ms, style {style:.0} ms; on screen {:.0} ms after the server's answer",
+            shown - answered
+        ));
+        busy.push(task);
+        script.push(js);
+        after.push(shown - answered);
+    }
+    say(&format!(
+        "  long reply ({} KB, {pieces} deltas {pause} ms apart): main thread {:.0} ms, script {:.0} ms, end on screen {:.0} ms after the server's answer (medians of {})",
+        bytes / 1000,
+        median(busy),
+        median(script),
+        median(after),
+        runs
+    ));
+}
+
 async fn fork_click(site: &StaticSite, session: &str, storage: &Value) -> (f64, f64) {
     let browser = fresh_browser(&site.url(""), storage, "article", MARKER).await;
     navigate(&browser, &site.url(&format!("/session/{session}"))).await;
@@ -683,7 +793,8 @@ async fn big_session(url: &str, origin: &str, storage: &Value) -> (Load, Option<
         .await
         .is_ok();
     if found {
-        for _ in 0..200 {
+        // Older pages load on the way up (as a reader waits for them): up to two minutes.
+        for _ in 0..1200 {
             let _ = browser.execute("window.scrollTo(0, 0); document.querySelectorAll('*').forEach(e => { if (e.scrollHeight > e.clientHeight + 50 && getComputedStyle(e).overflowY !== 'visible') e.scrollTop = 0; }); return 1;", vec![]).await;
             let v = browser
                 .execute(
@@ -805,17 +916,10 @@ fn report(r: Report) {
 
     let click = median(r.clicks.iter().copied());
     let server = median(r.server_forks.iter().copied());
-    // Per click: what the page added to the fork it asked for (the server's time varies).
-    let over = median(
-        r.clicks
-            .iter()
-            .zip(&r.click_forks)
-            .map(|(click, fork)| click - fork),
-    );
     println!();
     println!("Branchpoint only");
     println!(
-        "  Fork from here → new session's last message visible: {click:.0} ms; the click's own POST /fork took {:.0} ms: {over:.0} ms more",
+        "  Fork from here → the fork's last copied message on screen: {click:.0} ms; the click's own POST /fork took {:.0} ms",
         median(r.click_forks.iter().copied())
     );
     println!(
@@ -874,10 +978,9 @@ fn report(r: Report) {
         met(heap <= 0.5)
     );
     println!(
-        "  fork click → visible ≤ server fork + 100 ms: {over:.0} ms over the click's own fork — {}; against the fork timed alone: {click:.0} ≤ {:.0} — {}",
-        met(over <= 100.0),
-        server + 100.0,
-        met(click <= server + 100.0)
+        "  fork click → the fork on screen ≤ 150 ms whatever the server's fork time: {click:.0} ms — {} (the server's fork: {:.0} ms)",
+        met(click <= 150.0),
+        median(r.click_forks.iter().copied())
     );
     let bounded = r.big_ours.dom.is_finite()
         && r.big_ours.dom < 3.0 * m(o, |l| l.dom).max(1.0)
@@ -889,5 +992,20 @@ fn report(r: Report) {
         r.big_ours.dom,
         r.top_ours.map_or(f64::NAN, |(_, d)| d),
         met(bounded)
+    );
+    println!();
+    println!("Targets (issue 14)");
+    let app_files = m(o, |l| l.assets_gz as f64) / m(t, |l| l.assets_gz as f64);
+    println!(
+        "  app files (wasm, JS, CSS, HTML, icons), gzip -9, ≤ 0.33 of official's: {app_files:.3} — {}",
+        met(app_files <= 0.33)
+    );
+    let big_time = r.big_ours.visible_ms / r.big_theirs.visible_ms;
+    let big_heap = r.big_ours.heap / r.big_theirs.heap;
+    println!(
+        "  {} messages: last message on screen ≤ 1/5 of official's time: {big_time:.3} — {}; memory ≤ 1/3 of official's: {big_heap:.3} — {}",
+        r.big,
+        met(big_time <= 0.2),
+        met(big_heap <= 1.0 / 3.0)
     );
 }

@@ -10,6 +10,8 @@ DIR/404.html with status 404. With --port 0 an ephemeral port is chosen; in ever
 case the first stdout line is `listening on PORT`, so a harness can read it. With
 --prefix /branchpoint/ the site lives under that path (as on a GitHub Pages project site):
 /branchpoint/x is DIR/x, and anything outside the prefix is a plain 404.
+Every answer says the site may not be framed (Content-Security-Policy: frame-ancestors 'none'
+and X-Frame-Options: DENY): a page that frames the app could trick clicks onto its buttons.
 """
 
 import argparse
@@ -46,6 +48,15 @@ TYPES = {
 # dx's "dxh" prefix), then another separator, e.g. main-dxh3f9a2c1d0e4b5a6c.css,
 # branchpoint_bg-dxh5f3c0a1b2c3d4e5f.wasm or app.a1b2c3d4.js.
 HASHED = re.compile(r"[-_.](?:dxh)?[0-9a-fA-F]{8,}(?=[-_.])")
+
+
+# Sent with every file. A <meta> CSP cannot carry frame-ancestors: only a header can.
+SECURITY_HEADERS = [
+    ("Content-Security-Policy", "frame-ancestors 'none'"),
+    ("X-Frame-Options", "DENY"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+]
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -101,6 +112,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", TYPES.get(ext, "application/octet-stream"))
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", cache)
+        for name, value in SECURITY_HEADERS:
+            self.send_header(name, value)
         self.end_headers()
         if body:
             self.wfile.write(data)

@@ -13,9 +13,18 @@ const STYLE: Asset = asset!("/assets/main.css");
 /// The whole app.
 #[component]
 pub fn App() -> Element {
-    provide_app_state();
+    let state = provide_app_state();
     use_hook(|| {
-        crate::platform::register_service_worker(&crate::platform::base_path(&ICON.to_string()))
+        let base = crate::platform::base_path(&ICON.to_string());
+        crate::platform::register_service_worker(&base);
+        // Everywhere but Settings (where other servers are tried), the page may connect only
+        // to itself and the configured server.
+        if crate::platform::route_path(&base) != "settings" {
+            let url = state.settings.peek().server_url.clone();
+            if let Some(origin) = crate::persist::settings::origin_of(&url) {
+                crate::platform::narrow_connect_src(&origin);
+            }
+        }
     });
     rsx! {
         document::Stylesheet { href: STYLE }

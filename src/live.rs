@@ -1,10 +1,18 @@
 //! Applying `/event` entries to the messages of an open session, as a pure function: a reply
-//! grows part by part and delta by delta, with nothing refetched.
+//! grows part by part and delta by delta, with nothing refetched. Servers differ in what they
+//! announce (opencode 1.15.0 sends deltas and `session.idle` but no `message.updated` or
+//! `message.part.updated`), so nothing here depends on one event type: a delta for a message
+//! or part the page does not know is held while that message is fetched ([`unknown_target`],
+//! [`HeldDeltas`], [`merge_fetched`]), an idle session is reconciled with its newest messages
+//! ([`reconcile`]), and a message the user sent shows from the send itself ([`sent`]).
 
 use std::collections::BTreeMap;
 
 use crate::api::events::Event;
-use crate::api::{Message, MessageInfo, Part};
+use crate::api::{
+    FilePart, Message, MessageInfo, MessageTime, Part, PartInput, PromptInput, TextPart,
+    UserMessage,
+};
 
 /// Applies `event` to `messages` (those of `session_id`, oldest first). Returns whether
 /// anything changed.
@@ -96,6 +104,176 @@ pub fn apply(messages: &mut Vec<Message>, session_id: &str, event: &Event) -> bo
     }
 }
 
+/// The message a delta is for, when the page does not know that message or that part: it must
+/// be fetched before the delta can land (the delta is held meanwhile).
+pub fn unknown_target<'a>(
+    messages: &[Message],
+    session_id: &str,
+    event: &'a Event,
+) -> Option<&'a str> {
+    let Event::PartDelta {
+        session_id: s,
+        message_id,
+        part_id,
+        ..
+    } = event
+    else {
+        return None;
+    };
+    if s != session_id {
+        return None;
+    }
+    let known = messages
+        .iter()
+        .find(|m| m.info.id() == message_id)
+        .is_some_and(|m| m.parts.iter().any(|p| p.id() == part_id));
+    (!known).then_some(message_id.as_str())
+}
+
+/// Deltas that arrived for parts the page does not know yet, by message, in order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HeldDeltas(BTreeMap<String, Vec<(String, String, String)>>);
+
+impl HeldDeltas {
+    /// Holds a delta event until its message is fetched. Returns whether it is the first held
+    /// for that message (so the fetch is asked for once).
+    pub fn hold(&mut self, event: &Event) -> bool {
+        let Event::PartDelta {
+            message_id,
+            part_id,
+            field,
+            delta,
+            ..
+        } = event
+        else {
+            return false;
+        };
+        let held = self.0.entry(message_id.clone()).or_default();
+        let first = held.is_empty();
+        match held.last_mut() {
+            Some((p, f, text)) if p == part_id && f == field => text.push_str(delta),
+            _ => held.push((part_id.clone(), field.clone(), delta.clone())),
+        }
+        first
+    }
+
+    /// Is anything held for this message (a fetch of it is on its way)?
+    pub fn holds(&self, message_id: &str) -> bool {
+        self.0.contains_key(message_id)
+    }
+
+    /// What is held for this message, and it is no longer held.
+    pub fn take(&mut self, message_id: &str) -> Vec<(String, String, String)> {
+        self.0.remove(message_id).unwrap_or_default()
+    }
+}
+
+/// Puts a fetched message in its place among `messages` (replacing the page's copy, keeping
+/// text the page saw stream in where the server has less), then the deltas held for it: the
+/// server stores an open part empty, so what was held is all the text the part has so far.
+pub fn merge_fetched(
+    messages: &mut Vec<Message>,
+    fetched: Message,
+    held: Vec<(String, String, String)>,
+) {
+    let id = fetched.info.id().to_owned();
+    let mut merged = keep_streamed(messages, vec![fetched]);
+    let Some(mut message) = merged.pop() else {
+        return;
+    };
+    for (part_id, field, text) in held {
+        let Some(part) = message.parts.iter_mut().find(|p| p.id() == part_id) else {
+            continue;
+        };
+        if field != "text" {
+            continue;
+        }
+        if let Some(open) = open_text(part) {
+            if open.len() < text.len() {
+                *open = text;
+            }
+        }
+    }
+    match messages.iter_mut().find(|m| m.info.id() == id) {
+        Some(existing) => *existing = message,
+        None => {
+            let at = messages.partition_point(|m| m.info.id() < id.as_str());
+            messages.insert(at, message);
+        }
+    }
+}
+
+/// Brings `messages` up to date with the server's newest messages (`recent`, oldest first, at
+/// most `limit` of them): each one replaces the page's copy or takes its place, text the page
+/// saw stream in is kept where the server has less, and a message the page shows among them
+/// that the server no longer has (undone, removed) goes. Older messages are left as they are.
+/// Returns whether anything changed.
+pub fn reconcile(messages: &mut Vec<Message>, recent: Vec<Message>, limit: usize) -> bool {
+    let whole = recent.len() < limit;
+    let oldest = recent.first().map(|m| m.info.id().to_owned());
+    let recent = keep_streamed(messages, recent);
+    let before = messages.clone();
+    messages.retain(|m| {
+        let id = m.info.id();
+        let covered = whole || oldest.as_deref().is_some_and(|o| id >= o);
+        !covered || recent.iter().any(|r| r.info.id() == id)
+    });
+    for message in recent {
+        let id = message.info.id().to_owned();
+        match messages.iter_mut().find(|m| m.info.id() == id) {
+            Some(existing) => *existing = message,
+            None => {
+                let at = messages.partition_point(|m| m.info.id() < id.as_str());
+                messages.insert(at, message);
+            }
+        }
+    }
+    *messages != before
+}
+
+/// The user's message as the page shows it the moment it is sent, under the ids the prompt
+/// gave it (`None` if it gave none): the server announces it under the same ids, or the next
+/// reconcile brings the server's copy.
+pub fn sent(session_id: &str, input: &PromptInput, now_ms: f64) -> Option<Message> {
+    let id = input.message_id.clone()?;
+    let parts = input
+        .parts
+        .iter()
+        .filter_map(|part| match part {
+            PartInput::Text { id, text } => Some(Part::Text(TextPart {
+                id: id.clone()?,
+                text: text.clone(),
+                ..TextPart::default()
+            })),
+            PartInput::File {
+                id,
+                mime,
+                url,
+                filename,
+            } => Some(Part::File(FilePart {
+                id: id.clone()?,
+                mime: mime.clone(),
+                url: url.clone(),
+                filename: filename.clone(),
+            })),
+        })
+        .collect();
+    Some(Message {
+        info: MessageInfo::User(UserMessage {
+            id,
+            session_id: session_id.to_owned(),
+            time: MessageTime {
+                created: now_ms,
+                completed: None,
+            },
+            agent: input.agent.clone().unwrap_or_default(),
+            model: input.model.clone(),
+            ..UserMessage::default()
+        }),
+        parts,
+    })
+}
+
 /// The messages of a refetch (`fetched`), keeping the text this page saw stream in where the
 /// server has less of it: a part still open on the server is stored empty until it completes,
 /// so a server that died mid-reply answers with an empty part for text the page already showed.
@@ -111,6 +289,25 @@ pub fn keep_streamed(local: &[Message], mut fetched: Vec<Message>) -> Vec<Messag
         }
     }
     fetched
+}
+
+/// The newest page of a session fetched again (`fetched`), over what the page shows (`local`):
+/// while there are messages before that page (`whole` is false), the older ones the page had
+/// loaded stay in front of it; the text streamed in is kept as [`keep_streamed`] keeps it. A
+/// page that is the whole session replaces what was shown (a fork's stand-in carries its
+/// source's ids: none of them may stay).
+pub fn merge_newest(local: &[Message], fetched: Vec<Message>, whole: bool) -> Vec<Message> {
+    let first = match fetched.first() {
+        Some(first) if !whole => first.info.id().to_owned(),
+        _ => return keep_streamed(local, fetched),
+    };
+    let mut merged: Vec<Message> = local
+        .iter()
+        .take_while(|m| m.info.id() < first.as_str())
+        .cloned()
+        .collect();
+    merged.extend(keep_streamed(local, fetched));
+    merged
 }
 
 fn session_of(info: &MessageInfo) -> &str {
@@ -293,6 +490,123 @@ mod tests {
     }
 
     #[test]
+    fn a_delta_for_an_unknown_message_is_held_until_the_message_is_fetched() {
+        let mut messages = vec![Message {
+            info: info("msg_1", "user"),
+            parts: vec![text_part("prt_1", "hi")],
+        }];
+        let first = delta("prt_2", "Hel");
+        assert_eq!(unknown_target(&messages, "ses_1", &first), Some("msg_2"));
+        assert_eq!(unknown_target(&messages, "ses_9", &first), None);
+        let mut held = HeldDeltas::default();
+        assert!(held.hold(&first), "the first asks for the message");
+        assert!(
+            !held.hold(&delta("prt_2", "lo")),
+            "the next waits for the same fetch"
+        );
+        assert!(held.holds("msg_2"));
+        // The server's copy: the part, open and stored empty.
+        let fetched = Message {
+            info: info("msg_2", "assistant"),
+            parts: vec![text_part("prt_2", "")],
+        };
+        merge_fetched(&mut messages, fetched, held.take("msg_2"));
+        assert!(!held.holds("msg_2"));
+        assert_eq!(messages.len(), 2);
+        assert_eq!(messages[1].text(), "Hello");
+        assert_eq!(
+            unknown_target(&messages, "ses_1", &delta("prt_2", "!")),
+            None
+        );
+        // A part that finished meanwhile is the server's, whatever was held.
+        let done = Part::from_value(
+            json!({"id": "prt_3", "type": "text", "text": "Done.", "time": {"start": 1, "end": 2}}),
+        );
+        let mut held = HeldDeltas::default();
+        held.hold(&Event::PartDelta {
+            session_id: "ses_1".into(),
+            message_id: "msg_3".into(),
+            part_id: "prt_3".into(),
+            field: "text".into(),
+            delta: "Do".into(),
+        });
+        let fetched = Message {
+            info: info("msg_3", "assistant"),
+            parts: vec![done],
+        };
+        merge_fetched(&mut messages, fetched, held.take("msg_3"));
+        assert_eq!(messages[2].text(), "Done.");
+    }
+
+    #[test]
+    fn a_reconcile_brings_the_newest_messages_and_drops_what_the_server_no_longer_has() {
+        let one = |id: &str, role: &str, part: &str, text: &str| Message {
+            info: info(id, role),
+            parts: vec![text_part(part, text)],
+        };
+        let mut messages = vec![
+            one("msg_1", "user", "prt_1", "old"),
+            one("msg_2", "assistant", "prt_2", "old reply"),
+            one("msg_3", "user", "prt_3", "undone on the server"),
+        ];
+        // The newest two of the server's: msg_2 (longer now) and msg_4 (never announced).
+        let recent = vec![
+            one("msg_2", "assistant", "prt_2", "old reply, finished"),
+            one("msg_4", "assistant", "prt_4", "a reply never announced"),
+        ];
+        assert!(reconcile(&mut messages, recent.clone(), 2));
+        let ids: Vec<&str> = messages.iter().map(|m| m.info.id()).collect();
+        assert_eq!(
+            ids,
+            ["msg_1", "msg_2", "msg_4"],
+            "msg_1 is older than the window"
+        );
+        assert_eq!(messages[1].text(), "old reply, finished");
+        assert!(!reconcile(&mut messages, recent, 2), "once is enough");
+        // Fewer than asked for: that is the whole session.
+        assert!(reconcile(
+            &mut messages,
+            vec![one("msg_4", "assistant", "prt_4", "x")],
+            2
+        ));
+        assert_eq!(messages.len(), 1);
+    }
+
+    #[test]
+    fn a_sent_message_shows_under_the_ids_it_was_sent_with() {
+        let input = PromptInput {
+            message_id: Some("msg_9".into()),
+            parts: vec![
+                PartInput::Text {
+                    id: Some("prt_9a".into()),
+                    text: "hello".into(),
+                },
+                PartInput::File {
+                    id: Some("prt_9b".into()),
+                    mime: "text/plain".into(),
+                    url: "file:///a.txt".into(),
+                    filename: Some("a.txt".into()),
+                },
+            ],
+            ..PromptInput::default()
+        };
+        let message = sent("ses_1", &input, 5.0).unwrap();
+        assert_eq!(message.info.id(), "msg_9");
+        assert_eq!(message.text(), "hello");
+        assert_eq!(message.parts[1].id(), "prt_9b");
+        // The server's announcement of it replaces it, part for part.
+        let mut messages = vec![message];
+        let announced = Event::PartUpdated {
+            session_id: "ses_1".into(),
+            message_id: "msg_9".into(),
+            part: Part::from_value(json!({"id": "prt_9a", "type": "text", "text": "hello"})),
+        };
+        apply(&mut messages, "ses_1", &announced);
+        assert_eq!(messages[0].parts.len(), 2, "not shown twice");
+        assert_eq!(sent("ses_1", &PromptInput::text("x"), 1.0), None);
+    }
+
+    #[test]
     fn messages_are_inserted_in_order_and_removed() {
         let mut messages = vec![Message {
             info: info("msg_3", "user"),
@@ -349,6 +663,43 @@ mod tests {
         assert_eq!(keep_streamed(&streamed, fetched)[0].text(), "Half");
         // Messages gone from the server stay gone.
         assert!(keep_streamed(&streamed, Vec::new()).is_empty());
+    }
+
+    #[test]
+    fn a_refetched_newest_page_keeps_the_older_pages_loaded() {
+        let one = |id: &str, text: &str| Message {
+            info: info(id, "user"),
+            parts: vec![text_part(&format!("prt_{id}"), text)],
+        };
+        let local = vec![
+            one("msg_1", "a"),
+            one("msg_2", "b"),
+            one("msg_3", "c"),
+            one("msg_4", "streamed"),
+        ];
+        // The newest page, fetched again: msg_3 on, with a new message and the open part
+        // stored empty.
+        let fetched = vec![one("msg_3", "c"), one("msg_4", ""), one("msg_5", "new")];
+        let texts =
+            |merged: Vec<Message>| -> Vec<String> { merged.iter().map(Message::text).collect() };
+        assert_eq!(
+            texts(merge_newest(&local, fetched.clone(), false)),
+            ["a", "b", "c", "streamed", "new"]
+        );
+        // The whole session in one page: nothing else stays.
+        assert_eq!(
+            texts(merge_newest(&local, fetched, true)),
+            ["c", "streamed", "new"]
+        );
+        // Emptied on the server: nothing stays.
+        assert!(merge_newest(&local, Vec::new(), false).is_empty());
+        // A page that starts before everything shown replaces it all.
+        let fetched = vec![one("msg_0", "zero"), one("msg_1", "a")];
+        let ids: Vec<String> = merge_newest(&local, fetched, false)
+            .iter()
+            .map(|m| m.info.id().to_owned())
+            .collect();
+        assert_eq!(ids, ["msg_0", "msg_1"]);
     }
 
     #[test]

@@ -72,6 +72,71 @@ pub fn to_safe_html(source: &str) -> String {
     out
 }
 
+/// Markdown that grows at its end (a reply streaming in), rendered block by block: a block
+/// followed by a blank line and more text is finished, so it is rendered once and kept; only
+/// the block still being written is rendered again as text arrives. Rendering the whole text
+/// on every delta costs its length each time: a long reply became quadratic. (Across blocks,
+/// reference links wait for the finished part, which is rendered whole.)
+#[derive(Debug, Default)]
+pub struct StreamedMarkdown {
+    /// The text the finished blocks were rendered from.
+    done: String,
+    /// Their HTML, one per block.
+    blocks: Vec<crate::shared::Shared<String>>,
+}
+
+impl StreamedMarkdown {
+    /// The HTML of `text`: the finished blocks (the same values as last time for those that
+    /// were finished then) and the block still being written. Text that is not the last text
+    /// grown at its end is rendered afresh.
+    pub fn render(&mut self, text: &str) -> (Vec<crate::shared::Shared<String>>, String) {
+        if !text.starts_with(self.done.as_str()) {
+            *self = StreamedMarkdown::default();
+        }
+        let mut from = self.done.len();
+        while let Some(end) = block_end(text, from) {
+            let block = text.get(from..end).unwrap_or_default();
+            self.blocks.push(to_safe_html(block).into());
+            from = end;
+        }
+        self.done
+            .push_str(text.get(self.done.len()..from).unwrap_or_default());
+        let tail = text.get(from..).unwrap_or_default();
+        (self.blocks.clone(), to_safe_html(tail))
+    }
+}
+
+/// Where the block of markdown starting at `from` ends, if it is finished: after a blank line
+/// outside a code fence, followed by text that does not continue the block (a line indented
+/// would be a list's or a code block's continuation).
+fn block_end(text: &str, from: usize) -> Option<usize> {
+    let rest = text.get(from..)?;
+    let mut fenced = false;
+    let mut at = 0;
+    let mut blank_before = false;
+    for line in rest.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        if content.trim().is_empty() {
+            // A blank line, if the line is complete.
+            blank_before = !fenced && line.ends_with('\n') && start > 0;
+            continue;
+        }
+        if blank_before && !content.starts_with([' ', '\t']) {
+            return Some(from + start);
+        }
+        blank_before = false;
+        let marker = content.trim_start_matches(' ');
+        if content.len() - marker.len() <= 3
+            && (marker.starts_with("```") || marker.starts_with("~~~"))
+        {
+            fenced = !fenced;
+        }
+    }
+    None
+}
+
 fn anchor(url: &str, title: &str) -> CowStr<'static> {
     let title = if title.is_empty() {
         String::new()
@@ -120,6 +185,34 @@ mod tests {
             html.contains("bad") && html.contains("data"),
             "link text is kept: {html}"
         );
+    }
+
+    #[test]
+    fn streamed_markdown_renders_each_finished_block_once() {
+        let whole = "# Plan\n\nFirst **para**.\n\n```rust\nfn a() {}\n\nfn b() {}\n```\n\n- one\n- two\n\n  still two\n\nLast [link](https://example.com) and more";
+        let mut streamed = StreamedMarkdown::default();
+        let mut previous: Vec<crate::shared::Shared<String>> = Vec::new();
+        for end in (1..=whole.len()).filter(|&i| whole.is_char_boundary(i)) {
+            let (blocks, tail) = streamed.render(&whole[..end]);
+            // A block once finished is the very same value ever after: never rendered again.
+            assert!(blocks.len() >= previous.len());
+            for (old, new) in previous.iter().zip(&blocks) {
+                assert!(old == new, "a finished block was rendered again at {end}");
+            }
+            previous = blocks;
+            let _ = tail;
+        }
+        let (blocks, tail) = streamed.render(whole);
+        let html: String = blocks.iter().map(|b| b.as_str()).collect::<String>() + &tail;
+        assert_eq!(
+            blocks.len(),
+            4,
+            "heading, paragraph, code (blank line inside), list: {blocks:?}"
+        );
+        assert_eq!(html, to_safe_html(whole), "the same HTML as the whole text");
+        // Text that is not the same text grown starts over.
+        let (blocks, tail) = streamed.render("Other");
+        assert!(blocks.is_empty() && tail.contains("Other"));
     }
 
     #[test]

@@ -301,3 +301,77 @@ async fn a_password_protected_server_needs_the_password() {
         ApiError::Unauthorized
     );
 }
+
+/// A long session read in pages, newest first: every message reached once, in order, and the
+/// last page says there is nothing older.
+#[tokio::test]
+async fn messages_come_in_pages_from_the_newest() {
+    let server = OpenCode::start().await;
+    let client = server.client();
+    let session = server
+        .seed("Paged", &["m1", "m2", "m3", "m4", "m5", "m6", "m7"])
+        .await;
+    let all = client.messages(&session.id).await.unwrap();
+    let ids = |messages: &[branchpoint::api::Message]| -> Vec<String> {
+        messages.iter().map(|m| m.info.id().to_owned()).collect()
+    };
+    let newest = client.messages_page(&session.id, 3, None).await.unwrap();
+    assert_eq!(ids(&newest.messages), ids(&all[4..]), "the newest three");
+    let mut pages = vec![newest.messages];
+    let mut cursor = newest.older;
+    while let Some(before) = cursor {
+        let page = client
+            .messages_page(&session.id, 3, Some(&before))
+            .await
+            .unwrap();
+        assert!(pages.len() < 10, "the pages end");
+        pages.push(page.messages);
+        cursor = page.older;
+    }
+    assert_eq!(pages.len(), 3, "7 messages in pages of 3");
+    let joined: Vec<branchpoint::api::Message> = pages.into_iter().rev().flatten().collect();
+    assert_eq!(ids(&joined), ids(&all), "every message once, in order");
+    // A page as big as the session has nothing before it.
+    let whole = client.messages_page(&session.id, 50, None).await.unwrap();
+    assert_eq!((whole.messages.len(), whole.older), (7, None));
+}
+
+#[tokio::test]
+async fn one_message_the_newest_ones_and_ids_made_by_the_client() {
+    let server = OpenCode::start().await;
+    let client = server.client();
+    let session = server.seed("Paged", &["one", "two", "three", "four"]).await;
+    let all = client.messages(&session.id).await.unwrap();
+    let newest = client.recent_messages(&session.id, 2).await.unwrap();
+    let ids = |m: &[branchpoint::api::Message]| -> Vec<String> {
+        m.iter().map(|m| m.info.id().to_owned()).collect()
+    };
+    assert_eq!(ids(&newest), ids(&all[2..]), "the newest two, oldest first");
+    let one = client.message(&session.id, all[1].info.id()).await.unwrap();
+    assert_eq!(one.text(), "two");
+
+    // A message sent under ids made here is stored (and listed) under them, after the rest.
+    let message_id = branchpoint::api::ids::ascending(
+        "msg",
+        0.0, // a clock far behind the server's: the id still comes after the newest
+        0,
+        &[1; 14],
+        Some(all[3].info.id()),
+    );
+    let part_id = branchpoint::api::ids::ascending("prt", 1.0e12, 0, &[2; 14], None);
+    let mut input = PromptInput {
+        message_id: Some(message_id.clone()),
+        parts: vec![branchpoint::api::PartInput::Text {
+            id: Some(part_id.clone()),
+            text: "five".into(),
+        }],
+        ..PromptInput::default()
+    };
+    input.no_reply = true;
+    client.prompt(&session.id, &input).await.unwrap();
+    let all = client.messages(&session.id).await.unwrap();
+    let last = all.last().unwrap();
+    assert_eq!(last.info.id(), message_id);
+    assert_eq!(last.parts[0].id(), part_id);
+    assert_eq!(last.text(), "five");
+}

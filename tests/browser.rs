@@ -89,11 +89,13 @@ async fn renders_every_part_type_safely() {
     let attach = PromptInput {
         parts: vec![
             PartInput::Text {
+                id: None,
                 text:
                     "Read this <script>window.__pwned = 1</script> [x](javascript:window.__pwned=2)"
                         .into(),
             },
             PartInput::File {
+                id: None,
                 mime: "text/plain".into(),
                 url: file_url,
                 filename: Some("notes.txt".into()),
@@ -275,7 +277,7 @@ async fn unreachable_server_and_wrong_password_say_what_to_do() {
     app.see("[role=status]", "Settings saved").await;
     assert_eq!(
         app.browser
-            .local_storage("branchpoint.password")
+            .local_storage("branchpoint.passwords")
             .await
             .unwrap(),
         None,
@@ -297,7 +299,7 @@ async fn unreachable_server_and_wrong_password_say_what_to_do() {
     app.click("button", "Save").await;
     app.browser
         .wait_until(
-            "localStorage.getItem('branchpoint.password') === 's3cret'",
+            "(localStorage.getItem('branchpoint.passwords') || '').includes('\"s3cret\"')",
             WAIT,
         )
         .await

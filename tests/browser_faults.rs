@@ -236,7 +236,8 @@ async fn a_server_killed_mid_fork_loses_no_edge_and_no_draft() {
     app.see("article", "beta").await;
     type_in_composer(&app, "a draft in progress").await;
     app.click_in_article(0, "Fork from here").await;
-    app.see_role("button", "Forking…").await;
+    // Shown at once, while the server makes it.
+    app.see_role("status", "Forking…").await;
     let fork = format!("POST /session/{}/fork", source.id);
     proxy.wait_for(|line| line == fork).await;
     let port = server.port;
@@ -261,7 +262,17 @@ async fn a_server_killed_mid_fork_loses_no_edge_and_no_draft() {
         pending.as_str().is_some_and(|p| p.contains(&source.id)),
         "kept to look for: {pending:?}"
     );
-    assert!(app.is_at(&source.id).await, "stayed on the source");
+    // Back on the source, as it was (the server cannot be asked for it), the draft kept.
+    app.browser
+        .wait_until(
+            &format!("location.pathname === '/session/{}'", source.id),
+            WAIT,
+        )
+        .await
+        .unwrap();
+    app.see("article", "beta").await;
+    app.see_role("alert", "Could not reach the OpenCode server")
+        .await;
     assert_eq!(composer_value(&app).await, json!("a draft in progress"));
     screenshot(&app, "fault-fork-server-killed").await;
 
@@ -513,9 +524,17 @@ async fn a_server_answering_in_5_s_shows_loading_and_gets_one_request_each() {
         1
     );
 
-    // The same for a fork clicked again and again.
+    // The same for a fork clicked again and again, once the reply is done (the fork then shows
+    // at once while the server makes it, every fork button waiting).
+    app.browser
+        .wait_until(
+            "!document.querySelector('.session-header').textContent.includes('writing a reply')",
+            WAIT,
+        )
+        .await
+        .unwrap();
     app.click("button", "Fork session").await;
-    app.see_role("button", "Forking…").await;
+    app.see_role("status", "Forking…").await;
     app.browser
         .execute(
             "document.querySelectorAll('button').forEach(b => { if (b.textContent.includes('Fork')) b.click(); });",

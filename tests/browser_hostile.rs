@@ -25,6 +25,15 @@ document.addEventListener("securitypolicyviolation", (e) =>
   window.__hostile.violations.push(e.violatedDirective + " " + e.blockedURI));
 "#;
 
+/// A 1×1 PNG padded with zeros to `bytes` once base64-encoded.
+fn huge_png(bytes: usize) -> String {
+    let engine = base64::engine::general_purpose::STANDARD;
+    let tiny = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+    let mut png = engine.decode(tiny).unwrap();
+    png.resize(bytes / 4 * 3, 0);
+    engine.encode(png)
+}
+
 fn b64(text: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(text)
 }
@@ -144,21 +153,36 @@ async fn hostile_input_runs_nothing_loads_nothing_and_the_app_stays_usable() {
         .iter()
         .take(12)
         .map(|p| PartInput::File {
+            id: None,
             mime: "text/plain".into(),
             url: file_url.clone(),
             filename: Some(p.text.clone()),
         })
-        .chain([PartInput::File {
-            mime: "text/plain".into(),
-            url: format!("data:text/plain;base64,{script}"),
-            filename: Some("<img src=x onerror=alert(1)>.png".into()),
-        }])
+        .chain([
+            PartInput::File {
+                id: None,
+                mime: "text/plain".into(),
+                url: format!("data:text/plain;base64,{script}"),
+                filename: Some("<img src=x onerror=alert(1)>.png".into()),
+            },
+            // A 10 MB picture: named, not drawn. (Sent as another type: the server re-encodes
+            // and shrinks what it is told is an image; the URL's own type is what counts.)
+            PartInput::File {
+                id: None,
+                mime: "application/octet-stream".into(),
+                url: format!("data:image/png;base64,{}", huge_png(10 * 1024 * 1024)),
+                filename: Some("huge.png".into()),
+            },
+        ])
         .collect();
     let mut refused = Vec::new();
     for file in files {
+        let shown = format!("{file:?}");
+        let shown: String = shown.chars().take(300).collect();
         let attach = PromptInput {
             parts: vec![
                 PartInput::Text {
+                    id: None,
                     text: "a file".into(),
                 },
                 file.clone(),
@@ -166,11 +190,31 @@ async fn hostile_input_runs_nothing_loads_nothing_and_the_app_stays_usable() {
             no_reply: true,
             ..PromptInput::default()
         };
-        if let Err(e) = client.prompt(&user.id, &attach).await {
-            refused.push(format!("{file:?}: {e}"));
+        // The 10 MB one is not waited for: its answer (the message, 10 MB again) is slow to come.
+        let huge = matches!(&file, PartInput::File { filename: Some(f), .. } if f == "huge.png");
+        let sent = if huge {
+            client.prompt_async(&user.id, &attach).await
+        } else {
+            client.prompt(&user.id, &attach).await.map(drop)
+        };
+        if let Err(e) = sent {
+            refused.push(format!("{shown}: {e}"));
         }
     }
     assert!(refused.is_empty(), "{refused:#?}");
+    let mut stored = false;
+    for _ in 0..300 {
+        let messages = client.messages(&user.id).await.unwrap();
+        let huge = |m: &branchpoint::api::Message| {
+            m.parts.iter().any(|p| matches!(p, branchpoint::api::Part::File(f) if f.filename.as_deref() == Some("huge.png")))
+        };
+        if messages.iter().any(huge) {
+            stored = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert!(stored, "the 10 MB file part never reached the session");
 
     // The model: text and reasoning, a tool whose input and output are hostile, a failing one.
     let all_small: String = corpus
@@ -259,6 +303,7 @@ async fn hostile_input_runs_nothing_loads_nothing_and_the_app_stays_usable() {
     app.open(&format!("/session/{}", user.id)).await;
     app.see(".part-file", "<img src=x onerror=alert(1)>.png")
         .await;
+    app.see(".part-file", "too large to show here").await;
     // A long session renders only what is on screen: walk it from the top, so that every
     // hostile message is rendered at some point.
     assert!(
@@ -488,4 +533,64 @@ async fn scroll_through(app: &App, css: &str, needle: &str) -> bool {
     }
     app.browser.execute("scrollTo(0, 0)", vec![]).await.unwrap();
     seen
+}
+
+#[tokio::test]
+async fn a_hostile_lineage_file_imported_through_the_button_runs_nothing() {
+    let server = OpenCode::start().await;
+    let app = App::start(&server.base_url(), None).await;
+    app.browser.on_every_document(TRAPS).await.unwrap();
+    app.browser.browser_log().await; // what the settings page logged before the traps
+    let allowed = vec![app.site.url(""), server.base_url()];
+    let corpus = small();
+    let now = 1.764e12;
+    // One real-looking fork, then every payload as ids, titles, excerpts, servers and times.
+    let mut edges = vec![
+        json!({"child": "ses_importedchild01", "parent": "ses_importedroot001",
+        "anchor": "msg_importedanchor1", "kind": "through", "created": now,
+        "excerpt": corpus[0].text, "parent_title": corpus[1].text, "child_title": "Imported child",
+        "server": server.base_url(), "directory": ""}),
+    ];
+    for (i, p) in corpus.iter().enumerate() {
+        edges.push(
+            json!({"child": p.text, "parent": "ses_importedroot001", "kind": "whole",
+            "created": now, "excerpt": p.text, "parent_title": p.text, "child_title": p.text}),
+        );
+        edges.push(
+            json!({"child": format!("ses_hostilechild{i:03}"), "parent": "ses_importedroot001",
+            "kind": "through", "anchor": p.text, "created": now, "server": p.text}),
+        );
+    }
+    edges.push(
+        json!({"child": "ses_earlychild0001", "parent": "ses_importedroot001",
+        "kind": "whole", "created": -1e308}),
+    );
+    let skipped = edges.len() - 1;
+    let dir = support::TempDir::new("hostile-import");
+    let file = dir.0.join("hostile-lineage.json");
+    std::fs::write(&file, json!({"version": 1, "edges": edges}).to_string()).unwrap();
+    let huge = dir.0.join("huge-lineage.json");
+    std::fs::write(&huge, " ".repeat(6 * 1024 * 1024)).unwrap();
+
+    app.open("/lineage").await;
+    app.see("p", "No forks yet.").await;
+    // Through the Import button, as a person would: the label opens the file chooser, whose
+    // input takes the file.
+    app.see(".file-button", "Import JSON").await;
+    let input = app.browser.find("input[type=file]").await.unwrap();
+    input.send_keys(huge.to_str().unwrap()).await.unwrap();
+    app.see("[role=alert]", "at most 5 MB").await;
+    let input = app.browser.find("input[type=file]").await.unwrap();
+    input.send_keys(file.to_str().unwrap()).await.unwrap();
+    app.see(
+        "[role=status]",
+        &format!("1 new fork; {skipped} records left out"),
+    )
+    .await;
+    app.see(".lineage-node", "Imported child").await;
+    nothing_ran(&app, "imported lineage", &allowed, &[]).await;
+    app.browser
+        .screenshot(root().join("target/screenshots/hostile-import.png"))
+        .await
+        .unwrap();
 }

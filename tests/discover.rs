@@ -107,7 +107,14 @@ async fn forks_made_elsewhere_are_found_and_deletions_marked() {
         .rename_session(&through.id, "Renamed elsewhere")
         .await
         .unwrap();
+    // An edge with an id the server could not have made (an imported file's) is skipped, not
+    // a reason to refresh nothing.
+    let mut junk = lineage.edges[0].clone();
+    junk.child = "not-a-session-id".into();
+    junk.parent = "ses_../../x".into();
+    lineage.edges.push(junk);
     let news = refresh(&client, &lineage).await.unwrap();
+    lineage.edges.pop();
     assert_eq!(news.deleted, vec![whole.id.clone()]);
     assert!(news.apply(&mut lineage));
     assert!(lineage.is_deleted(&whole.id));

@@ -115,10 +115,10 @@ fn event_samples() -> Vec<Value> {
 
 fn lineage_sample() -> Value {
     json!({"version":1,"edges":[
-        {"child":"ses_b","parent":"ses_a","anchor":"msg_1","role":"user","excerpt":"e","kind":"through",
-         "created":1.0,"parent_title":"A","child_title":"B","server":"http://127.0.0.1:4096","directory":""},
-        {"child":"ses_c","parent":"ses_b","kind":"whole","created":2.0},
-        {"child":"ses_d","parent":"ses_a","anchor":"msg_1","role":"assistant","kind":"before","created":3.0}
+        {"child":"ses_bbbbbbbb","parent":"ses_aaaaaaaa","anchor":"msg_11111111","role":"user","excerpt":"e","kind":"through",
+         "created":1.764e12,"parent_title":"A","child_title":"B","server":"http://127.0.0.1:4096","directory":""},
+        {"child":"ses_cccccccc","parent":"ses_bbbbbbbb","kind":"whole","created":1.764e12 + 1.0},
+        {"child":"ses_dddddddd","parent":"ses_aaaaaaaa","anchor":"msg_11111111","role":"assistant","kind":"before","created":1.764e12 + 2.0}
     ]})
 }
 
@@ -163,6 +163,7 @@ fn feed(bytes: &[u8]) {
     let ok = Response {
         status: 200,
         body: text.to_string(),
+        ..Response::default()
     };
     let _ = parse::<Vec<Session>>(&ok);
     let _ = parse::<Vec<Message>>(&ok);
@@ -560,8 +561,10 @@ fn the_lineage_loader_import_and_migration_never_panic_or_lose_the_store() {
     let mut rng = Rng(0x5eed_0004);
     let good = lineage_sample().to_string();
     storage::remove(Area::Local, store::KEY);
-    let (kept, _) = store::import(&good, 0.0).expect("a real export imports");
-    let kept_edges = kept.edges.len();
+    let now = 1.765e12;
+    let kept = store::import(&good, now).expect("a real export imports");
+    assert_eq!(kept.added, 3, "every record of a real export is taken");
+    let kept_edges = kept.lineage.edges.len();
     let mut inputs: Vec<String> = (0..=good.len()).map(|end| good[..end].to_owned()).collect();
     for _ in 0..1_500 {
         let mut value = lineage_sample();
@@ -599,7 +602,7 @@ fn the_lineage_loader_import_and_migration_never_panic_or_lose_the_store() {
         }
         // Imported: refused with a reason, or merged; never a panic.
         storage::set(Area::Local, store::KEY, &good).unwrap();
-        match catch_unwind(AssertUnwindSafe(|| store::import(raw, 0.0))) {
+        match catch_unwind(AssertUnwindSafe(|| store::import(raw, now))) {
             Err(_) => panic!("import panicked on {raw:?}"),
             Ok(Err(reason)) => {
                 assert!(
@@ -612,7 +615,8 @@ fn the_lineage_loader_import_and_migration_never_panic_or_lose_the_store() {
                     "a refused file changes nothing"
                 );
             }
-            Ok(Ok((lineage, _))) => {
+            Ok(Ok(imported)) => {
+                let lineage = imported.lineage;
                 assert!(
                     lineage.edges.len() >= kept_edges,
                     "an import never drops an edge"

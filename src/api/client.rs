@@ -146,11 +146,37 @@ impl fmt::Debug for Request {
     }
 }
 
-/// What came back: a status and a body.
-#[derive(Debug, Clone, PartialEq)]
+/// What came back: a status, the headers the client reads, and a body.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Response {
     pub status: u16,
     pub body: String,
+    /// The headers a transport could read (lower-case names). A browser shows only those the
+    /// server exposes to scripts; the API reads just `x-next-cursor`.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Response {
+    /// The value of the header `name` (any case), if it came.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The header that names the page of messages before the one sent.
+pub const NEXT_CURSOR: &str = "x-next-cursor";
+
+/// One page of a session's messages: the newest ones before a point, oldest first.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MessagePage {
+    pub messages: Vec<Message>,
+    /// Where the next older page starts (the server's cursor); `None` when this page reaches
+    /// the session's first message (or the server sends every message at once, as releases
+    /// before paging do).
+    pub older: Option<String>,
 }
 
 /// Sends a request. Implementations map "no answer" to [`ApiError::Network`] and return every
@@ -202,14 +228,19 @@ pub fn parse<T: DeserializeOwned>(response: &Response) -> Result<T, ApiError> {
     })
 }
 
-/// A part of a prompt.
+/// A part of a prompt. `id` (a `prt_` id made by the client, [`super::ids::ascending`]) lets
+/// the page show the part before the server announces it, under the id it will announce.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum PartInput {
     Text {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
         text: String,
     },
     File {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
         mime: String,
         url: String,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -220,6 +251,9 @@ pub enum PartInput {
 /// What to send with a prompt.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct PromptInput {
+    /// The id the message is to have (made by the client, so the page can show it at once).
+    #[serde(rename = "messageID", skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
     pub parts: Vec<PartInput>,
     /// Record the message without asking the model.
     #[serde(rename = "noReply", skip_serializing_if = "std::ops::Not::not")]
@@ -234,7 +268,10 @@ impl PromptInput {
     /// A prompt of one text part.
     pub fn text(text: impl Into<String>) -> PromptInput {
         PromptInput {
-            parts: vec![PartInput::Text { text: text.into() }],
+            parts: vec![PartInput::Text {
+                id: None,
+                text: text.into(),
+            }],
             ..PromptInput::default()
         }
     }
@@ -280,11 +317,20 @@ impl<T: Transport> Client<T> {
         query: &[(&str, &str)],
         body: Option<Value>,
     ) -> Result<R, ApiError> {
-        let response = self
-            .transport
-            .send(build(&self.conn, method, path, query, body))
-            .await?;
+        let response = self.send(method, path, query, body).await?;
         parse(&response)
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> Result<Response, ApiError> {
+        self.transport
+            .send(build(&self.conn, method, path, query, body))
+            .await
     }
 
     /// Is the server there, and which version is it?
@@ -298,11 +344,17 @@ impl<T: Transport> Client<T> {
         self.list_newest_sessions(ALL_SESSIONS).await
     }
 
-    /// The newest `limit` sessions of the project, subagent children included.
+    /// The newest `limit` sessions of the project, subagent children included, across the
+    /// project's directories (its git worktrees too: `scope=project`).
     pub async fn list_newest_sessions(&self, limit: usize) -> Result<Vec<Session>, ApiError> {
         let limit = limit.to_string();
-        self.call(Method::Get, "/session", &[("limit", &limit)], None)
-            .await
+        self.call(
+            Method::Get,
+            "/session",
+            &[("limit", &limit), ("scope", "project")],
+            None,
+        )
+        .await
     }
 
     /// One session.
@@ -359,6 +411,48 @@ impl<T: Transport> Client<T> {
         check_session_id(id)?;
         self.call(Method::Get, &format!("/session/{id}/message"), &[], None)
             .await
+    }
+
+    /// The newest `limit` messages of a session before `before` (a cursor from an earlier
+    /// page; `None` for the newest page), oldest first, and where the page before them starts.
+    pub async fn messages_page(
+        &self,
+        id: &str,
+        limit: usize,
+        before: Option<&str>,
+    ) -> Result<MessagePage, ApiError> {
+        check_session_id(id)?;
+        let limit = limit.max(1).to_string();
+        let mut query = vec![("limit", limit.as_str())];
+        if let Some(before) = before {
+            query.push(("before", before));
+        }
+        let path = format!("/session/{id}/message");
+        let response = self.send(Method::Get, &path, &query, None).await?;
+        let messages = parse(&response)?;
+        let older = response
+            .header(NEXT_CURSOR)
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned);
+        Ok(MessagePage { messages, older })
+    }
+
+    /// A session's newest `limit` messages, oldest first.
+    pub async fn recent_messages(&self, id: &str, limit: usize) -> Result<Vec<Message>, ApiError> {
+        check_session_id(id)?;
+        let limit = limit.to_string();
+        let path = format!("/session/{id}/message");
+        self.call(Method::Get, &path, &[("limit", &limit)], None)
+            .await
+    }
+
+    /// One message of a session, with its parts.
+    pub async fn message(&self, id: &str, message_id: &str) -> Result<Message, ApiError> {
+        check_session_id(id)?;
+        check_message_id(message_id)?;
+        let path = format!("/session/{id}/message/{message_id}");
+        self.call(Method::Get, &path, &[], None).await
     }
 
     /// Sends a prompt and waits for the whole reply (or, with `no_reply`, just records it).
@@ -483,6 +577,135 @@ impl<T: Transport> Client<T> {
     pub async fn agents(&self) -> Result<Vec<Agent>, ApiError> {
         self.call(Method::Get, "/agent", &[], None).await
     }
+
+    /// The files one turn changed: `message_id` is the turn's user message. (Without one,
+    /// opencode 1.18.33 answers `[]` however much the session changed: sum the turns.)
+    pub async fn session_diff(
+        &self,
+        id: &str,
+        message_id: &str,
+    ) -> Result<Vec<super::types::FileDiff>, ApiError> {
+        check_session_id(id)?;
+        check_message_id(message_id)?;
+        self.call(
+            Method::Get,
+            &format!("/session/{id}/diff"),
+            &[("messageID", message_id)],
+            None,
+        )
+        .await
+    }
+
+    /// OpenCode's undo: puts the files and the conversation back to before `message_id` (the
+    /// undone messages stay until the next prompt, which deletes them). Refused with 409
+    /// while a reply runs.
+    pub async fn revert(&self, id: &str, message_id: &str) -> Result<Session, ApiError> {
+        check_session_id(id)?;
+        check_message_id(message_id)?;
+        self.call(
+            Method::Post,
+            &format!("/session/{id}/revert"),
+            &[],
+            Some(json!({ "messageID": message_id })),
+        )
+        .await
+    }
+
+    /// Takes back the last [`Client::revert`] (OpenCode's redo), while no prompt followed it.
+    pub async fn unrevert(&self, id: &str) -> Result<Session, ApiError> {
+        check_session_id(id)?;
+        self.call(Method::Post, &format!("/session/{id}/unrevert"), &[], None)
+            .await
+    }
+
+    /// The repository of the client's directory: a branch when it is git.
+    pub async fn vcs(&self) -> Result<super::types::VcsInfo, ApiError> {
+        self.call(Method::Get, "/vcs", &[], None).await
+    }
+
+    /// Applies a patch to the client's directory (`git apply`: all of it or nothing).
+    pub async fn apply_patch(&self, patch: &str) -> Result<(), ApiError> {
+        let _: Value = self
+            .call(
+                Method::Post,
+                "/vcs/apply",
+                &[],
+                Some(json!({ "patch": patch })),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// The files and folders in `path` (relative to the client's directory; "" for its top).
+    pub async fn list_files(&self, path: &str) -> Result<Vec<super::types::FileNode>, ApiError> {
+        self.call(Method::Get, "/file", &[("path", path)], None)
+            .await
+    }
+
+    /// The files of the client's directory that differ from its last commit (`git status`).
+    pub async fn vcs_status(&self) -> Result<Vec<super::types::FileChange>, ApiError> {
+        self.call(Method::Get, "/vcs/status", &[], None).await
+    }
+
+    /// Where the server works for the client's directory (its own when the client has none).
+    pub async fn path(&self) -> Result<super::types::PathInfo, ApiError> {
+        self.call(Method::Get, "/path", &[], None).await
+    }
+
+    /// A new git worktree of the client's directory's repository, on a branch of its own, made
+    /// from the last commit. The server fills it in after answering: see
+    /// `fork::worktree` for waiting on that.
+    pub async fn create_worktree(&self) -> Result<super::types::Worktree, ApiError> {
+        self.call(Method::Post, "/experimental/worktree", &[], Some(json!({})))
+            .await
+    }
+
+    /// Removes the worktree at `directory` and its branch (the client's directory names the
+    /// repository).
+    pub async fn remove_worktree(&self, directory: &str) -> Result<bool, ApiError> {
+        self.call(
+            Method::Delete,
+            "/experimental/worktree",
+            &[],
+            Some(json!({ "directory": directory })),
+        )
+        .await
+    }
+
+    /// Moves a session to `directory`: it lives, and runs its tools, there from then on.
+    pub async fn move_session(&self, id: &str, directory: &str) -> Result<(), ApiError> {
+        check_session_id(id)?;
+        let _: Value = self
+            .call(
+                Method::Post,
+                "/experimental/control-plane/move-session",
+                &[],
+                Some(json!({ "sessionID": id, "destination": { "directory": directory } })),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// A file's content. (A missing file reads as empty text: ask [`Client::file_exists`].)
+    pub async fn file_content(&self, path: &str) -> Result<super::types::FileContent, ApiError> {
+        self.call(Method::Get, "/file/content", &[("path", path)], None)
+            .await
+    }
+
+    /// Is there a file at `path`? Its folder is listed (the server fails on a folder that is
+    /// not there, which is a no).
+    pub async fn file_exists(&self, path: &str) -> Result<bool, ApiError> {
+        let (folder, name) = path.rsplit_once('/').unwrap_or(("", path));
+        match self.list_files(folder).await {
+            Ok(entries) => Ok(entries
+                .iter()
+                .any(|e| e.name == name && e.kind != "directory")),
+            Err(ApiError::Server { .. } | ApiError::NotFound { .. }) if !folder.is_empty() => {
+                Ok(false)
+            }
+            Err(error) => Err(error),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -535,11 +758,13 @@ mod tests {
         let ok = Response {
             status: 200,
             body: r#"{"healthy":true,"version":"1"}"#.into(),
+            ..Response::default()
         };
         assert_eq!(parse::<Health>(&ok).unwrap().version, "1");
         let missing = Response {
             status: 404,
             body: r#"{"name":"NotFoundError","data":{"message":"gone"}}"#.into(),
+            ..Response::default()
         };
         assert_eq!(
             parse::<Health>(&missing),
@@ -550,6 +775,7 @@ mod tests {
         let html = Response {
             status: 200,
             body: "<!doctype html><title>Sign in to the Wi-Fi</title>".into(),
+            ..Response::default()
         };
         assert_eq!(
             parse::<Health>(&html),

@@ -40,6 +40,37 @@ pub fn check_message_id(id: &str) -> Result<(), ApiError> {
     }
 }
 
+const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// A new id in OpenCode's ascending form (the form it gives messages and parts, which sort by
+/// when they were made): `prefix_`, 12 hex digits of `now_ms × 4096 + counter` (kept to 48
+/// bits) and 14 base62 characters from `random`. With `after` (an id of the same kind), the id
+/// sorts after it whatever this machine's clock says: the server orders a session's messages by
+/// id, and a clock behind the server's must not put a new message before the last reply.
+pub fn ascending(
+    prefix: &str,
+    now_ms: f64,
+    counter: u16,
+    random: &[u8; 14],
+    after: Option<&str>,
+) -> String {
+    const MASK: u64 = 0xFFFF_FFFF_FFFF;
+    let mut stamp =
+        ((now_ms.max(0.0) as u64).wrapping_mul(0x1000) + u64::from(counter & 0xFFF)) & MASK;
+    let previous = after
+        .and_then(|id| id.strip_prefix(prefix)?.strip_prefix('_'))
+        .and_then(|rest| rest.get(..12))
+        .and_then(|hex| u64::from_str_radix(hex, 16).ok());
+    if let Some(previous) = previous.filter(|p| *p >= stamp) {
+        stamp = (previous + 1) & MASK;
+    }
+    let tail: String = random
+        .iter()
+        .map(|b| BASE62[usize::from(*b) % BASE62.len()] as char)
+        .collect();
+    format!("{prefix}_{stamp:012x}{tail}")
+}
+
 fn shorten(id: &str) -> String {
     let mut short: String = id.chars().take(40).collect();
     if short.len() < id.len() {
@@ -51,6 +82,27 @@ fn shorten(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascending_ids_sort_by_time_and_after_the_last_one() {
+        let random = [7u8; 14];
+        let a = ascending("msg", 1_764_000_000_000.0, 0, &random, None);
+        let b = ascending("msg", 1_764_000_000_000.0, 1, &random, None);
+        let c = ascending("msg", 1_764_000_000_001.0, 0, &random, None);
+        assert!(a < b && b < c, "{a} {b} {c}");
+        assert!(is_message_id(&a), "{a}");
+        assert_eq!(a.len(), "msg_".len() + 26);
+        // A real id of the server's, from a clock ahead of this one: the new id comes after.
+        let server = "msg_dcea896e9ffe01234567890123";
+        let after = ascending("msg", 1_000.0, 0, &random, Some(server));
+        assert!(after.as_str() > server, "{after}");
+        assert_eq!(&after[4..16], "dcea896e9fff");
+        // An id of another kind, or no id at all, says nothing.
+        assert_eq!(
+            ascending("msg", 1.0, 0, &random, Some("prt_ffffffffffff")),
+            ascending("msg", 1.0, 0, &random, None)
+        );
+    }
 
     #[test]
     fn real_ids_pass_and_others_do_not() {

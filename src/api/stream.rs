@@ -76,6 +76,8 @@ pub async fn run(
     let _on_hide = AbortOnPageHide::new(&window, controller.clone());
     let init = RequestInit::new();
     init.set_method("GET");
+    // Never followed: see `transport.rs`.
+    init.set_redirect(web_sys::RequestRedirect::Error);
     init.set_signal(Some(&controller.signal()));
     let request = match web_sys::Request::new_with_str_and_init(&url, &init) {
         Ok(request) => request,

@@ -1,4 +1,6 @@
 //! The browser transport: `fetch` through gloo-net, aborted when the caller drops the future.
+//! A redirect is an error, never followed: the API never redirects, and an older browser
+//! following one to another origin would carry the `Authorization` header there.
 
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
 
@@ -34,6 +36,7 @@ impl Transport for FetchTransport {
         let signal = controller.as_ref().map(|c| c.signal());
         let mut builder = RequestBuilder::new(&request.url)
             .method(method)
+            .redirect(web_sys::RequestRedirect::Error)
             .abort_signal(signal.as_ref());
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
@@ -49,8 +52,19 @@ impl Transport for FetchTransport {
         .map_err(|e| network(e.to_string()))?;
         let response = built.send().await.map_err(|e| network(e.to_string()))?;
         let status = response.status();
+        // The one header the API reads (the browser shows a script only what the server
+        // exposes, and OpenCode exposes this one).
+        let headers = response
+            .headers()
+            .get(super::client::NEXT_CURSOR)
+            .map(|value| vec![(super::client::NEXT_CURSOR.to_owned(), value)])
+            .unwrap_or_default();
         let body = response.text().await.map_err(|e| network(e.to_string()))?;
         guard.0 = None; // finished: nothing to abort
-        Ok(Response { status, body })
+        Ok(Response {
+            status,
+            body,
+            headers,
+        })
     }
 }

@@ -9,9 +9,18 @@ use crate::persist::drafts;
 use crate::state::{use_catalog, use_settings, use_toasts, ToastKind};
 
 /// The message box. Its text is kept per session until it is sent, so a reload or a failed
-/// send loses nothing; "Edit and resend" leaves its text here, focused.
+/// send loses nothing; "Edit and resend" leaves its text here, focused. The message is sent
+/// under ids made here, after `newest` (the newest message shown), and handed to `on_sent`
+/// once the server has it, so the page shows it at once whatever the server announces.
+/// `waiting` says why it cannot send yet (a fork still being made): the text is kept, Send
+/// waits.
 #[component]
-pub fn Composer(session_id: String) -> Element {
+pub fn Composer(
+    session_id: String,
+    #[props(default)] waiting: Option<String>,
+    #[props(default)] newest: Option<String>,
+    #[props(default)] on_sent: Option<EventHandler<PromptInput>>,
+) -> Element {
     let settings = use_settings();
     let toasts = use_toasts();
     let initial = drafts::text(&session_id);
@@ -46,29 +55,38 @@ pub fn Composer(session_id: String) -> Element {
         async move {
             match client.prompt_async(&id, &input).await {
                 Ok(()) => {
-                    // The message and the reply arrive over the event stream.
+                    // The reply arrives over the event stream; the message shows from here.
                     drafts::clear(&id);
                     text.set(String::new());
                     files.set(Vec::new());
+                    if let Some(on_sent) = on_sent {
+                        on_sent.call(input);
+                    }
                     Ok(())
                 }
                 Err(error) => Err(send_failed(&error)),
             }
         }
     });
-    let submit = move || {
+    let can_send = waiting.is_none();
+    // A callback (made anew each render): it sees the newest message of this render.
+    let submit = use_callback(move |()| {
+        if !can_send {
+            return;
+        }
         let input = prompt_input(&text.peek(), &files.peek(), &agent.peek(), &model.peek());
-        if let Some(input) = input {
+        if let Some(mut input) = input {
+            with_fresh_ids(&mut input, newest.as_deref());
             send.run(input);
         }
-    };
+    });
     let sending = send.running();
     rsx! {
         form {
             class: "composer",
             onsubmit: move |e: FormEvent| {
                 e.prevent_default();
-                submit();
+                submit.call(());
             },
             div { class: "pickers",
                 Picker {
@@ -90,6 +108,9 @@ pub fn Composer(session_id: String) -> Element {
                 }
             }
             Attachments { session_id: session_id.clone(), files }
+            if let Some(why) = &waiting {
+                p { class: "composer-waiting muted", id: "composer-waiting", "{why}" }
+            }
             label { r#for: "composer-input", class: "visually-hidden", "Message" }
             textarea {
                 id: "composer-input",
@@ -110,11 +131,17 @@ pub fn Composer(session_id: String) -> Element {
                 onkeydown: move |e: KeyboardEvent| {
                     if e.key() == Key::Enter && !e.modifiers().shift() {
                         e.prevent_default();
-                        submit();
+                        submit.call(());
                     }
                 },
             }
-            button { r#type: "submit", class: "primary", disabled: sending || no_model.is_some(), if sending { "Sending…" } else { "Send" } }
+            button {
+                r#type: "submit",
+                class: "primary",
+                disabled: sending || no_model.is_some() || !can_send,
+                aria_describedby: if !can_send { "composer-waiting" },
+                if sending { "Sending…" } else { "Send" }
+            }
         }
     }
 }
@@ -134,12 +161,14 @@ fn prompt_input(
     let mut input = PromptInput::default();
     if !text.is_empty() {
         input.parts.push(api::PartInput::Text {
+            id: None,
             text: text.to_owned(),
         });
     }
     input
         .parts
         .extend(files.iter().map(|f| api::PartInput::File {
+            id: None,
             mime: f.mime.clone(),
             url: f.url.clone(),
             filename: f.filename.clone(),
@@ -152,6 +181,19 @@ fn prompt_input(
             model_id: model.to_owned(),
         });
     Some(input)
+}
+
+/// Gives the message and each of its parts an id of the server's form, the message's after
+/// `newest` (part ids follow the message's, as the server's do).
+fn with_fresh_ids(input: &mut PromptInput, newest: Option<&str>) {
+    let message = crate::platform::fresh_id("msg", newest);
+    for part in &mut input.parts {
+        let fresh = crate::platform::fresh_id("prt", None);
+        match part {
+            api::PartInput::Text { id, .. } | api::PartInput::File { id, .. } => *id = Some(fresh),
+        }
+    }
+    input.message_id = Some(message);
 }
 
 /// The agents a user can pick: primary ones, not hidden.

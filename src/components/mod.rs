@@ -5,6 +5,7 @@
 pub mod action;
 pub mod composer;
 pub mod dialog;
+pub mod diff;
 pub mod icons;
 pub mod keyboard_help;
 pub mod message;
@@ -14,10 +15,13 @@ pub mod prompts;
 pub mod session_header;
 pub mod status;
 pub mod toasts;
+pub mod undo;
+pub mod worktree;
 
-pub use action::{use_action, use_client, UseAction, UseClient};
+pub use action::{use_action, use_client, use_lasting_action, UseAction, UseClient};
 pub use composer::Composer;
-pub use dialog::Dialog;
+pub use dialog::{focus_on_mount, Dialog};
+pub use diff::{DiffView, SessionChanges, TurnChanges, TurnRef};
 pub use icons::ForkIcon;
 pub use keyboard_help::{opens_help, KeyboardHelp, Shortcut, Shortcuts};
 pub use message::MessageView;
@@ -29,3 +33,8 @@ pub use session_header::{
 };
 pub use status::{ErrorPanel, Loading};
 pub use toasts::ToastRegion;
+pub use undo::{UndoBusyDialog, UndoneMark, UndoneNotice};
+pub use worktree::{
+    BringBackButton, StepLine, StepState, WorktreeDialog, WorktreeInfo, WorktreePlace,
+    WorktreeSummary,
+};

@@ -7,7 +7,8 @@ use crate::api::{
     AgentPart, CompactionPart, FilePart, Part, PatchPart, ReasoningPart, RetryPart, SnapshotPart,
     StepFinishPart, SubtaskPart, TextPart, ToolPart, ToolState,
 };
-use crate::markdown::{is_safe_url, to_safe_html};
+use crate::markdown::{is_safe_url, to_safe_html, StreamedMarkdown};
+use crate::shared::Shared;
 
 /// Renders any part.
 #[component]
@@ -42,18 +43,47 @@ fn TextView(part: TextPart) -> Element {
             }
         };
     }
-    let html = to_safe_html(&part.text);
-    rsx! { div { class: "part part-text markdown", dangerous_inner_html: "{html}" } }
+    let open = part.time.as_ref().is_some_and(|t| t.end.is_none());
+    rsx! { Markdown { class: "part part-text markdown", text: part.text, open } }
 }
 
 #[component]
 fn ReasoningView(part: ReasoningPart) -> Element {
+    let open = part.time.as_ref().is_some_and(|t| t.end.is_none());
     rsx! {
         details { class: "part part-reasoning",
             summary { "Reasoning" }
-            div { class: "markdown", dangerous_inner_html: to_safe_html(&part.text) }
+            Markdown { class: "markdown", text: part.text, open }
         }
     }
+}
+
+/// Markdown as safe HTML. While `open` (still streaming in), each finished block is rendered
+/// once and kept, and only the block being written is rendered again per delta; once closed,
+/// the whole text is rendered as one.
+#[component]
+fn Markdown(class: &'static str, text: String, open: bool) -> Element {
+    let streamed =
+        use_hook(|| std::rc::Rc::new(std::cell::RefCell::new(StreamedMarkdown::default())));
+    if !open {
+        let html = to_safe_html(&text);
+        return rsx! { div { class, dangerous_inner_html: "{html}" } };
+    }
+    let (blocks, tail) = streamed.borrow_mut().render(&text);
+    rsx! {
+        div { class: "{class} streaming",
+            for (i, html) in blocks.into_iter().enumerate() {
+                HtmlBlock { key: "{i}", html }
+            }
+            div { class: "md-block", dangerous_inner_html: "{tail}" }
+        }
+    }
+}
+
+/// A finished block of streamed markdown: the same HTML value is never drawn again.
+#[component]
+fn HtmlBlock(html: Shared<String>) -> Element {
+    rsx! { div { class: "md-block", dangerous_inner_html: html.as_str() } }
 }
 
 fn pretty(value: &Value) -> String {
@@ -132,13 +162,24 @@ fn is_inline_raster(url: &str) -> bool {
         .any(|kind| lower.starts_with(&format!("data:image/{kind};")))
 }
 
+/// The largest image drawn inline (its data URL, in bytes): a larger one (a model can attach
+/// 10 MB) would be decoded and kept by the page for a picture nobody asked to see.
+const PREVIEW_BYTES: usize = 1024 * 1024;
+
 #[component]
 fn FileView(part: FilePart) -> Element {
-    let name = part
-        .filename
-        .clone()
-        .unwrap_or_else(|| part.url.rsplit('/').next().unwrap_or("file").to_owned());
-    let preview = is_inline_raster(&part.url);
+    let name = part.filename.clone().unwrap_or_else(|| {
+        let tail = part.url.rsplit('/').next().unwrap_or("file");
+        tail.chars().take(80).collect()
+    });
+    let raster = is_inline_raster(&part.url);
+    let preview = raster && part.url.len() <= PREVIEW_BYTES;
+    let too_large = (raster && !preview).then(|| {
+        format!(
+            " · {:.1} MB, too large to show here",
+            part.url.len() as f64 / 1_000_000.0
+        )
+    });
     let link = is_safe_url(&part.url).then(|| part.url.clone());
     let location = part.url.strip_prefix("file://").map(str::to_owned);
     rsx! {
@@ -150,6 +191,9 @@ fn FileView(part: FilePart) -> Element {
                 span { class: "file-name", title: location.unwrap_or_default(), "{name}" }
             }
             span { class: "muted", " {part.mime}" }
+            if let Some(note) = too_large {
+                span { class: "muted", "{note}" }
+            }
             if preview {
                 img { class: "file-preview", src: "{part.url}", alt: "{name}" }
             }
@@ -301,6 +345,25 @@ mod tests {
         assert!(!is_inline_raster("data:image/png,<svg>"));
         assert!(!is_inline_raster("https://example.com/a.png"));
         assert!(!is_inline_raster("é"));
+    }
+
+    #[test]
+    fn a_huge_image_is_named_not_drawn() {
+        let url = format!("data:image/png;base64,{}", "A".repeat(10 * 1024 * 1024));
+        let html = render(
+            json!({"id":"prt_6","type":"file","mime":"image/png","filename":"huge.png","url":url}),
+        );
+        assert!(!html.contains("<img"), "not drawn");
+        assert!(html.contains("huge.png") && html.contains("10.5 MB, too large to show here"));
+        assert!(
+            html.len() < 10_000,
+            "the data is not in the page: {} bytes",
+            html.len()
+        );
+        let small = render(
+            json!({"id":"prt_7","type":"file","mime":"image/png","filename":"small.png","url":"data:image/png;base64,iVBOR"}),
+        );
+        assert!(small.contains("<img"), "{small}");
     }
 
     #[test]

@@ -68,13 +68,38 @@ pub fn PermissionPrompt(request: PermissionRequest) -> Element {
     }
 }
 
+/// The slot of question `i` in a list kept per question, made when missing: the server may ask
+/// again under the same id with more questions than the list was made for, and a lookup out of
+/// bounds would take the whole app down (a wasm panic aborts).
+fn slot<T: Default>(list: &mut Vec<T>, i: usize) -> Option<&mut T> {
+    if list.len() <= i {
+        list.resize_with(i + 1, T::default);
+    }
+    list.get_mut(i)
+}
+
+/// The answer to each of `count` questions: the labels picked, and the user's own words.
+fn answers(picked: &[Vec<String>], typed: &[String], count: usize) -> Vec<Vec<String>> {
+    (0..count)
+        .map(|i| {
+            let mut answer = picked.get(i).cloned().unwrap_or_default();
+            let own = typed.get(i).map(|t| t.trim()).unwrap_or_default();
+            if !own.is_empty() {
+                answer.push(own.to_owned());
+            }
+            answer
+        })
+        .collect()
+}
+
 /// The model's questions: pick an option (or several), type your own where allowed, or dismiss.
 #[component]
 pub fn QuestionPrompt(request: QuestionRequest) -> Element {
     let toasts = use_toasts();
     let count = request.questions.len();
-    let mut picked = use_signal(|| vec![Vec::<String>::new(); count]);
-    let mut typed = use_signal(|| vec![String::new(); count]);
+    // Per question: the labels picked and the text typed. Read with `get`, grown on write.
+    let mut picked = use_signal(Vec::<Vec<String>>::new);
+    let mut typed = use_signal(Vec::<String>::new);
     let id = request.id.clone();
     // `None` declines; `Some` answers each question with the labels picked (and typed).
     let send = use_action(move |client, answers: Option<Vec<Vec<String>>>| {
@@ -94,18 +119,7 @@ pub fn QuestionPrompt(request: QuestionRequest) -> Element {
             send.run(None);
             return;
         }
-        let answers: Vec<Vec<String>> = picked
-            .peek()
-            .iter()
-            .zip(typed.peek().iter())
-            .map(|(labels, own)| {
-                let mut answer = labels.clone();
-                if !own.trim().is_empty() {
-                    answer.push(own.trim().to_owned());
-                }
-                answer
-            })
-            .collect();
+        let answers = answers(&picked.peek(), &typed.peek(), count);
         if answers.iter().any(Vec::is_empty) {
             toasts.push(ToastKind::Error, "Answer every question, or dismiss them.");
             return;
@@ -129,7 +143,7 @@ pub fn QuestionPrompt(request: QuestionRequest) -> Element {
                             input {
                                 r#type: if q.multiple == Some(true) { "checkbox" } else { "radio" },
                                 name: "question-{request.id}-{i}",
-                                checked: picked.read()[i].contains(&option.label),
+                                checked: picked.read().get(i).is_some_and(|p| p.contains(&option.label)),
                                 // A click (or Space, which clicks) toggles: it fires for radios and
                                 // checkboxes alike, whatever the change event carries.
                                 onclick: {
@@ -137,13 +151,16 @@ pub fn QuestionPrompt(request: QuestionRequest) -> Element {
                                     let multiple = q.multiple == Some(true);
                                     move |_| {
                                         let mut all = picked.write();
-                                        let had = all[i].contains(&label);
+                                        let Some(these) = slot(&mut all, i) else {
+                                            return;
+                                        };
+                                        let had = these.contains(&label);
                                         if !multiple {
-                                            all[i].clear();
+                                            these.clear();
                                         }
-                                        all[i].retain(|l| *l != label);
+                                        these.retain(|l| *l != label);
                                         if !had || !multiple {
-                                            all[i].push(label.clone());
+                                            these.push(label.clone());
                                         }
                                     }
                                 },
@@ -158,8 +175,12 @@ pub fn QuestionPrompt(request: QuestionRequest) -> Element {
                         input {
                             aria_label: "Your own answer",
                             placeholder: "Or type your own answer",
-                            value: "{typed.read()[i]}",
-                            oninput: move |e| typed.write()[i] = e.value(),
+                            value: typed.read().get(i).cloned().unwrap_or_default(),
+                            oninput: move |e| {
+                                if let Some(own) = slot(&mut typed.write(), i) {
+                                    *own = e.value();
+                                }
+                            },
                         }
                     }
                 }
@@ -169,5 +190,77 @@ pub fn QuestionPrompt(request: QuestionRequest) -> Element {
                 button { r#type: "button", disabled: sending, onclick: move |_| submit(true), "Dismiss" }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{Question, QuestionOption};
+
+    fn asked(count: usize) -> QuestionRequest {
+        let question = |n: usize| Question {
+            question: format!("Question {n}?"),
+            header: format!("Q{n}"),
+            options: vec![QuestionOption {
+                label: format!("Yes {n}"),
+                description: String::new(),
+            }],
+            multiple: None,
+            custom: None,
+        };
+        QuestionRequest {
+            id: "que_1".into(),
+            session_id: "ses_1".into(),
+            questions: (1..=count).map(question).collect(),
+        }
+    }
+
+    #[test]
+    fn answers_cover_every_question_asked_whatever_was_kept() {
+        let picked = vec![vec!["Yes 1".to_owned()]];
+        let typed = vec![String::new(), "  my own  ".to_owned(), "extra".to_owned()];
+        assert_eq!(
+            answers(&picked, &typed, 3),
+            [
+                vec!["Yes 1".to_owned()],
+                vec!["my own".to_owned()],
+                vec!["extra".to_owned()]
+            ]
+        );
+        assert_eq!(answers(&[], &[], 2), [Vec::<String>::new(), Vec::new()]);
+        let mut list: Vec<String> = Vec::new();
+        *slot(&mut list, 4).unwrap() = "five".into();
+        assert_eq!(list.len(), 5);
+    }
+
+    /// The same question asked again with more questions (same id, so the same component)
+    /// renders them all instead of trapping.
+    #[test]
+    fn a_question_asked_again_with_more_questions_renders() {
+        #[component]
+        fn Asked() -> Element {
+            crate::state::provide_app_state();
+            let mut count = use_signal(|| 1);
+            use_future(move || async move { count.set(3) });
+            let request = asked(count());
+            rsx! { QuestionPrompt { key: "{request.id}", request } }
+        }
+        let mut dom = VirtualDom::new(Asked);
+        dom.rebuild_in_place();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            for _ in 0..3 {
+                let _ =
+                    tokio::time::timeout(std::time::Duration::from_millis(20), dom.wait_for_work())
+                        .await;
+                dom.render_immediate(&mut dioxus::dioxus_core::NoOpMutations);
+            }
+        });
+        let html = dioxus_ssr::render(&dom);
+        assert!(html.contains("Question 3?"), "{html}");
     }
 }

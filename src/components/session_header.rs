@@ -4,9 +4,11 @@
 
 use dioxus::prelude::*;
 
-use super::action::use_action;
-use super::dialog::Dialog;
+use super::action::{use_action, use_client};
+use super::dialog::{focus_on_mount, Dialog, FirstChoice};
+use super::worktree::WorktreeInfo;
 use crate::api;
+use crate::fork::worktree::{others_in, remove_worktree_of};
 use crate::lineage::graph::Note;
 use crate::lineage::{Edge, ForkKind};
 use crate::route::Route;
@@ -20,6 +22,8 @@ pub fn fork_point(edge: &Edge) -> String {
         ForkKind::Whole => "a copy of the whole session".to_owned(),
         ForkKind::Through => format!("after “{}”", edge.excerpt),
         ForkKind::Before => format!("editing “{}”", edge.excerpt),
+        ForkKind::Undo => format!("kept before undoing “{}”", edge.excerpt),
+        ForkKind::Worktree => format!("into a worktree, after “{}”", edge.excerpt),
     }
 }
 
@@ -137,9 +141,7 @@ pub fn TitleEditor(session: api::Session, on_renamed: EventHandler<()>) -> Eleme
                             editing.set(false);
                         }
                     },
-                    onmounted: move |e: MountedEvent| async move {
-                        let _ = e.set_focus(true).await;
-                    },
+                    onmounted: focus_on_mount,
                 }
                 button { r#type: "submit", class: "primary", disabled: saving, "Save title" }
                 button { r#type: "button", onclick: move |_| editing.set(false), "Cancel" }
@@ -165,29 +167,45 @@ pub fn TitleEditor(session: api::Session, on_renamed: EventHandler<()>) -> Eleme
     }
 }
 
-/// Deletes the session, after asking.
+/// Deletes the session, after asking; for a session in a worktree, asks too whether to remove
+/// the worktree (never one another session still lives in).
 #[component]
-pub fn DeleteButton(session_id: String, title: String) -> Element {
+pub fn DeleteButton(
+    session_id: String,
+    title: String,
+    #[props(default)] worktree: Option<WorktreeInfo>,
+) -> Element {
     let toasts = use_toasts();
     let lineage = use_lineage();
     let navigator = use_navigator();
     let mut confirming = use_signal(|| false);
-    let delete = use_action(move |client, ()| {
-        let id = session_id.clone();
+    let remove = use_signal(|| false);
+    let id = session_id.clone();
+    let place = worktree.clone();
+    let delete = use_action(move |client, remove_worktree: bool| {
+        let id = id.clone();
+        let place = place.clone();
         async move {
             let result = client.delete_session(&id).await;
             if let Ok(mut confirming) = confirming.try_write() {
                 *confirming = false;
             }
-            match result {
-                Ok(_) => {
-                    lineage.mark_deleted(&id);
-                    toasts.push(ToastKind::Info, "Session deleted.");
-                    navigator.push(Route::Sessions {});
-                    Ok(())
-                }
-                Err(error) => Err(format!("Could not delete: {error}")),
+            if let Err(error) = result {
+                return Err(format!("Could not delete: {error}"));
             }
+            lineage.mark_deleted(&id);
+            let mut told = "Session deleted.".to_owned();
+            if let (true, Some(place)) = (remove_worktree, place) {
+                match remove_worktree_of(&client, &place.directory, &id).await {
+                    Ok(()) => {
+                        told = format!("Session deleted, and its worktree {} removed.", place.name)
+                    }
+                    Err(problem) => toasts.push(ToastKind::Error, problem),
+                }
+            }
+            toasts.push(ToastKind::Info, told);
+            navigator.push(Route::Sessions {});
+            Ok(())
         }
     });
     let deleting = delete.running();
@@ -199,24 +217,66 @@ pub fn DeleteButton(session_id: String, title: String) -> Element {
                 heading: format!("Delete “{title}”?"),
                 on_cancel: move |_| confirming.set(false),
                 p { "The session and its messages are removed from the server. This cannot be undone." }
+                if let Some(place) = worktree.clone() {
+                    WorktreeRemoval { place, session_id: session_id.clone(), remove }
+                }
                 div { class: "actions",
                     button {
                         r#type: "button",
                         class: "danger",
                         disabled: deleting,
-                        onclick: move |_| delete.run(()),
+                        onclick: move |_| delete.run(remove()),
                         if deleting { "Deleting…" } else { "Delete session" }
                     }
                     button {
                         r#type: "button",
-                        onmounted: move |e: MountedEvent| async move {
-                            let _ = e.set_focus(true).await;
-                        },
+                        onmounted: focus_on_mount,
                         onclick: move |_| confirming.set(false),
                         "Keep it"
                     }
                 }
             }
+        }
+    }
+}
+
+/// "Also remove its worktree": offered unless another session lives in it.
+#[component]
+fn WorktreeRemoval(place: WorktreeInfo, session_id: String, remove: Signal<bool>) -> Element {
+    let client = use_client();
+    let directory = place.directory.clone();
+    let others = use_resource(move || {
+        let client = client.get();
+        let (directory, id) = (directory.clone(), session_id.clone());
+        async move { others_in(&client, &directory, &id).await }
+    });
+    let blocked = match &*others.read() {
+        Some(Ok(others)) => others.first().map(|o| {
+            format!(
+                "It stays: the session “{}” lives in it too.",
+                display_title(&o.title)
+            )
+        }),
+        Some(Err(error)) => Some(format!(
+            "It stays: who else lives in it is not known ({error})."
+        )),
+        None => Some("Checking whether another session lives in it…".to_owned()),
+    };
+    let free = blocked.is_none();
+    rsx! {
+        label { class: "checkbox worktree-removal",
+            input {
+                r#type: "checkbox",
+                checked: remove() && free,
+                disabled: !free,
+                onchange: move |e| remove.set(e.checked()),
+            }
+            " Also remove its worktree {place.name} (the directory {place.directory}"
+            if !place.branch.is_empty() { " and the branch {place.branch}" }
+            "), with anything in it not committed"
+        }
+        if let Some(reason) = blocked {
+            p { class: "muted", role: "status", "{reason}" }
         }
     }
 }
@@ -235,15 +295,7 @@ pub fn BusyDialog(
             on_cancel: move |_| on_cancel.call(()),
             p { "Stop the reply and fork everything, or fork only what is complete and let it run." }
             div { class: "actions",
-                button {
-                    r#type: "button",
-                    class: "primary",
-                    onmounted: move |e: MountedEvent| async move {
-                        let _ = e.set_focus(true).await;
-                    },
-                    onclick: move |_| on_stop.call(()),
-                    "Stop and fork"
-                }
+                FirstChoice { label: "Stop and fork", on_click: move |_| on_stop.call(()) }
                 button { r#type: "button", onclick: move |_| on_complete.call(()), "Fork what is complete" }
                 button { r#type: "button", onclick: move |_| on_cancel.call(()), "Cancel" }
             }

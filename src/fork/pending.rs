@@ -8,6 +8,7 @@ use crate::api::{ApiError, Client, Session, Transport};
 use crate::fork::plan::ForkPlan;
 use crate::lineage::{store, LineageGraph};
 use crate::persist::keys;
+use crate::persist::room::{self, Worth};
 use crate::persist::storage::{self, Area};
 
 /// A fork asked for whose answer never came, at a moment the server could not be asked
@@ -46,7 +47,7 @@ fn keep_pending(pending: &[PendingFork]) -> Result<(), String> {
         return Ok(());
     }
     let json = serde_json::to_string(pending).map_err(|e| e.to_string())?;
-    storage::set(Area::Local, keys::PENDING_FORKS, &json)
+    room::set(keys::PENDING_FORKS, &json, Worth::Precious)
 }
 
 /// What became of a pending fork once the server answered.

@@ -121,6 +121,7 @@ fn edge(source: &Scanned, child: &Scanned, shared: usize, server: &str) -> Edge 
         server: server.to_owned(),
         directory: child.session.directory.clone(),
         discovered: true,
+        worktree: None,
     }
 }
 
@@ -251,7 +252,7 @@ impl Refresh {
 /// Asks the server about the lineage's sessions that live on it: their titles from the
 /// sessions list, and, for those missing from it in a directory the list covers, one `GET` each
 /// (`BATCH` at a time) — only a "not found" marks a session deleted. Sessions of other servers
-/// or projects are left alone.
+/// or projects, and ids the server could not have made, are left alone.
 pub async fn refresh<T: Transport>(
     client: &Client<T>,
     lineage: &LineageGraph,
@@ -265,7 +266,12 @@ pub async fn refresh<T: Transport>(
     let mut refresh = Refresh::default();
     let mut missing = Vec::new();
     for (id, (on, directory)) in places {
-        if on.trim_end_matches('/') != server || lineage.is_deleted(id) {
+        // An id not of the server's form (from an imported or hand-edited file) cannot be
+        // asked about: it is left as it is, and the rest refreshed.
+        if on.trim_end_matches('/') != server
+            || lineage.is_deleted(id)
+            || !crate::api::ids::is_session_id(id)
+        {
             continue;
         }
         match titles.get(id) {

@@ -14,6 +14,12 @@ pub enum ForkKind {
     Through,
     Before,
     Whole,
+    /// The whole session, kept before OpenCode's undo took back the anchor message and what
+    /// followed it (the next prompt deletes those from the session; the branch keeps them).
+    Undo,
+    /// Through the anchor's turn, into a git worktree of its own holding the code as the
+    /// session left it there (the edge's `worktree` names it, `directory` is where it is).
+    Worktree,
 }
 
 impl ForkKind {
@@ -22,6 +28,8 @@ impl ForkKind {
             ForkKind::Through => "forked after",
             ForkKind::Before => "edited",
             ForkKind::Whole => "whole session",
+            ForkKind::Undo => "kept before undo",
+            ForkKind::Worktree => "worktree",
         }
     }
 }
@@ -53,6 +61,17 @@ pub struct Edge {
     /// Found by "Scan server" (a fork made elsewhere), not recorded when it was made.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub discovered: bool,
+    /// The git worktree a [`ForkKind::Worktree`] fork lives in (its directory is `directory`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worktree: Option<WorktreeRef>,
+}
+
+/// A fork's git worktree, as recorded: its name and its branch.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorktreeRef {
+    pub name: String,
+    #[serde(default)]
+    pub branch: String,
 }
 
 impl Edge {
@@ -375,6 +394,7 @@ pub(crate) mod tests {
             server: String::new(),
             directory: String::new(),
             discovered: false,
+            worktree: None,
         }
     }
 
@@ -480,15 +500,18 @@ impl LineageGraph {
         let active = |session: &str| self.active.get(session).copied().unwrap_or(f64::MIN);
         let mut latest: HashMap<&str, f64> = HashMap::new();
         for edge in &self.edges {
-            let newest = latest
-                .entry(root_of[edge.child.as_str()])
-                .or_insert(f64::MIN);
+            let root = root_of
+                .get(edge.child.as_str())
+                .copied()
+                .unwrap_or(&edge.child);
+            let newest = latest.entry(root).or_insert(f64::MIN);
             *newest = newest
                 .max(edge.created)
                 .max(active(&edge.child))
                 .max(active(&edge.parent));
         }
-        order.sort_by(|a, b| latest[b].total_cmp(&latest[a]));
+        let latest_of = |root: &str| latest.get(root).copied().unwrap_or(f64::MIN);
+        order.sort_by(|a, b| latest_of(b).total_cmp(&latest_of(a)));
         let mut rows = Vec::with_capacity(self.edges.len() + order.len());
         let mut seen = HashSet::new();
         for root in order {

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::graph::{Edge, LineageGraph};
+use super::graph::{Edge, ForkKind, LineageGraph};
 
 /// Sizes of the drawing, in CSS pixels.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -480,7 +480,7 @@ impl MapLayout {
 }
 
 /// How a fork's kind is told on the map and in the list: a mark and a word (never the mark
-/// alone). Read from the kind's stored name, so kinds added later get theirs here.
+/// alone).
 pub fn kind_mark(edge: Option<&Edge>) -> (&'static str, &'static str) {
     let Some(edge) = edge else {
         return ("●", "source");
@@ -488,17 +488,12 @@ pub fn kind_mark(edge: Option<&Edge>) -> (&'static str, &'static str) {
     if edge.discovered {
         return ("◌", "discovered");
     }
-    let name = serde_json::to_value(edge.kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
-    match name.as_str() {
-        "through" => ("○", "fork"),
-        "before" => ("◇", "edit and resend"),
-        "whole" => ("□", "whole copy"),
-        "worktree" => ("⬡", "worktree"),
-        "undo" => ("△", "undo kept"),
-        _ => ("○", "fork"),
+    match edge.kind {
+        ForkKind::Through => ("○", "fork"),
+        ForkKind::Before => ("◇", "edit and resend"),
+        ForkKind::Whole => ("□", "whole copy"),
+        ForkKind::Worktree => ("⬡", "worktree"),
+        ForkKind::Undo => ("△", "undo kept"),
     }
 }
 
@@ -506,7 +501,6 @@ pub fn kind_mark(edge: Option<&Edge>) -> (&'static str, &'static str) {
 mod tests {
     use super::*;
     use crate::lineage::graph::tests::edge;
-    use crate::lineage::ForkKind;
 
     /// a ─┬─ b (at 2) ── d (at 3)
     ///    ├─ c (at 2, a sibling of b)
@@ -758,6 +752,10 @@ mod tests {
         assert_eq!(kind_mark(Some(&e)).1, "edit and resend");
         e.kind = ForkKind::Whole;
         assert_eq!(kind_mark(Some(&e)).1, "whole copy");
+        e.kind = ForkKind::Worktree;
+        assert_eq!(kind_mark(Some(&e)), ("⬡", "worktree"));
+        e.kind = ForkKind::Undo;
+        assert_eq!(kind_mark(Some(&e)), ("△", "undo kept"));
         e.discovered = true;
         assert_eq!(kind_mark(Some(&e)).1, "discovered");
     }

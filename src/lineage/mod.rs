@@ -8,4 +8,4 @@ pub mod outbox;
 pub mod remote;
 pub mod store;
 
-pub use graph::{Edge, ForkKind, LineageGraph};
+pub use graph::{Edge, ForkKind, LineageGraph, WorktreeRef};

@@ -10,8 +10,12 @@
 //! "branchpoint": {"v": 1, "session": "ses_child", "parent": "ses_source",
 //!   "anchor": "msg_…", "role": "user", "kind": "through", "excerpt": "add the tests",
 //!   "created": 1764000000000, "discovered": false, "parent_title": "Refactor", "at": 2,
-//!   "label": "winner", "note": "the tests pass here", "noted": 1764000100000}
+//!   "label": "winner", "note": "the tests pass here", "noted": 1764000100000,
+//!   "worktree": {"name": "brave-otter", "branch": "opencode/brave-otter"}}
 //! ```
+//!
+//! `worktree` is there for a fork into a worktree (kind `worktree`): the worktree's name and
+//! branch (the session's own directory says where it is).
 //!
 //! `at` (how many of the source's messages the fork copied: where it leaves the source's lane
 //! on the map) and the label and note (`noted`: when they were last changed; the newer wins)
@@ -26,7 +30,7 @@
 
 use serde_json::{Map, Value};
 
-use super::graph::{Conflict, Edge, ForkKind, LineageGraph, Note};
+use super::graph::{Conflict, Edge, ForkKind, LineageGraph, Note, WorktreeRef};
 use crate::api::ids::{is_message_id, is_session_id};
 use crate::api::{ApiError, Client, Role, Session, Transport};
 use crate::text::excerpt;
@@ -187,6 +191,24 @@ fn record_edge(
         Some(Value::Bool(b)) => *b,
         Some(_) => return Err("discovered is not true or false".into()),
     };
+    let worktree = match key.get("worktree") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(place)) => {
+            let name = place
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let branch = place
+                .get("branch")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            (!name.is_empty()).then(|| WorktreeRef {
+                name: excerpt(name, TEXT_CHARS),
+                branch: excerpt(branch, TEXT_CHARS),
+            })
+        }
+        Some(_) => return Err("worktree is not an object".into()),
+    };
     Ok(Some(Edge {
         child: session.id.clone(),
         parent: parent.to_owned(),
@@ -200,6 +222,7 @@ fn record_edge(
         server: server.to_owned(),
         directory: session.directory.clone(),
         discovered,
+        worktree,
     }))
 }
 
@@ -250,6 +273,15 @@ pub fn record_of(
     if !edge.parent_title.is_empty() {
         let title = excerpt(&edge.parent_title, TEXT_CHARS);
         key.insert("parent_title".into(), title.into());
+    }
+    if let Some(worktree) = &edge.worktree {
+        let mut place = Map::new();
+        place.insert("name".into(), excerpt(&worktree.name, TEXT_CHARS).into());
+        place.insert(
+            "branch".into(),
+            excerpt(&worktree.branch, TEXT_CHARS).into(),
+        );
+        key.insert("worktree".into(), Value::Object(place));
     }
     Value::Object(key)
 }
@@ -662,6 +694,17 @@ mod tests {
         let key = record(&whole);
         assert!(key.get("anchor").is_none() && key.get("role").is_none());
         assert_eq!(read(&with_key(key), SERVER), fork(whole));
+        // A fork into a worktree carries its worktree's name and branch.
+        let mut into_worktree = recorded();
+        into_worktree.kind = ForkKind::Worktree;
+        into_worktree.worktree = Some(WorktreeRef {
+            name: "brave-otter".into(),
+            branch: "opencode/brave-otter".into(),
+        });
+        let key = record(&into_worktree);
+        assert_eq!(key["kind"], "worktree");
+        assert_eq!(key["worktree"]["branch"], "opencode/brave-otter");
+        assert_eq!(read(&with_key(key), SERVER), fork(into_worktree));
         // A session that is no fork may carry a record too (its label, later): no edge.
         let bare = json!({"v": 1, "session": CHILD});
         assert_eq!(read(&with_key(bare), SERVER), Found::Record(Box::default()));

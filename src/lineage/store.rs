@@ -1,19 +1,21 @@
 //! The lineage in localStorage: a versioned JSON document, written only through this module.
 //! Every write merges with what is stored (another tab may have forked meanwhile); corrupted
-//! data is set aside under a backup key instead of being lost; when storage is full, cached
-//! excerpts are trimmed before any edge would be.
+//! data is set aside under a backup key instead of being lost; when storage is full, kept
+//! streamed text and old drafts make room first (`persist::room`), then cached excerpts are
+//! trimmed, before any edge would be lost.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use super::discover::Outcome;
 use super::graph::ForkKind;
-use super::graph::{Conflict, Edge, LineageGraph, Note};
+use super::graph::{Conflict, Edge, LineageGraph, Note, WorktreeRef};
 use super::outbox;
 use crate::api::Role;
 use crate::persist::keys;
+use crate::persist::room::{self, Worth};
 use crate::persist::storage::{self, Area};
 use crate::text::excerpt;
 
@@ -25,11 +27,8 @@ pub const VERSION: u32 = 3;
 const EXCERPT_CHARS: usize = 60;
 const TITLE_CHARS: usize = 60;
 
-/// Schema 1 (and 0, a bare array of these): one object per edge, titles and place repeated.
-#[derive(Deserialize)]
-struct DocumentV1 {
-    edges: Vec<Edge>,
-}
+// Schema 1 is `{"version": 1, "edges": [Edge…]}` (and 0 a bare array of edges): one object
+// per edge, titles and place repeated. Both are read by `decode_with`.
 
 /// Schema 3 (and 2, which is schema 3 without labels, notes, message counts and fork rows),
 /// compact so that thousands of forks fit (about 200 bytes each): every session is written
@@ -46,9 +45,10 @@ struct DocumentV1 {
 ///
 /// A session is `[id]`, `[id, title]`, `[id, title, last active ms]` or `[id, title, last
 /// active ms, messages]` (a field not known is `""`). An edge is `[child, parent (indexes into
-/// sessions), anchor|null, role u|a|null, kind t|b|w, created ms, excerpt, place index,
-/// discovered 0|1, from the server 0|1, messages copied]`; trailing defaults (`""`, `0`, `0`,
-/// `0`) are left out, and so is an unknown count of copied messages (where the fork leaves its
+/// sessions), anchor|null, role u|a|null, kind t|b|w|u|k (u: kept before undo, k: into a
+/// worktree), created ms, excerpt, place index, discovered 0|1, from the server 0|1, messages
+/// copied|null, worktree name, worktree branch]`; trailing defaults (`""`, `0`, `null`) are
+/// left out (a count of copied messages of 0 is not a default: it is where the fork leaves its
 /// source's lane on the map). "From the server": read from the child's metadata, recorded by
 /// another browser. `notes` (left out when empty) holds labels and notes: `[label, note,
 /// changed ms]`.
@@ -73,6 +73,12 @@ struct DocumentV2 {
 /// Reads a stored lineage: schema 2, or an older one (migrated). Never panics, whatever the
 /// input; anything unreadable is an error saying what.
 pub fn decode(raw: &str) -> Result<LineageGraph, String> {
+    decode_with(raw, false).map(|(lineage, _)| lineage)
+}
+
+/// Reads a lineage document. With `lenient`, a record that cannot be read is skipped (and
+/// counted) instead of refusing the whole document: an imported file keeps what it can.
+fn decode_with(raw: &str, lenient: bool) -> Result<(LineageGraph, usize), String> {
     let value: Value = serde_json::from_str(raw).map_err(|e| format!("not JSON: {e}"))?;
     let version = match &value {
         Value::Array(_) => 0,
@@ -84,20 +90,33 @@ pub fn decode(raw: &str) -> Result<LineageGraph, String> {
     }
     // Schema 3 only adds fields to schema 2: one reader serves both.
     if version >= 2 {
-        return decode_v2(value);
+        return decode_v2(value, lenient);
     }
-    let edges = match value {
-        Value::Array(_) => serde_json::from_value::<Vec<Edge>>(value),
-        _ => serde_json::from_value::<DocumentV1>(value).map(|d| d.edges),
+    let rows = match value {
+        Value::Array(rows) => rows,
+        Value::Object(mut map) => match map.remove("edges") {
+            Some(Value::Array(rows)) => rows,
+            _ => return Err("unreadable edges: no list of edges".into()),
+        },
+        _ => Vec::new(),
+    };
+    let mut edges = Vec::with_capacity(rows.len());
+    let mut skipped = 0;
+    for row in rows {
+        match serde_json::from_value::<Edge>(row) {
+            Ok(edge) => edges.push(edge),
+            Err(_) if lenient => skipped += 1,
+            Err(e) => return Err(format!("unreadable edges: {e}")),
+        }
     }
-    .map_err(|e| format!("unreadable edges: {e}"))?;
-    Ok(LineageGraph {
+    let lineage = LineageGraph {
         edges,
         ..LineageGraph::default()
-    })
+    };
+    Ok((lineage, skipped))
 }
 
-fn decode_v2(mut value: Value) -> Result<LineageGraph, String> {
+fn decode_v2(mut value: Value, lenient: bool) -> Result<(LineageGraph, usize), String> {
     fn field<T: serde::de::DeserializeOwned + Default>(
         value: &mut Value,
         name: &str,
@@ -118,57 +137,21 @@ fn decode_v2(mut value: Value) -> Result<LineageGraph, String> {
     let mut edges = Vec::with_capacity(rows.len());
     let mut from_server = BTreeSet::new();
     let mut fork_at = HashMap::new();
+    let mut skipped = 0;
     for (n, row) in rows.iter().enumerate() {
-        let bad = |what: &str| format!("edge {}: {what}", n + 1);
-        let Value::Array(row) = row else {
-            return Err(bad("not a list"));
-        };
-        let at = |i: usize| row.get(i).unwrap_or(&Value::Null);
-        let text = |i: usize| at(i).as_str().map(str::to_owned);
-        let session = |i: usize, what: &str| {
-            at(i)
-                .as_u64()
-                .and_then(|k| sessions.get(k as usize))
-                .and_then(|s| Some((s.first()?.clone(), s.get(1).cloned().unwrap_or_default())))
-                .ok_or_else(|| bad(&format!("no {what}")))
-        };
-        let (child, child_title) = session(0, "child")?;
-        let (parent, parent_title) = session(1, "parent")?;
-        let role = match at(3).as_str() {
-            Some("u") => Some(Role::User),
-            Some("a") => Some(Role::Assistant),
-            None => None,
-            Some(other) => return Err(bad(&format!("unknown role “{other}”"))),
-        };
-        let kind = match at(4).as_str() {
-            Some("t") => ForkKind::Through,
-            Some("b") => ForkKind::Before,
-            Some("w") => ForkKind::Whole,
-            _ => return Err(bad("unknown kind")),
-        };
-        let created = at(5).as_f64().ok_or_else(|| bad("no time"))?;
-        let place = at(7).as_u64().unwrap_or(0) as usize;
-        let (server, directory) = places.get(place).cloned().unwrap_or_default();
-        if at(9).as_u64() == Some(1) {
-            from_server.insert(child.clone());
+        match edge_v2(row, &sessions, &places) {
+            Ok(read) => {
+                if read.from_server {
+                    from_server.insert(read.edge.child.clone());
+                }
+                if let Some(copied) = read.copied {
+                    fork_at.insert(read.edge.child.clone(), copied);
+                }
+                edges.push(read.edge);
+            }
+            Err(_) if lenient => skipped += 1,
+            Err(what) => return Err(format!("edge {}: {what}", n + 1)),
         }
-        if let Some(copied) = at(10).as_u64().and_then(|n| u32::try_from(n).ok()) {
-            fork_at.insert(child.clone(), copied);
-        }
-        edges.push(Edge {
-            child,
-            parent,
-            anchor: text(2),
-            role,
-            excerpt: text(6).unwrap_or_default(),
-            kind,
-            created,
-            parent_title,
-            child_title,
-            server,
-            directory,
-            discovered: at(8).as_u64() == Some(1),
-        });
     }
     // A session's third field is when it was last active (whole ms, as a string; parsed as an
     // integer, which keeps the float parser out of the wasm).
@@ -187,7 +170,7 @@ fn decode_v2(mut value: Value) -> Result<LineageGraph, String> {
             (session, Note { label, note, at })
         })
         .collect();
-    Ok(LineageGraph {
+    let lineage = LineageGraph {
         edges,
         deleted,
         active,
@@ -199,6 +182,76 @@ fn decode_v2(mut value: Value) -> Result<LineageGraph, String> {
         messages,
         fork_at,
         notes,
+    };
+    Ok((lineage, skipped))
+}
+
+/// An edge row as read: the edge, whether it came from the server, how many messages it copied.
+struct EdgeRow {
+    edge: Edge,
+    from_server: bool,
+    copied: Option<u32>,
+}
+
+/// One schema-2 or 3 edge row, its sessions and place looked up; `Err` says what is wrong.
+fn edge_v2(
+    row: &Value,
+    sessions: &[Vec<String>],
+    places: &[(String, String)],
+) -> Result<EdgeRow, String> {
+    let Value::Array(row) = row else {
+        return Err("not a list".into());
+    };
+    let at = |i: usize| row.get(i).unwrap_or(&Value::Null);
+    let text = |i: usize| at(i).as_str().map(str::to_owned);
+    let session = |i: usize, what: &str| {
+        at(i)
+            .as_u64()
+            .and_then(|k| sessions.get(k as usize))
+            .and_then(|s| Some((s.first()?.clone(), s.get(1).cloned().unwrap_or_default())))
+            .ok_or_else(|| format!("no {what}"))
+    };
+    let (child, child_title) = session(0, "child")?;
+    let (parent, parent_title) = session(1, "parent")?;
+    let role = match at(3).as_str() {
+        Some("u") => Some(Role::User),
+        Some("a") => Some(Role::Assistant),
+        None => None,
+        Some(other) => return Err(format!("unknown role “{other}”")),
+    };
+    let kind = match at(4).as_str() {
+        Some("t") => ForkKind::Through,
+        Some("b") => ForkKind::Before,
+        Some("w") => ForkKind::Whole,
+        Some("u") => ForkKind::Undo,
+        Some("k") => ForkKind::Worktree,
+        _ => return Err("unknown kind".into()),
+    };
+    let created = at(5).as_f64().ok_or("no time")?;
+    let place = at(7).as_u64().unwrap_or(0) as usize;
+    let (server, directory) = places.get(place).cloned().unwrap_or_default();
+    let edge = Edge {
+        child,
+        parent,
+        anchor: text(2),
+        role,
+        excerpt: text(6).unwrap_or_default(),
+        kind,
+        created,
+        parent_title,
+        child_title,
+        server,
+        directory,
+        discovered: at(8).as_u64() == Some(1),
+        worktree: text(11).filter(|n| !n.is_empty()).map(|name| WorktreeRef {
+            name,
+            branch: text(12).unwrap_or_default(),
+        }),
+    };
+    Ok(EdgeRow {
+        edge,
+        from_server: at(9).as_u64() == Some(1),
+        copied: at(10).as_u64().and_then(|n| u32::try_from(n).ok()),
     })
 }
 
@@ -242,23 +295,31 @@ pub fn encode<'a>(lineage: &'a LineageGraph) -> String {
                 ForkKind::Through => "t",
                 ForkKind::Before => "b",
                 ForkKind::Whole => "w",
+                ForkKind::Undo => "u",
+                ForkKind::Worktree => "k",
             }),
             Value::from(edge.created.round() as i64),
             Value::from(excerpt(&edge.excerpt, EXCERPT_CHARS)),
             Value::from(place),
             Value::from(u8::from(edge.discovered)),
             Value::from(u8::from(lineage.from_server.contains(&edge.child))),
+            lineage
+                .fork_at
+                .get(&edge.child)
+                .map_or(Value::Null, |&copied| Value::from(copied)),
+            Value::from(edge.worktree.as_ref().map_or("", |w| w.name.as_str())),
+            Value::from(edge.worktree.as_ref().map_or("", |w| w.branch.as_str())),
         ];
-        match lineage.fork_at.get(&edge.child) {
-            Some(&copied) => row.push(Value::from(copied)),
-            // Leave out trailing defaults.
-            None => {
-                while row.len() > 6
-                    && matches!(row.last(), Some(v) if v.as_u64() == Some(0) || v.as_str() == Some(""))
-                {
-                    row.pop();
-                }
+        // Leave out trailing defaults (a known count of copied messages, field 10, is kept
+        // even when 0).
+        while row.len() > 6
+            && match row.last() {
+                Some(Value::Null) => true,
+                Some(v) => row.len() != 11 && (v.as_u64() == Some(0) || v.as_str() == Some("")),
+                None => false,
             }
+        {
+            row.pop();
         }
         edges.push(row);
     }
@@ -409,13 +470,96 @@ pub fn update(change: impl Fn(&mut LineageGraph), now: f64) -> Result<LineageGra
     Ok(lineage)
 }
 
-/// Merges a lineage exported from this or another browser into the stored one. Returns the
-/// lineage now stored and how many edges were new. A file that is not a lineage (or is from a
-/// newer Branchpoint) is refused with the reason, and nothing is changed.
-pub fn import(raw: &str, now: f64) -> Result<(LineageGraph, usize), String> {
-    let incoming = decode(raw)
-        .map_err(|problem| format!("This file is not a Branchpoint lineage: {problem}."))?;
+/// The largest lineage file an import reads (5,000 forks take about 1 MB).
+pub const MAX_IMPORT_BYTES: u64 = 5 * 1024 * 1024;
+/// The most records one import takes.
+pub const MAX_IMPORT_RECORDS: usize = 50_000;
+/// No fork was made before this (2020-01-01, ms): an earlier time is not a real one.
+const EARLIEST: f64 = 1_577_836_800_000.0;
+/// How far ahead of this browser's clock an imported time may be (another machine's clock).
+const CLOCK_SLACK_MS: f64 = 86_400_000.0;
+
+/// Refuses a file too large to be a lineage before any of it is read (reading hundreds of MB
+/// would take the tab down).
+pub fn check_import_size(bytes: u64) -> Result<(), String> {
+    if bytes <= MAX_IMPORT_BYTES {
+        return Ok(());
+    }
+    Err(format!(
+        "This file is {:.1} MB: a lineage file is at most {} MB (5,000 forks take about 1 MB), so it was not read.",
+        bytes as f64 / 1_000_000.0,
+        MAX_IMPORT_BYTES / (1024 * 1024)
+    ))
+}
+
+/// Is this a time a fork could have been made at, as seen at `now`?
+fn plausible_time(at: f64, now: f64) -> bool {
+    at.is_finite() && at >= EARLIEST && at <= now.max(EARLIEST) + CLOCK_SLACK_MS
+}
+
+/// What is wrong with an imported edge, if anything: ids of the server's forms (a session
+/// never its own source), an http(s) server or none, a plausible time.
+fn invalid(edge: &Edge, now: f64) -> Option<&'static str> {
+    use crate::api::ids::{is_message_id, is_session_id};
+    if !is_session_id(&edge.child) || !is_session_id(&edge.parent) || edge.child == edge.parent {
+        return Some("session ids");
+    }
+    if edge.anchor.as_deref().is_some_and(|a| !is_message_id(a)) {
+        return Some("message id");
+    }
+    if !edge.server.is_empty() && crate::persist::settings::origin_of(&edge.server).is_none() {
+        return Some("server");
+    }
+    if edge.directory.len() > 4096 {
+        return Some("directory");
+    }
+    (!plausible_time(edge.created, now)).then_some("time")
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    /// The lineage now stored.
+    pub lineage: LineageGraph,
+    /// Forks the file brought that this browser did not know.
+    pub added: usize,
+    /// Records of the file left out: unreadable, or with invalid ids, servers or times.
+    pub skipped: usize,
+}
+
+/// Merges a lineage exported from this or another browser into the stored one. Records that
+/// cannot be read or are not valid are skipped and counted; a fork already known here keeps
+/// the edge this browser has (an imported one never re-parents it). A file that is not a
+/// lineage at all (or is from a newer Branchpoint, or holds too many records) is refused with
+/// the reason, and nothing is changed.
+pub fn import(raw: &str, now: f64) -> Result<Imported, String> {
+    let not_lineage =
+        |problem: String| format!("This file is not a Branchpoint lineage: {problem}.");
+    let (mut incoming, mut skipped) = decode_with(raw, true).map_err(not_lineage)?;
+    let records = incoming.edges.len() + incoming.deleted.len() + incoming.active.len();
+    if records > MAX_IMPORT_RECORDS {
+        return Err(not_lineage(format!(
+            "{records} records, more than the {MAX_IMPORT_RECORDS} one import takes"
+        )));
+    }
+    let before = incoming.edges.len() + incoming.deleted.len() + incoming.active.len();
+    incoming.edges.retain(|edge| invalid(edge, now).is_none());
+    incoming
+        .deleted
+        .retain(|id| crate::api::ids::is_session_id(id));
+    incoming
+        .active
+        .retain(|id, at| crate::api::ids::is_session_id(id) && plausible_time(*at, now));
+    incoming
+        .notes
+        .retain(|id, _| crate::api::ids::is_session_id(id));
+    skipped += before - (incoming.edges.len() + incoming.deleted.len() + incoming.active.len());
     let mut lineage = load(now).lineage;
+    let known: std::collections::HashSet<&str> =
+        lineage.edges.iter().map(|e| e.child.as_str()).collect();
+    incoming
+        .edges
+        .retain(|edge| !known.contains(edge.child.as_str()));
     let before = lineage.edges.len();
     lineage.merge(&incoming);
     let added = lineage.edges.len() - before;
@@ -424,7 +568,11 @@ pub fn import(raw: &str, now: f64) -> Result<(LineageGraph, usize), String> {
         .iter()
         .filter(|e| !lineage.from_server.contains(&e.child));
     queue_edges(new);
-    Ok((lineage, added))
+    Ok(Imported {
+        lineage,
+        added,
+        skipped,
+    })
 }
 
 fn write(lineage: &mut LineageGraph) -> Result<(), String> {
@@ -438,7 +586,7 @@ fn write(lineage: &mut LineageGraph) -> Result<(), String> {
                 }
             }
         }
-        match storage::set(Area::Local, KEY, &encode(lineage)) {
+        match room::set(KEY, &encode(lineage), Worth::Precious) {
             Ok(()) => return Ok(()),
             Err(problem) => last = problem,
         }
@@ -464,6 +612,15 @@ mod tests {
             child_title: "C".into(),
             server: "http://127.0.0.1:4096".into(),
             ..crate::lineage::graph::tests::edge(child, parent, Some("msg_1"), 1.0)
+        }
+    }
+
+    /// An edge an import takes: ids of the server's forms, a time of this decade.
+    fn valid(child: &str, parent: &str) -> Edge {
+        Edge {
+            anchor: Some("msg_anchor0001".into()),
+            created: NOW - 5_000.0,
+            ..edge(child, parent)
         }
     }
 
@@ -512,6 +669,47 @@ mod tests {
             migrated,
             "rewritten as schema 2"
         );
+    }
+
+    #[test]
+    fn an_undo_edge_is_kind_u() {
+        let mut lineage = LineageGraph::default();
+        lineage.add(Edge {
+            kind: ForkKind::Undo,
+            ..edge("ses_kept", "ses_a")
+        });
+        let raw = encode(&lineage);
+        assert!(raw.contains(r#""msg_1",null,"u","#), "{raw}");
+        assert_eq!(decode(&raw).unwrap(), lineage);
+        let written = r#"{"version":2,"places":[["s",""]],"sessions":[["ses_k","T — before undo"],["ses_a","T"]],"edges":[[0,1,"msg_1","u","u",5]]}"#;
+        let read = decode(written).unwrap();
+        assert_eq!(read.edges[0].kind, ForkKind::Undo);
+        assert_eq!(read.edges[0].role, Some(crate::api::Role::User));
+    }
+
+    #[test]
+    fn a_worktree_fork_keeps_its_worktree() {
+        let mut lineage = LineageGraph::default();
+        lineage.add(Edge {
+            kind: ForkKind::Worktree,
+            directory: "/data/worktree/p/brave-otter".into(),
+            worktree: Some(WorktreeRef {
+                name: "brave-otter".into(),
+                branch: "opencode/brave-otter".into(),
+            }),
+            ..edge("ses_wt", "ses_a")
+        });
+        lineage.add(edge("ses_plain", "ses_a"));
+        let raw = encode(&lineage);
+        assert!(
+            raw.contains(r#""k",1,"an excerpt",0,0,0,null,"brave-otter","opencode/brave-otter"]"#),
+            "{raw}"
+        );
+        assert!(
+            !raw.contains(r#"0,0,"",""#),
+            "no empty worktree written: {raw}"
+        );
+        assert_eq!(decode(&raw).unwrap(), lineage);
     }
 
     #[test]
@@ -729,15 +927,129 @@ mod tests {
     }
 
     #[test]
+    fn a_full_storage_drops_streamed_text_and_old_drafts_before_any_excerpt() {
+        storage::remove(Area::Local, KEY);
+        let mut long = edge("ses_b", "ses_a");
+        long.excerpt = "x".repeat(60);
+        record(long, NOW).unwrap();
+        let streamed = keys::streamed("ses_a");
+        storage::set(Area::Local, &streamed, &"s".repeat(2_000)).unwrap();
+        crate::persist::drafts::keep_text("ses_a", &"d".repeat(2_000)).unwrap();
+        let used: usize = storage::keys(Area::Local)
+            .iter()
+            .filter_map(|k| storage::get(Area::Local, k))
+            .map(|v| v.len())
+            .sum();
+        storage::set_quota(used + 50);
+        let result = record(edge("ses_c", "ses_a"), NOW);
+        let draft_after_one = crate::persist::drafts::text("ses_a");
+        let result_two = result.and_then(|_| record(edge("ses_d", "ses_a"), NOW).map(|_| ()));
+        let excerpts: Vec<usize> = load(NOW)
+            .lineage
+            .edges
+            .iter()
+            .map(|e| e.excerpt.chars().count())
+            .collect();
+        storage::set_quota(usize::MAX);
+        result_two.unwrap();
+        assert_eq!(
+            storage::get(Area::Local, &streamed),
+            None,
+            "streamed text went first"
+        );
+        assert_eq!(
+            draft_after_one.len(),
+            2_000,
+            "the draft stayed while streamed text sufficed"
+        );
+        assert_eq!(
+            excerpts.first(),
+            Some(&60),
+            "no excerpt was trimmed: {excerpts:?}"
+        );
+        crate::persist::drafts::clear("ses_a");
+    }
+
+    #[test]
+    fn an_import_takes_only_valid_records_and_never_re_parents_a_known_fork() {
+        storage::remove(Area::Local, KEY);
+        let mut real = edge("ses_realchild1", "ses_realparent");
+        real.created = NOW - 1_000.0;
+        record(real, NOW).unwrap();
+        let good = |child: &str| valid(child, "ses_realparent");
+        let mut bad = Vec::new();
+        let mut e = good("ses_fine0001");
+        e.child = "not an id".into();
+        bad.push(e);
+        let mut e = good("ses_fine0002");
+        e.parent = "../../etc".into();
+        bad.push(e);
+        let mut e = good("ses_fine0003");
+        e.created = -1e308;
+        bad.push(e);
+        let mut e = good("ses_fine0004");
+        e.created = NOW + 10.0 * CLOCK_SLACK_MS;
+        bad.push(e);
+        let mut e = good("ses_fine0005");
+        e.server = "javascript:alert(1)".into();
+        bad.push(e);
+        let mut e = good("ses_fine0006");
+        e.anchor = Some("<img>".into());
+        bad.push(e);
+        let mut e = good("ses_fine0007");
+        e.parent = e.child.clone();
+        bad.push(e);
+        // The known fork, claimed by the file with an earlier time and another source.
+        let mut hijack = edge("ses_realchild1", "ses_attacker01");
+        hijack.created = EARLIEST;
+        let mut file = LineageGraph::default();
+        for e in bad.into_iter().chain([good("ses_newchild01"), hijack]) {
+            file.edges.push(e);
+        }
+        file.active.insert("nope".into(), NOW);
+        file.deleted.insert("ses_newchild01".into());
+        let mut raw: Value = serde_json::from_str(&encode(&file)).unwrap();
+        // And a row no schema reads.
+        raw["edges"]
+            .as_array_mut()
+            .unwrap()
+            .push(Value::from("junk"));
+        let imported = import(&raw.to_string(), NOW).unwrap();
+        assert_eq!(imported.added, 1);
+        assert_eq!(
+            imported.skipped, 9,
+            "7 invalid edges, 1 unreadable row, 1 activity"
+        );
+        let lineage = load(NOW).lineage;
+        assert_eq!(
+            lineage.parent_of("ses_realchild1").unwrap().parent,
+            "ses_realparent"
+        );
+        assert!(lineage.parent_of("ses_newchild01").is_some());
+        assert!(lineage.is_deleted("ses_newchild01"));
+        assert!(!lineage.active.contains_key("nope"));
+    }
+
+    #[test]
+    fn an_oversized_file_is_refused_before_it_is_read() {
+        assert!(check_import_size(MAX_IMPORT_BYTES).is_ok());
+        let refused = check_import_size(300 * 1024 * 1024).unwrap_err();
+        assert!(
+            refused.contains("314.6 MB") && refused.contains("at most 5 MB"),
+            "{refused}"
+        );
+    }
+
+    #[test]
     fn import_merges_without_duplicates_and_refuses_bad_files() {
         storage::remove(Area::Local, KEY);
-        record(edge("ses_b", "ses_a"), NOW).unwrap();
+        record(valid("ses_bbbbbbbb", "ses_aaaaaaaa"), NOW).unwrap();
         let mut exported = load(NOW).lineage;
-        exported.add(edge("ses_c", "ses_a"));
-        let (lineage, added) = import(&encode(&exported), NOW).unwrap();
-        assert_eq!((lineage.edges.len(), added), (2, 1));
-        let (_, again) = import(&encode(&exported), NOW).unwrap();
-        assert_eq!(again, 0, "importing twice adds nothing");
+        exported.add(valid("ses_cccccccc", "ses_aaaaaaaa"));
+        let imported = import(&encode(&exported), NOW).unwrap();
+        assert_eq!((imported.lineage.edges.len(), imported.added), (2, 1));
+        let again = import(&encode(&exported), NOW).unwrap();
+        assert_eq!(again.added, 0, "importing twice adds nothing");
         let refused = import("{\"hello\": 1}", NOW).unwrap_err();
         assert!(
             refused.starts_with("This file is not a Branchpoint lineage"),

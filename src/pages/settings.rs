@@ -1,10 +1,12 @@
 //! `/settings`: server URL, password, project directory, a connection test, and whether the
-//! lineage is kept on the server.
+//! lineage is kept on the server. A password is kept for the server it was typed for: another
+//! address empties the field. A password that would cross the network in clear is warned
+//! about beside the field and asked about before it is first sent.
 
 use dioxus::prelude::*;
 
 use crate::api::Project;
-use crate::components::use_action;
+use crate::components::{focus_on_mount, use_action, Dialog};
 use crate::persist::prefs;
 use crate::persist::settings::{validate_server_url, ConnectionSettings, DEFAULT_SERVER_URL};
 use crate::state::{client, use_remote_lineage, use_settings};
@@ -18,12 +20,28 @@ enum Notice {
     Failed(String),
 }
 
+/// What waits for the user's word on sending the password in clear.
+#[derive(Clone, Copy, PartialEq)]
+enum Send {
+    Test,
+    Save,
+}
+
 /// The settings form.
 #[component]
 pub fn Settings() -> Element {
+    // Come from a page narrowed to the saved server: Settings tries others, so it runs in a
+    // page of its own (loaded again; nothing of the form is drawn before that).
+    if crate::platform::connect_narrowed() {
+        use_hook(crate::platform::reload);
+        return rsx! { crate::components::Loading { label: "Opening Settings…" } };
+    }
     let mut settings = use_settings();
     let mut draft = use_signal(|| settings.peek().clone());
     let mut notice = use_signal(|| Notice::None);
+    // Set when another address emptied the password field: said beside it.
+    let mut password_note = use_signal(|| None::<String>);
+    let mut asking = use_signal(|| None::<Send>);
     let mut projects = use_signal(Vec::<Project>::new);
     // Offer the saved server's projects at once; "Test connection" refreshes them for a new URL.
     use_future(move || async move {
@@ -43,22 +61,29 @@ pub fn Settings() -> Element {
         }
         Ok(())
     });
-    let test_connection = move |_| {
+    let mut test_connection = move || {
         let candidate = draft.read().clone();
         if let Err(message) = validate_server_url(&candidate.server_url) {
             notice.set(Notice::Failed(message));
+            return;
+        }
+        if candidate.needs_cleartext_consent() {
+            asking.set(Some(Send::Test));
             return;
         }
         notice.set(Notice::Working("Testing connection…"));
         test.run(candidate);
     };
 
-    let save = move |event: FormEvent| {
-        event.prevent_default();
+    let mut save = move || {
         let mut candidate = draft.read().clone();
         candidate.server_url = candidate.server_url.trim().trim_end_matches('/').to_owned();
         if let Err(message) = validate_server_url(&candidate.server_url) {
             notice.set(Notice::Failed(message));
+            return;
+        }
+        if candidate.needs_cleartext_consent() {
+            asking.set(Some(Send::Save));
             return;
         }
         match candidate.save() {
@@ -70,12 +95,27 @@ pub fn Settings() -> Element {
         settings.set(candidate);
     };
 
+    let mut consent = move |send: Send| {
+        asking.set(None);
+        draft.write().allow_cleartext();
+        match send {
+            Send::Test => test_connection(),
+            Send::Save => save(),
+        }
+    };
+
     let busy = test.running();
+    let cleartext = draft.read().is_cleartext();
     crate::platform::use_title("Settings · Branchpoint".to_owned());
     rsx! {
         div { class: "page settings-page",
             h1 { "Settings" }
-            form { class: "settings-form", onsubmit: save,
+            form {
+                class: "settings-form",
+                onsubmit: move |event: FormEvent| {
+                    event.prevent_default();
+                    save();
+                },
                 label { r#for: "server-url", "Server URL" }
                 input {
                     id: "server-url",
@@ -83,7 +123,17 @@ pub fn Settings() -> Element {
                     required: true,
                     value: "{draft.read().server_url}",
                     placeholder: DEFAULT_SERVER_URL,
-                    oninput: move |e| draft.write().server_url = e.value(),
+                    oninput: move |e| {
+                        let had = draft.peek().password_origin.clone();
+                        let typed = !draft.peek().password.is_empty();
+                        draft.write().set_server_url(e.value());
+                        // Said until a password is typed: the user may not be looking there.
+                        if typed && draft.peek().password.is_empty() {
+                            password_note.set(Some(format!(
+                                "The password typed was for {had}: a password is only ever sent to the server it was given for. Enter this server's password, if it has one."
+                            )));
+                        }
+                    },
                 }
                 p { class: "hint muted", "Where `opencode serve` listens. Default: http://127.0.0.1:4096." }
 
@@ -92,10 +142,25 @@ pub fn Settings() -> Element {
                     id: "password",
                     r#type: "password",
                     autocomplete: "current-password",
+                    aria_describedby: "password-hint",
                     value: "{draft.read().password}",
-                    oninput: move |e| draft.write().password = e.value(),
+                    oninput: move |e| {
+                        password_note.set(None);
+                        draft.write().set_password(e.value());
+                    },
                 }
-                p { class: "hint muted", "The server's OPENCODE_SERVER_PASSWORD, if it has one." }
+                div { id: "password-hint",
+                    p { class: "hint muted", "The server's OPENCODE_SERVER_PASSWORD, if it has one. It is sent to this server only." }
+                    if let Some(note) = password_note.read().clone() {
+                        p { class: "hint notice", role: "status", "{note}" }
+                    }
+                    if cleartext {
+                        p { class: "hint warning cleartext-warning", role: "note",
+                            "This address is plain http:// to another machine: a password would cross the network in clear, readable by anyone on the way. "
+                            "Reach the server over https:// (a reverse proxy in front of it) or through an SSH tunnel to 127.0.0.1."
+                        }
+                    }
+                }
                 label { class: "checkbox",
                     input {
                         r#type: "checkbox",
@@ -110,7 +175,7 @@ pub fn Settings() -> Element {
                 p { class: "hint muted", "Test the connection to list the server's projects." }
 
                 div { class: "actions",
-                    button { r#type: "button", disabled: busy, onclick: test_connection, "Test connection" }
+                    button { r#type: "button", disabled: busy, onclick: move |_| test_connection(), "Test connection" }
                     button { r#type: "submit", class: "primary", "Save" }
                 }
                 match &*notice.read() {
@@ -118,6 +183,30 @@ pub fn Settings() -> Element {
                     Notice::Working(text) => rsx! { p { class: "notice", role: "status", "{text}" } },
                     Notice::Ok(text) => rsx! { p { class: "notice ok", role: "status", "{text}" } },
                     Notice::Failed(text) => rsx! { p { class: "notice failed", role: "alert", "{text}" } },
+                }
+            }
+            if let Some(send) = asking() {
+                Dialog {
+                    role: "alertdialog",
+                    heading: "Send the password in clear?",
+                    on_cancel: move |_| asking.set(None),
+                    p {
+                        "{draft.read().server_url} is plain http:// to another machine. The password would travel unencrypted: anyone on the network between here and there can read it, and with it run commands on that machine through OpenCode."
+                    }
+                    div { class: "actions",
+                        button {
+                            r#type: "button",
+                            class: "danger",
+                            onclick: move |_| consent(send),
+                            "Send it in clear"
+                        }
+                        button {
+                            r#type: "button",
+                            onmounted: focus_on_mount,
+                            onclick: move |_| asking.set(None),
+                            "Cancel"
+                        }
+                    }
                 }
             }
             LineageSettings {}

@@ -12,8 +12,12 @@ pub const LINEAGE_ON_SERVER: &str = "branchpoint.lineage-on-server";
 pub const LINEAGE_VIEW: &str = "branchpoint.lineage-view";
 /// Connection settings, without the password.
 pub const SETTINGS: &str = "branchpoint.settings.v1";
-/// The password: in sessionStorage, or localStorage with "Remember password".
-pub const PASSWORD: &str = "branchpoint.password";
+/// The passwords, by server origin (a JSON object): in sessionStorage, or localStorage with
+/// "Remember password".
+pub const PASSWORDS: &str = "branchpoint.passwords";
+/// The one password older versions kept, for whichever server was set: read once and filed
+/// under that server's origin in [`PASSWORDS`].
+pub const LEGACY_PASSWORD: &str = "branchpoint.password";
 /// Forks whose answer was lost while the server could not be asked (see `fork::pending`).
 pub const PENDING_FORKS: &str = "branchpoint.pending-forks";
 /// The colour theme: "light", "dark", or absent for the system's.
@@ -25,17 +29,28 @@ pub const SCAN_ON_CONNECT: &str = "branchpoint.scan-on-connect";
 
 /// A session's unsent composer text.
 pub fn draft(session_id: &str) -> String {
-    format!("branchpoint.draft.{session_id}")
+    format!("{DRAFT_PREFIX}{session_id}")
 }
 
 /// The files attached to a session's unsent message (a JSON array).
 pub fn draft_files(session_id: &str) -> String {
-    format!("branchpoint.draft-files.{session_id}")
+    format!("{DRAFT_FILES_PREFIX}{session_id}")
 }
+
+/// What every key of a draft's text starts with (the session id follows).
+pub const DRAFT_PREFIX: &str = "branchpoint.draft.";
+/// What every key of a draft's files starts with (the session id follows).
+pub const DRAFT_FILES_PREFIX: &str = "branchpoint.draft-files.";
+/// What every key of kept streamed text starts with.
+pub const STREAMED_PREFIX: &str = "branchpoint.streamed.";
+
+/// When each session's draft was begun (a JSON object of ms), so that the oldest go first when
+/// storage is full.
+pub const DRAFT_TIMES: &str = "branchpoint.draft-times";
 
 /// The text a session's open reply parts had streamed when its page went.
 pub fn streamed(session_id: &str) -> String {
-    format!("branchpoint.streamed.{session_id}")
+    format!("{STREAMED_PREFIX}{session_id}")
 }
 
 /// Where an unreadable lineage is kept, stamped with the time (ms) it was found.

@@ -11,9 +11,12 @@ pub enum Area {
     Session,
 }
 
+/// The error of a write refused because the storage is full (the quota is reached).
+pub const FULL: &str = "browser storage is full";
+
 #[cfg(target_arch = "wasm32")]
 mod imp {
-    use super::Area;
+    use super::{Area, FULL};
 
     fn store(area: Area) -> Option<web_sys::Storage> {
         let window = web_sys::window()?;
@@ -35,7 +38,7 @@ mod imp {
                 .ok()
                 .and_then(|n| n.as_string());
             match name.as_deref() {
-                Some("QuotaExceededError") => "browser storage is full".to_owned(),
+                Some("QuotaExceededError") => FULL.to_owned(),
                 _ => "browser storage refused the write".to_owned(),
             }
         })
@@ -46,11 +49,21 @@ mod imp {
             let _ = storage.remove_item(key);
         }
     }
+
+    pub fn keys(area: Area) -> Vec<String> {
+        let Some(storage) = store(area) else {
+            return Vec::new();
+        };
+        let count = storage.length().unwrap_or(0);
+        (0..count)
+            .filter_map(|i| storage.key(i).ok().flatten())
+            .collect()
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
 mod imp {
-    use super::Area;
+    use super::{Area, FULL};
     use std::cell::RefCell;
     use std::collections::HashMap;
 
@@ -78,7 +91,7 @@ mod imp {
                 .map(|(_, v)| v.len())
                 .sum();
             if others + value.len() > QUOTA.with(|q| q.get()) {
-                return Err("browser storage is full".to_owned());
+                return Err(FULL.to_owned());
             }
             store.insert((area, key.to_owned()), value.to_owned());
             Ok(())
@@ -88,11 +101,24 @@ mod imp {
     pub fn remove(area: Area, key: &str) {
         STORE.with(|s| s.borrow_mut().remove(&(area, key.to_owned())));
     }
+
+    pub fn keys(area: Area) -> Vec<String> {
+        STORE.with(|s| {
+            let mut keys: Vec<String> = s
+                .borrow()
+                .keys()
+                .filter(|k| k.0 == area)
+                .map(|k| k.1.clone())
+                .collect();
+            keys.sort();
+            keys
+        })
+    }
 }
 
 #[cfg(test)]
 pub use imp::set_quota;
-pub use imp::{get, remove, set};
+pub use imp::{get, keys, remove, set};
 
 /// A value stored as JSON; `None` when missing or unreadable (a value written by another
 /// version, or edited by hand, reads as absent instead of failing).

@@ -12,6 +12,10 @@ More faults, each chosen by a regex over "METHOD /path" like --fail:
   --down-drops                  when the target does not answer, close without a reply (as a
                                 killed server would look) instead of a 502
   --log FILE                    append "METHOD /path" for every request except OPTIONS
+  --auth-log FILE               append "METHOD /path" for every request carrying Authorization
+  --location URL                a Location header on the --fail answers (a redirect, with a
+                                3xx --status)
+  --host ADDRESS                listen there instead of 127.0.0.1 (0.0.0.0: every interface)
 """
 
 import argparse
@@ -38,6 +42,8 @@ class Proxy(BaseHTTPRequestHandler):
     drop = None
     down_drops = False
     log = None
+    auth_log = None
+    location = None
     log_lock = threading.Lock()
 
     def log_message(self, *args):
@@ -59,6 +65,9 @@ class Proxy(BaseHTTPRequestHandler):
         if self.log and self.command != "OPTIONS":
             with self.log_lock, open(self.log, "a") as log:
                 log.write(line + "\n")
+        if self.auth_log and self.headers.get("authorization"):
+            with self.log_lock, open(self.auth_log, "a") as log:
+                log.write(line + "\n")
         if self.delay and self.command != "OPTIONS" and self.delay.search(line):
             time.sleep(self.delay_ms / 1000.0)
         if self.fail and self.command != "OPTIONS" and self.fail.search(line):
@@ -67,6 +76,8 @@ class Proxy(BaseHTTPRequestHandler):
             self.send_response(self.status)
             self.send_header("content-type", "application/json" if body.startswith(b"{") else "text/plain")
             self.send_header("content-length", str(len(body)))
+            if self.location:
+                self.send_header("location", self.location)
             origin = self.headers.get("origin")
             if origin:
                 self.send_header("access-control-allow-origin", origin)
@@ -139,6 +150,9 @@ def main():
     parser.add_argument("--drop", default=None)
     parser.add_argument("--down-drops", action="store_true")
     parser.add_argument("--log", default=None)
+    parser.add_argument("--auth-log", default=None)
+    parser.add_argument("--location", default=None)
+    parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args()
     Proxy.target = urllib.parse.urlsplit(args.target)
     Proxy.fail = re.compile(args.fail) if args.fail else None
@@ -149,7 +163,9 @@ def main():
     Proxy.drop = re.compile(args.drop) if args.drop else None
     Proxy.down_drops = args.down_drops
     Proxy.log = args.log
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), Proxy)
+    Proxy.auth_log = args.auth_log
+    Proxy.location = args.location
+    server = ThreadingHTTPServer((args.host, args.port), Proxy)
     server.daemon_threads = True
     print(f"listening on {server.server_address[1]}", flush=True)
     try:

@@ -78,6 +78,11 @@ unicode lookalikes␟ｊａｖａｓｃｒｉｐｔ：alert(1) ＜script＞alert
 control characters␟bell\u0007 backspace\u0008 escape\u001b[31m red \u001b[0m nul\0end
 lone surrogate-like text␟\u{fffd}\u{fffe}\u{ffff}
 css expression␟<p style="background:url(javascript:alert(1));width:expression(alert(1))">x</p>
+markdown protocol-relative link␟[click me](//evil.example/x) and //evil.example
+markdown backslash link␟[click me](\\evil.example) [two](\\\\evil.example/x)
+scheme without slashes␟[click me](https:evil.example) https:evil.example http:/evil.example
+control character before a scheme␟[click me](\u0001javascript:alert(1)) \u0001javascript:alert(1) [two](\u0001https://evil.example)
+relative links␟[settings](/settings) [session](session/ses_attacker0001) [up](../lineage) [query](?focus=x) [top](#main)
 noscript and xmp␟<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript><xmp><script>alert(1)</script></xmp>
 "#;
 

@@ -164,6 +164,8 @@ pub struct ServerOptions {
     pub cors: Option<String>,
     /// Make bash calls wait for the user's permission.
     pub ask_bash: bool,
+    /// Another `opencode` than the pinned one (an older release, for compatibility checks).
+    pub binary: Option<PathBuf>,
 }
 
 /// The `opencode` binary from the pinned npm package.
@@ -172,6 +174,20 @@ pub fn opencode_binary() -> PathBuf {
     assert!(
         path.exists(),
         "{} is missing: run `make test` (it runs `npm ci`)",
+        path.display()
+    );
+    path
+}
+
+/// The `opencode` of an older release, installed by `make compat-tools` under
+/// `target/compat/<version>/` (each from its own npm install).
+pub fn compat_binary(version: &str) -> PathBuf {
+    let path = root().join(format!(
+        "target/compat/{version}/node_modules/.bin/opencode"
+    ));
+    assert!(
+        path.exists(),
+        "{} is missing: run `make compat-tools` (make test and make compat do it)",
         path.display()
     );
     path
@@ -241,7 +257,8 @@ impl OpenCode {
 
     /// Starts (or restarts) the server process on `port`.
     pub async fn launch(&mut self, port: u16) {
-        let mut command = Command::new(opencode_binary());
+        let binary = self.options.binary.clone().unwrap_or_else(opencode_binary);
+        let mut command = Command::new(binary);
         command
             .args([
                 "serve",
@@ -412,6 +429,74 @@ impl OpenCode {
     pub fn project_dir(&self) -> &Path {
         &self.project
     }
+
+    /// A session whose turns run `commands` with the bash tool in the project (one turn each,
+    /// its prompt saying "turn N"), returned once the server has summed up every turn's file
+    /// changes (it does so just after the reply, as the app sees through `message.updated`).
+    pub async fn code(&self, title: &str, commands: &[&str]) -> Session {
+        let prompts: Vec<String> = commands
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if c.is_empty() {
+                    format!("turn {} talks", i + 1)
+                } else {
+                    format!("turn {} [[tool:bash:{c}]]", i + 1)
+                }
+            })
+            .collect();
+        let prompts: Vec<&str> = prompts.iter().map(String::as_str).collect();
+        let session = self.chat(title, &prompts).await;
+        self.settled(&session.id).await;
+        session
+    }
+
+    /// Waits until every user message of `session_id` carries the server's summary of its
+    /// turn's file changes.
+    pub async fn settled(&self, session_id: &str) {
+        let client = self.client();
+        for _ in 0..100 {
+            let messages = client.messages(session_id).await.expect("messages");
+            let done = messages.iter().all(|m| match &m.info {
+                branchpoint::api::MessageInfo::User(u) => u.summary.is_some(),
+                branchpoint::api::MessageInfo::Assistant(a) => a.time.completed.is_some(),
+            });
+            if done {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the server never summed up the turns of {session_id}");
+    }
+
+    /// A file of the project, or `None` when it is not there.
+    pub fn read(&self, file: &str) -> Option<String> {
+        std::fs::read_to_string(self.project.join(file)).ok()
+    }
+
+    /// Commits everything in the project (a worktree starts from the last commit).
+    pub fn commit_all(&self, message: &str) {
+        for args in [
+            vec!["add", "-A"],
+            vec![
+                "-c",
+                "user.name=Test",
+                "-c",
+                "user.email=test@example.com",
+                "commit",
+                "-q",
+                "-m",
+                message,
+            ],
+        ] {
+            let status = Command::new("git")
+                .args(&args)
+                .current_dir(&self.project)
+                .status()
+                .expect("git");
+            assert!(status.success(), "git {args:?} failed");
+        }
+    }
 }
 
 impl Drop for OpenCode {
@@ -444,8 +529,19 @@ impl Transport for Reqwest {
         };
         let response = builder.send().await.map_err(network)?;
         let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .filter_map(|(name, value)| {
+                Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+            })
+            .collect();
         let body = response.text().await.map_err(network)?;
-        Ok(Response { status, body })
+        Ok(Response {
+            status,
+            body,
+            headers,
+        })
     }
 }
 
@@ -472,6 +568,17 @@ impl StaticSite {
         );
         let mut args = vec!["--dir", dist.to_str().unwrap()];
         args.extend(pages.then_some("--pages"));
+        let (process, port) = Process::python_service("static server", "scripts/serve.py", &args);
+        StaticSite {
+            port,
+            prefix: String::new(),
+            _process: process,
+        }
+    }
+
+    /// Serves any folder (a copy of `dist/` a test changes, say) at the root.
+    pub fn serve_dir(dir: &Path) -> StaticSite {
+        let args = ["--dir", dir.to_str().unwrap()];
         let (process, port) = Process::python_service("static server", "scripts/serve.py", &args);
         StaticSite {
             port,
@@ -510,6 +617,7 @@ impl StaticSite {
 pub struct FaultProxy {
     pub port: u16,
     log: PathBuf,
+    auth_log: PathBuf,
     _process: Process,
     _dir: TempDir,
 }
@@ -524,13 +632,22 @@ impl FaultProxy {
     pub fn start_with(target: &str, options: &[&str]) -> FaultProxy {
         let dir = TempDir::new("proxy");
         let log = dir.0.join("requests.log");
-        let mut args = vec!["--target", target, "--log", log.to_str().unwrap()];
+        let auth_log = dir.0.join("authorized.log");
+        let mut args = vec![
+            "--target",
+            target,
+            "--log",
+            log.to_str().unwrap(),
+            "--auth-log",
+            auth_log.to_str().unwrap(),
+        ];
         args.extend_from_slice(options);
         let (process, port) =
             Process::python_service("fault proxy", "tests/support/fault_proxy.py", &args);
         FaultProxy {
             port,
             log,
+            auth_log,
             _process: process,
             _dir: dir,
         }
@@ -567,6 +684,15 @@ impl FaultProxy {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!("the request never came: {:?}", self.log());
+    }
+
+    /// Every request so far that carried an `Authorization` header, as `METHOD /path`.
+    pub fn authorized(&self) -> Vec<String> {
+        std::fs::read_to_string(&self.auth_log)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect()
     }
 
     /// How many requests were exactly `METHOD /path`.

@@ -14,6 +14,8 @@ last user message, so a test scripts the model by what it types:
   [[say:B64]]             answer with exactly this text (base64 of UTF-8), e.g. hostile input
   [[think:B64]]           reason with exactly this text first (base64 of UTF-8)
   [[callb64:TOOL:B64]]    call any tool with these arguments (base64 of their JSON)
+  [[long:BYTES:PIECES]]   a markdown reply of about BYTES bytes (paragraphs, lists, code),
+                          streamed in PIECES pieces, ending in "END-OF-LONG-REPLY" (for the bench)
 
 Anything else gets "Scripted reply to: <the text>". Title generation requests get a short
 title. Usage: scripted_model.py --port PORT (0 picks a free one; the port is printed on stdout
@@ -57,6 +59,7 @@ def directives(text):
         "say": re.search(r"\[\[say:([A-Za-z0-9+/=]*)\]\]", text),
         "think": re.search(r"\[\[think:([A-Za-z0-9+/=]*)\]\]", text),
         "callb64": re.search(r"\[\[callb64:([\w-]+):([A-Za-z0-9+/=]*)\]\]", text),
+        "long": re.search(r"\[\[long:(\d+):(\d+)\]\]", text),
     }
 
 
@@ -64,9 +67,23 @@ def unb64(match, group=1):
     return base64.b64decode(match.group(group)).decode("utf-8")
 
 
-def chunks(text, size=12):
-    size = max(size, len(text) // 100)  # a long text in at most about 100 pieces
+def chunks(text, size=12, most=100):
+    size = max(size, len(text) // most)  # a long text in at most about `most` pieces
     return [text[i : i + size] for i in range(0, len(text), size)] or [""]
+
+
+def long_markdown(size):
+    """About `size` bytes of ordinary markdown: what a long answer looks like."""
+    parts, n = [], 0
+    while sum(len(p) for p in parts) < size:
+        n += 1
+        parts.append(
+            f"### Step {n}\n\nParagraph {n} says what changes, with **bold**, `code` and a "
+            f"[link](https://example.com/{n}), and why it matters for the rest of the plan.\n\n"
+            f"- first point of {n}\n- second point of {n}\n\n"
+            f"```rust\nfn step_{n}() -> u32 {{ {n} }}\n```\n\n"
+        )
+    return "".join(parts) + "END-OF-LONG-REPLY"
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -134,10 +151,13 @@ class Handler(BaseHTTPRequestHandler):
             return self.stream(reasoning=reasoning, tool=(d["call"].group(1), d["call"].group(2)), delay=delay)
         if d["markdown"]:
             return self.stream(reasoning=reasoning, text=MARKDOWN_SAMPLE, delay=delay)
+        if d["long"]:
+            text = long_markdown(int(d["long"].group(1)))
+            return self.stream(text=text, delay=delay, pieces=int(d["long"].group(2)))
         clean = re.sub(r"\[\[.*?\]\]", "", last_user).strip()
         return self.stream(reasoning=reasoning, text=f"Scripted reply to: {clean}", delay=delay)
 
-    def stream(self, text=None, reasoning=None, tool=None, delay=0.0):
+    def stream(self, text=None, reasoning=None, tool=None, delay=0.0, pieces=100):
         self.send_response(200)
         self.send_header("content-type", "text/event-stream")
         self.send_header("cache-control", "no-cache")
@@ -183,7 +203,7 @@ class Handler(BaseHTTPRequestHandler):
                     send({"tool_calls": [{"index": 0, "function": {"arguments": piece}}]})
                 finish = "tool_calls"
             else:
-                for piece in chunks(text or ""):
+                for piece in chunks(text or "", 1, pieces) if pieces != 100 else chunks(text or ""):
                     send({"content": piece})
                 finish = "stop"
             send(

@@ -233,6 +233,23 @@ impl Browser {
         self.conn.post("/back", json!({})).await.map(drop)
     }
 
+    /// Moves into the `index`th frame of the current document: finding and scripts then act
+    /// inside it (also when it is on another origin).
+    pub async fn enter_frame(&self, index: u32) -> Result<(), String> {
+        self.conn
+            .post("/frame", json!({ "id": index }))
+            .await
+            .map(drop)
+    }
+
+    /// Back to the top-level document from any frame.
+    pub async fn leave_frames(&self) -> Result<(), String> {
+        self.conn
+            .post("/frame", json!({ "id": null }))
+            .await
+            .map(drop)
+    }
+
     /// Runs `script` as a function body (use `return`; inputs in `arguments`).
     pub async fn execute(&self, script: &str, args: Vec<Value>) -> Result<Value, String> {
         self.conn

@@ -4,12 +4,14 @@
 //! error, so a newer server never breaks the app.
 
 mod catalog;
+mod diff;
 mod message;
-mod part;
+pub(super) mod part;
 mod permission;
 mod session;
 
 pub use catalog::*;
+pub use diff::*;
 pub use message::*;
 pub use part::*;
 pub use permission::*;

@@ -69,16 +69,28 @@ pub fn Lineage(focus: ReadSignal<String>) -> Element {
     };
     let import = use_action(move |_, file: dioxus::html::FileData| async move {
         let name = file.name();
+        // Refused before a byte is read: a file of hundreds of MB would take the tab down.
+        store::check_import_size(file.size())?;
         let raw = file
             .read_string()
             .await
             .map_err(|error| format!("Could not read {name}: {error}"))?;
-        let (stored, added) = store::import(&raw, now_ms())?;
-        state.show(stored);
+        let imported = store::import(&raw, now_ms())?;
+        state.show(imported.lineage);
         remote.flush();
+        let skipped = match imported.skipped {
+            0 => String::new(),
+            n => format!(
+                "; {} left out (unreadable, or with invalid ids, servers or times)",
+                count(n, "record")
+            ),
+        };
         toasts.push(
             ToastKind::Info,
-            format!("Imported {name}: {}.", count(added, "new fork")),
+            format!(
+                "Imported {name}: {}{skipped}.",
+                count(imported.added, "new fork")
+            ),
         );
         Ok(())
     });

@@ -63,6 +63,9 @@ pub fn Details(session: Option<String>, now: f64) -> Element {
                 if let Some(n) = messages { " · {count(n as usize, \"message\")}" }
                 if let Some(at) = active { " · active {age(now, at)}" }
             }
+            if let Some(worktree) = edge.as_ref().and_then(|e| e.worktree.clone()) {
+                p { class: "muted", "In worktree {worktree.name}" if !worktree.branch.is_empty() { " (branch {worktree.branch})" } }
+            }
             if let Some(text) = note.as_ref().map(|n| n.note.clone()).filter(|n| !n.is_empty()) {
                 p { class: "note-text", "{text}" }
             }

@@ -55,13 +55,13 @@ pub fn TreeList(
         crate::virtual_list::fixed_rows(count, view.scrolled, view.height, ROW_HEIGHT, OVERSCAN);
     let found = matched.read();
     let above = from as f64 * ROW_HEIGHT;
-    let below = (count - to) as f64 * ROW_HEIGHT;
+    let below = count.saturating_sub(to) as f64 * ROW_HEIGHT;
     rsx! {
         ul { id: "lineage-tree", class: "lineage-tree", aria_label: "Fork trees",
             if above > 0.0 {
                 li { class: "lineage-spacer", role: "presentation", style: "height: {above}px" }
             }
-            for (i, row) in all[from..to].iter().enumerate() {
+            for (i, row) in all.get(from..to).unwrap_or_default().iter().enumerate() {
                 Node {
                     key: "{row.session}",
                     focused: row.session == focus,
@@ -147,6 +147,9 @@ fn Node(
             }
             if let Some(edge) = &row.edge {
                 span { class: "badge kind-{kind_class(edge.kind)}", "{edge.kind.label()}" }
+                if let Some(worktree) = &edge.worktree {
+                    span { class: "badge worktree-badge", title: "branch {worktree.branch} · {edge.directory}", "{worktree.name}" }
+                }
                 if edge.discovered {
                     span { class: "badge discovered", title: "Found by “Scan server”: made elsewhere", "discovered" }
                 }
@@ -240,6 +243,8 @@ fn kind_class(kind: ForkKind) -> &'static str {
         ForkKind::Through => "through",
         ForkKind::Before => "before",
         ForkKind::Whole => "whole",
+        ForkKind::Undo => "undo",
+        ForkKind::Worktree => "worktree",
     }
 }
 

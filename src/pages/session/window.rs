@@ -8,6 +8,7 @@ use std::rc::Rc;
 use dioxus::prelude::*;
 
 use crate::api::Message;
+use crate::components::message::DOM_ID_PREFIX;
 use crate::platform::WindowListener;
 use crate::virtual_list::{estimate, slice, Slice, View};
 
@@ -64,7 +65,11 @@ pub fn use_message_window(messages: Signal<Vec<Message>>) -> MessageWindow {
     use_effect(move || {
         let _ = messages.read();
         let at_bottom = matches!(*view.read(), View::Bottom { .. });
-        let measured = crate::platform::child_heights(LIST_ID, GAP);
+        // Measured by element id: the message's own id after its prefix.
+        let measured: Vec<(String, f64)> = crate::platform::child_heights(LIST_ID, GAP)
+            .into_iter()
+            .filter_map(|(id, h)| Some((id.strip_prefix(DOM_ID_PREFIX)?.to_owned(), h)))
+            .collect();
         let changed = {
             let known = heights.read();
             measured
