@@ -460,7 +460,8 @@ async fn five_thousand_records_draw_only_what_is_in_view_and_a_wide_tree_scrolls
     }
     for i in 0..200u32 {
         lineage.edges.push(branchpoint::lineage::Edge {
-            anchor: Some(format!("msg_wide{i:022}")),
+            // 200 forks from one message: siblings, walked with → .
+            anchor: Some("msg_wide0000000000000000000".into()),
             created: 1.8e12 + f64::from(i) * 1000.0,
             parent_title: "Wide tree".into(),
             child_title: format!("Wide {i}"),

@@ -137,6 +137,19 @@ pub fn MapView(
     }
     let found = matches.read();
     let lane = map.scale.map_or(190.0, |s| s.lane);
+    let mut measure = move || {
+        if let Some((left, top, width, height)) = crate::platform::element_scroll(SCROLL_ID) {
+            let now = View {
+                left,
+                top,
+                width,
+                height,
+            };
+            if *view.peek() != now {
+                view.set(now);
+            }
+        }
+    };
     let keydown = move |event: KeyboardEvent| {
         let step = match event.key() {
             Key::ArrowDown => Step::Down,
@@ -177,11 +190,9 @@ pub fn MapView(
                     view.set(now);
                 }
             },
-            onmounted: move |_| {
-                if let Some((left, top, width, height)) = crate::platform::element_scroll(SCROLL_ID) {
-                    view.set(View { left, top, width, height });
-                }
-            },
+            onmounted: move |_| measure(),
+            // Its size settles after it mounts (styles, fonts, the window): measured again then.
+            onresize: move |_| measure(),
             div {
                 class: "map-canvas",
                 role: "tree",
