@@ -370,6 +370,18 @@ async fn an_exported_lineage_imports_into_a_clean_profile() {
     app.open("/lineage").await;
     app.see(".lineage-node", "Carried over — after “hello”")
         .await;
+    // A label and a note travel in the file too.
+    app.click(
+        "button",
+        "Label and note for “Carried over — after “hello””",
+    )
+    .await;
+    let label = app.browser.wait_for("#note-label", WAIT).await.unwrap();
+    label.send_keys("keeper").await.unwrap();
+    let note = app.browser.find("#note-text").await.unwrap();
+    note.send_keys("from the old laptop").await.unwrap();
+    app.click("button", "Save").await;
+    app.see(".lineage-node .badge.label", "keeper").await;
     app.click("button", "Export JSON").await;
     let file = app.browser.downloads().join("branchpoint-lineage.json");
     let mut waited = 0;
@@ -392,6 +404,11 @@ async fn an_exported_lineage_imports_into_a_clean_profile() {
         .see(".lineage-node.depth-1", "Carried over — after “hello”")
         .await;
     assert!(node.text().await.unwrap().contains("forked after"));
+    let badge = clean.see(".lineage-node .badge.label", "keeper").await;
+    assert_eq!(
+        badge.attr("title").await.unwrap().as_deref(),
+        Some("from the old laptop")
+    );
     clean.see(".lineage-node.depth-0", "Carried over").await;
     clean.click("link", "Carried over — after “hello”").await;
     clean.see(".fork-banner", "Forked from Carried over").await;

@@ -215,6 +215,20 @@ async fn forks_made_in_the_app_are_drawn_walked_by_keyboard_and_opened() {
     app.click("link", "Previous fork made at this point").await;
     at_session(&app, &t.a).await;
     app.see(".path-strip", "1 / 2").await;
+
+    // c deleted on the server: its lane dashed, its item saying so.
+    server.client().delete_session(&t.c).await.unwrap();
+    app.open("/lineage").await;
+    app.see(&format!("#map-{}", t.c), "deleted").await;
+    assert_eq!(
+        app.count("svg .lane.deleted path[stroke-dasharray='6 5']")
+            .await,
+        2
+    );
+    app.browser
+        .screenshot(root().join("target/screenshots/map-deleted.png"))
+        .await
+        .unwrap();
     app.open(&format!("/session/{}", t.d)).await;
     app.see(".path-strip .here", "").await;
     let steps = app
@@ -316,8 +330,14 @@ async fn labels_and_notes_are_set_shown_everywhere_and_found_by_search() {
         .await
         .unwrap();
     search.clear().await.unwrap();
-    search.send_keys("three").await.unwrap();
-    app.see(".search-results", "session").await;
+    // A fork point's words ("two": the prompt c edited), in any case.
+    search.send_keys("TWO").await.unwrap();
+    app.see(".search-results", "1 session matches").await;
+    app.see(".map-node.match", "edit and resend").await;
+    search.clear().await.unwrap();
+    search.send_keys("nothing like it").await.unwrap();
+    app.see(".search-results", "No session matches.").await;
+    assert_eq!(app.count(".map-node.match").await, 0);
 
     // `?` (outside a text field) lists the map's keys.
     focus_item(&app, &t.b).await;

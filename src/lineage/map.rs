@@ -38,9 +38,9 @@ const TREE_GAP: f64 = 36.0;
 /// for longer sessions, without a 1,000-message session running off the map.
 const MAX_STEPS: f64 = 4.0;
 /// How far below the fork point a fork's own lane begins, in rows.
-const FORK_DROP: f64 = 0.6;
+const FORK_DROP: f64 = 0.5;
 /// A fork leaves its source's lane at least this far (in rows) below the source's label.
-const LABEL_CLEAR: f64 = 0.4;
+const LABEL_CLEAR: f64 = 0.55;
 
 /// One session on the map.
 #[derive(Debug, Clone, PartialEq)]

@@ -313,7 +313,15 @@ fn Item(
             class.push_str(name);
         }
     }
-    let (left, top, width) = (node.x - 7.0, node.top - 12.0, lane - 12.0);
+    // Its mark sits on the lane's top; title above, kind and label below it.
+    let (left, top, width) = (node.x - 7.0, node.top - 9.0, lane - 12.0);
+    let mut name = format!("{title}, {kind}");
+    if let Some(label) = &label {
+        name.push_str(&format!(", label {label}"));
+    }
+    if node.deleted {
+        name.push_str(", deleted");
+    }
     let end = lane_end(&node, now);
     let (open, select, hover) = (
         node.session.clone(),
@@ -325,6 +333,7 @@ fn Item(
             id: node_id(&node.session),
             class,
             role: "treeitem",
+            aria_label: "{name}",
             aria_level: "{node.depth + 1}",
             aria_posinset: "{position.0}",
             aria_setsize: "{position.1}",
@@ -340,13 +349,17 @@ fn Item(
             onmouseenter: move |_| on_hover.call(Some(hover.clone())),
             onmouseleave: move |_| on_hover.call(None),
             span { class: "mark", aria_hidden: "true", "{mark}" }
-            span { class: "title", "{title}" }
-            span { class: "kind", " · {kind}" }
-            if let Some(label) = label {
-                span { class: "badge label", " {label}" }
-            }
-            if node.deleted {
-                span { class: "badge deleted-badge", " deleted" }
+            span { class: "text",
+                span { class: "title", "{title}" }
+                span { class: "meta",
+                    span { class: "kind", "{kind}" }
+                    if let Some(label) = &label {
+                        span { class: "badge label", "{label}" }
+                    }
+                    if node.deleted {
+                        span { class: "badge deleted-badge", "deleted" }
+                    }
+                }
             }
         }
         div {
