@@ -171,7 +171,7 @@ async fn forks_made_in_the_app_are_drawn_walked_by_keyboard_and_opened() {
     // Forks from one point leave the root's lane at one height, below where it begins.
     let tops = app
         .strings(&format!(
-            "return ['{}', '{}', '{}'].map(s => String(document.getElementById('map-' + s).offsetTop));",
+            "return ['{}', '{}', '{}'].map(s => String(document.getElementById('map-' + s).getBoundingClientRect().top));",
             t.root, t.a, t.b
         ))
         .await;

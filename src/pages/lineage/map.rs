@@ -315,13 +315,6 @@ fn Item(
     }
     // Its mark sits on the lane's top; title above, kind and label below it.
     let (left, top, width) = (node.x - 7.0, node.top - 9.0, lane - 12.0);
-    let mut name = format!("{title}, {kind}");
-    if let Some(label) = &label {
-        name.push_str(&format!(", label {label}"));
-    }
-    if node.deleted {
-        name.push_str(", deleted");
-    }
     let end = lane_end(&node, now);
     let (open, select, hover) = (
         node.session.clone(),
@@ -329,11 +322,14 @@ fn Item(
         node.session.clone(),
     );
     rsx! {
+        // Placed by a box of its own: nothing of the server's sits on a styled element.
+        div {
+            class: "map-slot",
+            style: "left: {left}px; top: {top}px; max-width: {width}px",
         div {
             id: node_id(&node.session),
             class,
             role: "treeitem",
-            aria_label: "{name}",
             aria_level: "{node.depth + 1}",
             aria_posinset: "{position.0}",
             aria_setsize: "{position.1}",
@@ -341,7 +337,6 @@ fn Item(
             aria_selected: if selected { "true" } else { "false" },
             aria_current: if focused { Some("true") } else { None },
             tabindex: if selected { "0" } else { "-1" },
-            style: "left: {left}px; top: {top}px; max-width: {width}px",
             onclick: move |_| {
                 navigator.push(Route::Session { id: open.clone() });
             },
@@ -351,16 +346,21 @@ fn Item(
             span { class: "mark", aria_hidden: "true", "{mark}" }
             span { class: "text",
                 span { class: "title", "{title}" }
+                // Read as "title, kind, label …, deleted" (the commas for screen readers only).
                 span { class: "meta",
+                    span { class: "visually-hidden", ", " }
                     span { class: "kind", "{kind}" }
                     if let Some(label) = &label {
+                        span { class: "visually-hidden", ", label " }
                         span { class: "badge label", "{label}" }
                     }
                     if node.deleted {
+                        span { class: "visually-hidden", ", " }
                         span { class: "badge deleted-badge", "deleted" }
                     }
                 }
             }
+        }
         }
         div {
             class: "lane-end",
