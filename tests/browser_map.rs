@@ -203,8 +203,8 @@ async fn forks_made_in_the_app_are_drawn_walked_by_keyboard_and_opened() {
     press_to(&app, RIGHT, &t.b).await;
     app.see(".map-details", "Forked from Map root").await;
     app.screenshots("map-tree").await;
-    // (At 390 px the list stood in for the map: back to b on it.)
-    app.see(".map-node", "Map root").await;
+    // (At 390 px the list stood in for the map: back, the map keeps b selected.)
+    app.see(&format!("#map-{}.selected", t.b), "fork").await;
     focus_item(&app, &t.b).await;
     app.browser.press(ENTER).await.unwrap();
     at_session(&app, &t.b).await;

@@ -29,6 +29,8 @@ pub struct MapState {
     pub hovered: Signal<Option<String>>,
     /// Asks the map to bring `selected` into view (and focus it, when `true`).
     pub reveal: Signal<Option<bool>>,
+    /// The `?focus=` the keyboard last started from (a map drawn again keeps its place).
+    pub started: Signal<Option<String>>,
 }
 
 impl MapState {
@@ -37,6 +39,7 @@ impl MapState {
             selected: Signal::new(None),
             hovered: Signal::new(None),
             reveal: Signal::new(None),
+            started: Signal::new(None),
         }
     }
 
@@ -71,6 +74,7 @@ pub fn MapView(
         mut selected,
         mut hovered,
         mut reveal,
+        ..
     } = state;
     // The focused session (or the newest tree's root) is where the keyboard starts.
     use_effect(use_reactive!(|focus| {
@@ -78,11 +82,16 @@ pub fn MapView(
         let start = map
             .find(&focus)
             .or_else(|| map.trees.first().map(|t| t.root));
+        let mut started = state.started;
+        let fresh = started.peek().as_deref() != Some(focus.as_str());
         if let Some(i) = start {
-            if selected.peek().is_none() || !focus.is_empty() {
+            if selected.peek().is_none() || fresh {
                 selected.set(map.nodes.get(i).map(|n| n.session.clone()));
-                reveal.set(Some(false));
             }
+            reveal.set(Some(false));
+        }
+        if fresh {
+            started.set(Some(focus));
         }
     }));
     // Bring the selected session into view when asked (the keyboard, a search, the focus).
