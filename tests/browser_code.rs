@@ -359,6 +359,9 @@ async fn undo_from_here_keeps_the_branch_puts_the_files_back_and_redo_restores_t
     app.see("article", "turn 2 [[tool:bash:").await;
     // And the lineage view marks the edges as kept before undo.
     app.open(&format!("/lineage?focus={}", session.id)).await;
+    app.see(".map-node", "undo kept").await;
+    app.screenshot("undo-lineage-map").await;
+    app.click("button", "List").await;
     app.see(".lineage-node", "kept before undo").await;
     app.screenshot("undo-lineage").await;
 }

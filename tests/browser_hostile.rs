@@ -357,6 +357,14 @@ async fn hostile_input_runs_nothing_loads_nothing_and_the_app_stays_usable() {
 
     // The lineage view.
     app.open("/lineage").await;
+    // The map draws titles in its items and their details as text, never as markup.
+    app.see(".map-canvas", "alert('xss-script')").await;
+    nothing_ran(&app, "lineage map", &allowed, &[]).await;
+    app.browser
+        .screenshot(root().join("target/screenshots/hostile-lineage-map.png"))
+        .await
+        .unwrap();
+    app.click("button", "List").await;
     app.see(".lineage-tree", "alert('xss-script')").await;
     nothing_ran(&app, "lineage", &allowed, &[]).await;
     app.browser
@@ -566,6 +574,9 @@ async fn a_hostile_lineage_file_imported_through_the_button_runs_nothing() {
 
     app.open("/lineage").await;
     app.see("p", "No forks yet.").await;
+    // What the first page logged until it went (its event stream, opened before the app was
+    // pointed at the test server, retries the default address): not this page's.
+    app.browser.browser_log().await;
     // Through the Import button, as a person would: the label opens the file chooser, whose
     // input takes the file.
     app.see(".file-button", "Import JSON").await;
@@ -579,6 +590,9 @@ async fn a_hostile_lineage_file_imported_through_the_button_runs_nothing() {
         &format!("1 new fork; {skipped} records left out"),
     )
     .await;
+    app.see(".map-node", "Imported child").await;
+    nothing_ran(&app, "imported lineage map", &allowed, &[]).await;
+    app.click("button", "List").await;
     app.see(".lineage-node", "Imported child").await;
     nothing_ran(&app, "imported lineage", &allowed, &[]).await;
     app.browser

@@ -12,6 +12,7 @@ async fn the_lineage_view_shows_the_trees_even_with_the_server_down() {
     let mut server = OpenCode::start().await;
     let source = server.chat("Root session", &["first", "second"]).await;
     let app = App::start(&server.base_url(), None).await;
+    app.prefer_list().await;
     app.open("/lineage").await;
     app.see("p", "No forks yet.").await;
 
@@ -93,6 +94,7 @@ fn edge(child: &str, parent: &str, title: &str) -> serde_json::Value {
 async fn import_merges_and_another_tabs_forks_show_up() {
     let server = OpenCode::start().await;
     let app = App::start(&server.base_url(), None).await;
+    app.prefer_list().await;
     app.open("/lineage").await;
     app.see("p", "No forks yet.").await;
 
@@ -143,6 +145,7 @@ async fn the_app_opens_cold_with_no_network_at_all() {
     let mut server = OpenCode::start().await;
     let source = server.seed("Kept offline", &["hello"]).await;
     let app = App::start(&server.base_url(), None).await;
+    app.prefer_list().await;
     app.open(&format!("/session/{}", source.id)).await;
     app.see("article", "hello").await;
     app.click("button", "Fork session").await;
@@ -182,6 +185,7 @@ async fn the_app_opens_cold_with_no_network_at_all() {
 async fn corrupted_lineage_storage_is_set_aside_and_said() {
     let server = OpenCode::start().await;
     let app = App::start(&server.base_url(), None).await;
+    app.prefer_list().await;
     app.browser
         .set_local_storage("branchpoint.lineage", "{\"version\":1,\"edges\":[{broken")
         .await
@@ -223,6 +227,8 @@ async fn forks_made_elsewhere_are_discovered_compared_and_deletions_marked() {
     let whole = client.fork(&source.id, None).await.unwrap();
 
     let app = App::start(&server.base_url(), None).await;
+
+    app.prefer_list().await;
     app.open("/lineage").await;
     app.see("p", "No forks yet.").await;
     app.click("button", "Scan server").await;
@@ -296,6 +302,7 @@ async fn forks_made_elsewhere_are_discovered_compared_and_deletions_marked() {
 async fn five_thousand_forks_render_only_what_is_on_screen() {
     let server = OpenCode::start().await;
     let app = App::start(&server.base_url(), None).await;
+    app.prefer_list().await;
     // 500 trees of 10 forks in a chain, with real-sized ids and texts.
     let id = |n: u32| format!("ses_{n:026}");
     let mut lineage = branchpoint::lineage::LineageGraph::default();
@@ -350,6 +357,7 @@ async fn an_exported_lineage_imports_into_a_clean_profile() {
     let server = OpenCode::start().await;
     let source = server.seed("Carried over", &["hello"]).await;
     let app = App::start(&server.base_url(), None).await;
+    app.prefer_list().await;
     // Kept in this browser only: the file alone is to bring the tree to the other one.
     app.browser
         .set_local_storage("branchpoint.lineage-on-server", "0")
@@ -362,6 +370,18 @@ async fn an_exported_lineage_imports_into_a_clean_profile() {
     app.open("/lineage").await;
     app.see(".lineage-node", "Carried over — after “hello”")
         .await;
+    // A label and a note travel in the file too.
+    app.click(
+        "button",
+        "Label and note for “Carried over — after “hello””",
+    )
+    .await;
+    let label = app.browser.wait_for("#note-label", WAIT).await.unwrap();
+    label.send_keys("keeper").await.unwrap();
+    let note = app.browser.find("#note-text").await.unwrap();
+    note.send_keys("from the old laptop").await.unwrap();
+    app.click("button", "Save").await;
+    app.see(".lineage-node .badge.label", "keeper").await;
     app.click("button", "Export JSON").await;
     let file = app.browser.downloads().join("branchpoint-lineage.json");
     let mut waited = 0;
@@ -374,6 +394,7 @@ async fn an_exported_lineage_imports_into_a_clean_profile() {
 
     // Another browser profile, empty: the file brings the tree with it.
     let clean = App::start(&server.base_url(), None).await;
+    clean.prefer_list().await;
     clean.open("/lineage").await;
     clean.see("p", "No forks yet.").await;
     let input = clean.browser.find("input[type=file]").await.unwrap();
@@ -383,6 +404,11 @@ async fn an_exported_lineage_imports_into_a_clean_profile() {
         .see(".lineage-node.depth-1", "Carried over — after “hello”")
         .await;
     assert!(node.text().await.unwrap().contains("forked after"));
+    let badge = clean.see(".lineage-node .badge.label", "keeper").await;
+    assert_eq!(
+        badge.attr("title").await.unwrap().as_deref(),
+        Some("from the old laptop")
+    );
     clean.see(".lineage-node.depth-0", "Carried over").await;
     clean.click("link", "Carried over — after “hello”").await;
     clean.see(".fork-banner", "Forked from Carried over").await;
@@ -415,6 +441,7 @@ async fn a_scan_of_500_sessions_shows_progress_and_can_be_cancelled() {
         ],
     );
     let app = App::start(&proxy.url(), None).await;
+    app.prefer_list().await;
     app.open("/lineage").await;
     app.click("button", "Scan server").await;
     // The page keeps drawing while it scans: the count goes up batch by batch.
@@ -494,6 +521,7 @@ async fn trees_follow_their_latest_activity_online_and_off() {
         edge(&newer_fork.id, &newer.id, "Newer tree", 2000.0),
     ]});
     let app = App::start(&base, None).await;
+    app.prefer_list().await;
     app.open("/settings").await;
     app.browser
         .execute(

@@ -50,6 +50,7 @@ async fn a_fork_made_in_one_browser_shows_in_a_fresh_one_with_no_scan() {
 
     // Browser one forks twice at the same point: two siblings.
     let one = App::start(&server.base_url(), None).await;
+    one.prefer_list().await;
     one.open(&format!("/session/{}", source.id)).await;
     one.see("article", "Scripted reply to: second idea").await;
     one.click_in_article(0, "Fork from here").await;
@@ -67,6 +68,7 @@ async fn a_fork_made_in_one_browser_shows_in_a_fresh_one_with_no_scan() {
 
     // Browser two: a fresh profile, never scanned, nothing imported.
     let two = App::start(&server.base_url(), None).await;
+    two.prefer_list().await;
     two.open(&format!("/session/{first}")).await;
     let banner = two.see(".fork-banner", "Forked from Travels").await;
     let said = banner.text().await.unwrap();
@@ -123,6 +125,7 @@ async fn a_record_that_meets_a_dead_server_is_written_once_it_is_back_and_told_o
         ],
     );
     let app = App::start(&proxy.url(), None).await;
+    app.prefer_list().await;
     app.open(&format!("/session/{}", source.id)).await;
     app.see("article", "beta").await;
     app.click("button", "Fork session").await;
@@ -174,6 +177,7 @@ async fn with_the_setting_off_nothing_is_written_and_on_again_it_catches_up() {
     let client = server.client();
     let source = server.seed("Kept here only", &["one", "two"]).await;
     let app = App::start(&server.base_url(), None).await;
+    app.prefer_list().await;
     app.open("/settings").await;
     let setting = app
         .see_role("checkbox", "Keep the lineage on the server")
@@ -243,6 +247,7 @@ async fn a_disagreement_is_shown_until_one_record_is_chosen() {
     let source = server.seed("Our source", &["one"]).await;
     let elsewhere = server.seed("Their source", &["two"]).await;
     let app = App::start(&server.base_url(), None).await;
+    app.prefer_list().await;
     app.open(&format!("/session/{}", source.id)).await;
     app.see("article", "one").await;
     app.click("button", "Fork session").await;
@@ -322,6 +327,8 @@ async fn hostile_metadata_is_shown_as_text_and_too_much_of_it_is_told() {
         .unwrap();
 
     let app = App::start(&server.base_url(), None).await;
+
+    app.prefer_list().await;
     app.open("/lineage").await;
     let node = app.see(".lineage-node", "Plain source (fork #1)").await;
     assert!(

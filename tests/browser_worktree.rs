@@ -125,6 +125,9 @@ async fn fork_into_a_worktree_work_there_bring_it_back_and_delete_it_with_its_wo
     app.see(".session-row", &format!("worktree {name}")).await;
     app.screenshot("worktree-sessions").await;
     app.click("link", "Lineage").await;
+    app.see(".map-node", "worktree").await;
+    app.screenshot("worktree-lineage-map").await;
+    app.click("button", "List").await;
     app.see(".lineage-node", &name).await;
     app.see(".lineage-node .kind-worktree", "worktree").await;
     app.screenshot("worktree-lineage").await;

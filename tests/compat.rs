@@ -118,7 +118,7 @@ async fn lineage_a_second_turn_and_stop_on_every_release() {
             .await
             .unwrap_or_else(|e| panic!("{release}: Stop left the reply running: {e}"));
         app.open(&format!("/lineage?focus={fork}")).await;
-        app.see(".lineage-node", &format!("Compat {release}")).await;
-        assert!(app.count(".lineage-node").await >= 2, "{release}: the tree");
+        app.see(".map-node", &format!("Compat {release}")).await;
+        assert!(app.count(".map-node").await >= 2, "{release}: the tree");
     }
 }

@@ -7,8 +7,10 @@ pub mod composer;
 pub mod dialog;
 pub mod diff;
 pub mod icons;
+pub mod keyboard_help;
 pub mod message;
 pub mod parts;
+pub mod path_strip;
 pub mod prompts;
 pub mod session_header;
 pub mod status;
@@ -21,8 +23,10 @@ pub use composer::Composer;
 pub use dialog::{focus_on_mount, Dialog};
 pub use diff::{DiffView, SessionChanges, TurnChanges, TurnRef};
 pub use icons::ForkIcon;
+pub use keyboard_help::{opens_help, KeyboardHelp, Shortcut, Shortcuts};
 pub use message::MessageView;
 pub use parts::PartView;
+pub use path_strip::PathStrip;
 pub use prompts::{PermissionPrompt, QuestionPrompt, StopButton};
 pub use session_header::{
     fork_point, BusyDialog, DeleteButton, ForkOrigin, RecordedDifferently, TitleEditor,

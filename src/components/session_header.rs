@@ -9,6 +9,7 @@ use super::dialog::{focus_on_mount, Dialog, FirstChoice};
 use super::worktree::WorktreeInfo;
 use crate::api;
 use crate::fork::worktree::{others_in, remove_worktree_of};
+use crate::lineage::graph::Note;
 use crate::lineage::{Edge, ForkKind};
 use crate::route::Route;
 use crate::state::{use_lineage, use_remote_lineage, use_toasts, ToastKind};
@@ -35,6 +36,9 @@ pub fn ForkOrigin(
     edge: Edge,
     siblings: Vec<String>,
     #[props(default)] from_server: bool,
+    /// This session's label and note, if it has them.
+    #[props(default)]
+    note: Option<Note>,
 ) -> Element {
     let position = siblings.iter().position(|s| *s == session_id).unwrap_or(0);
     let parent_title = display_title(&edge.parent_title).to_owned();
@@ -56,6 +60,14 @@ pub fn ForkOrigin(
                 }
                 if from_server {
                     span { class: "badge from-server", title: "Recorded by another browser: read from this session's metadata on the server", "from the server" }
+                }
+                if let Some(note) = &note {
+                    if !note.label.is_empty() {
+                        span { class: "badge label", "{note.label}" }
+                    }
+                    if !note.note.is_empty() {
+                        span { class: "banner-note muted", title: "{note.note}", " · {crate::text::excerpt(&note.note, 80)}" }
+                    }
                 }
             }
             if siblings.len() > 1 {

@@ -3,6 +3,7 @@
 
 pub mod discover;
 pub mod graph;
+pub mod map;
 pub mod outbox;
 pub mod remote;
 pub mod store;

@@ -508,7 +508,7 @@ impl LineageGraph {
     }
 
     /// A session's title, as the lineage last saw it.
-    fn title_of(&self, session: &str) -> Option<String> {
+    pub fn title_of(&self, session: &str) -> Option<String> {
         self.edges.iter().find_map(|e| {
             let title = if e.child == session {
                 &e.child_title

@@ -170,6 +170,11 @@ fn SessionRows(
                             if let Some(edge) = graph.parent_of(&row.session.id) {
                                 span { class: "fork-of muted", " · fork of {edge.parent_title}" }
                             }
+                            if let Some(note) = graph.note_of(&row.session.id) {
+                                if !note.label.is_empty() {
+                                    span { class: "badge label", title: "{note.note}", "{note.label}" }
+                                }
+                            }
                             if let Some(name) = worktrees.get(&row.session.id) {
                                 span { class: "badge worktree-badge", title: "Lives in this git worktree of the project", "worktree {name}" }
                             }

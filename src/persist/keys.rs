@@ -8,6 +8,8 @@ pub const LINEAGE: &str = "branchpoint.lineage";
 pub const LINEAGE_OUTBOX: &str = "branchpoint.lineage-outbox";
 /// "Keep the lineage on the server" in Settings: "0" when off (on when absent).
 pub const LINEAGE_ON_SERVER: &str = "branchpoint.lineage-on-server";
+/// The lineage view as a map or a list: "map", "list", or absent (a map on wide screens).
+pub const LINEAGE_VIEW: &str = "branchpoint.lineage-view";
 /// Connection settings, without the password.
 pub const SETTINGS: &str = "branchpoint.settings.v1";
 /// The passwords, by server origin (a JSON object): in sessionStorage, or localStorage with

@@ -1,5 +1,6 @@
 //! Small preferences the user sets with one control: the theme, grouping forks in the
-//! sessions list, scanning when the app connects, keeping the lineage on the server. A write that fails keeps the choice for
+//! sessions list, scanning when the app connects, keeping the lineage on the server, the
+//! lineage as a map or a list. A write that fails keeps the choice for
 //! this visit only, which is all a preference needs.
 
 use super::keys;
@@ -50,5 +51,22 @@ pub fn set_lineage_on_server(on: bool) {
         Area::Local,
         keys::LINEAGE_ON_SERVER,
         if on { "1" } else { "0" },
+    );
+}
+
+/// The lineage view as a map (`true`) or a list, as chosen; `None` until chosen.
+pub fn lineage_as_map() -> Option<bool> {
+    match storage::get(Area::Local, keys::LINEAGE_VIEW).as_deref() {
+        Some("map") => Some(true),
+        Some("list") => Some(false),
+        _ => None,
+    }
+}
+
+pub fn set_lineage_as_map(map: bool) {
+    let _ = storage::set(
+        Area::Local,
+        keys::LINEAGE_VIEW,
+        if map { "map" } else { "list" },
     );
 }

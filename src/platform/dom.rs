@@ -139,6 +139,74 @@ pub fn scroll_to_end() {
     }
 }
 
+/// The window's width in CSS pixels (1280 natively).
+pub fn window_width() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()
+            .and_then(|w| w.inner_width().ok())
+            .and_then(|w| w.as_f64())
+            .unwrap_or(1280.0)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        1280.0
+    }
+}
+
+/// Where the element `id` is scrolled inside itself, and how big its visible part is:
+/// (left, top, width, height).
+pub fn element_scroll(id: &str) -> Option<(f64, f64, f64, f64)> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let element = web_sys::window()?.document()?.get_element_by_id(id)?;
+        Some((
+            f64::from(element.scroll_left()),
+            f64::from(element.scroll_top()),
+            f64::from(element.client_width()),
+            f64::from(element.client_height()),
+        ))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = id;
+        None
+    }
+}
+
+/// Scrolls the element `id` inside itself to (`left`, `top`).
+pub fn scroll_element(id: &str, left: f64, top: f64) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(element) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    {
+        element.set_scroll_left(left.max(0.0) as i32);
+        element.set_scroll_top(top.max(0.0) as i32);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (id, left, top);
+}
+
+/// Moves keyboard focus to the element `id` without scrolling to it (the caller has).
+pub fn focus_in_place(id: &str) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        let element = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(element) = element {
+            let options = web_sys::FocusOptions::new();
+            options.set_prevent_scroll(true);
+            let _ = element.focus_with_options(&options);
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = id;
+}
+
 /// Puts `text` on the clipboard (the browser may refuse: not a secure page, no permission).
 pub async fn copy_text(text: &str) -> Result<(), String> {
     #[cfg(target_arch = "wasm32")]

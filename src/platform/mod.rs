@@ -11,10 +11,11 @@ mod viewport;
 
 pub use csp::{connect_narrowed, connect_policy, narrow_connect_src, reload, route_path};
 pub use dom::{
-    apply_theme, child_heights, copy_text, download, focus, scroll_to, scroll_to_end, scroll_view,
+    apply_theme, child_heights, copy_text, download, element_scroll, focus, focus_in_place,
+    scroll_element, scroll_to, scroll_to_end, scroll_view, window_width,
 };
 pub use framing::{is_framed, refuse_framing, FRAMED_NOTICE};
-pub use listeners::{on_storage_change, WindowListener};
+pub use listeners::{on_storage_change, KeyListener, WindowListener};
 pub use service_worker::{base_path, register_service_worker};
 pub use viewport::{use_viewport, Viewport};
 

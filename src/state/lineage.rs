@@ -54,6 +54,21 @@ impl LineageState {
         }
     }
 
+    /// Records how many messages `session` has (the length of its lane on the map), if the
+    /// lineage knows it and the count changed.
+    pub fn note_messages(self, session: &str, n: usize) {
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        let new = {
+            let lineage = self.0.peek();
+            lineage.messages.get(session) != Some(&n) && lineage.mentions(session)
+        };
+        if new {
+            let _ = self.update(|l| {
+                l.set_messages(session, n);
+            });
+        }
+    }
+
     /// Records that `session` was deleted on its server, if the lineage knows it, and forgets
     /// the reply text kept for it.
     pub fn mark_deleted(self, session: &str) {

@@ -66,6 +66,26 @@ impl RemoteLineage {
         }
     }
 
+    /// `session`'s label or note changed here: written to its server (when the lineage is
+    /// kept there).
+    pub fn changed(self, session: &str) {
+        if !prefs::lineage_on_server() {
+            return;
+        }
+        let current = self.settings.peek().connection().base_url;
+        let server = self
+            .lineage
+            .0
+            .peek()
+            .places()
+            .get(session)
+            .map(|(on, _)| (*on).to_owned())
+            .filter(|on| !on.is_empty())
+            .unwrap_or(current);
+        outbox::queue(&server, [session]);
+        self.flush();
+    }
+
     /// Does a page on screen list the server's sessions itself?
     pub fn page_lists_sessions(self) -> bool {
         *self.listers.peek() > 0

@@ -98,6 +98,15 @@ impl App {
         self.browser.execute(reset, vec![]).await.unwrap();
     }
 
+    /// The lineage view shows as a list, as if the user had once chosen "List" (the map is
+    /// the default on a wide screen): for tests about what the list says.
+    pub async fn prefer_list(&self) {
+        self.browser
+            .set_local_storage("branchpoint.lineage-view", "list")
+            .await
+            .unwrap();
+    }
+
     /// How many toasts on screen contain `needle`.
     pub async fn toasts_saying(&self, needle: &str) -> usize {
         let script =

@@ -548,6 +548,14 @@ impl Element {
         self.post("click", json!({})).await.map(drop)
     }
 
+    /// Moves the pointer over the element's middle (hovering it), as a mouse would.
+    pub async fn hover(&self) -> Result<(), String> {
+        let actions = json!({ "actions": [{ "type": "pointer", "id": "mouse",
+            "parameters": { "pointerType": "mouse" },
+            "actions": [{ "type": "pointerMove", "duration": 0, "origin": self.as_arg(), "x": 0, "y": 0 }] }] });
+        self.conn.post("/actions", actions).await.map(drop)
+    }
+
     /// The rendered (visible) text.
     pub async fn text(&self) -> Result<String, String> {
         Ok(self

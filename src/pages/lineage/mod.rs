@@ -1,8 +1,13 @@
 //! `/lineage`: every fork tree this browser knows, from localStorage alone, so it shows with the
 //! server down. `?focus=<session id>` highlights one session (the "Lineage" button of a session).
 //! With the server up, titles are refreshed and deleted sessions marked; "Scan server" finds
-//! forks made elsewhere (`scan`); two sessions of one tree can be compared (`tree`).
+//! forks made elsewhere (`scan`). The trees show as a branch map (`map`) or a list (`tree`),
+//! searched and switched between in `browse`; labels and notes are set in `notes`; two
+//! sessions of one tree can be compared (`tree`).
 
+mod browse;
+mod map;
+mod notes;
 mod scan;
 mod tree;
 
@@ -17,8 +22,8 @@ use crate::state::{
     use_toasts, StreamStatus, ToastKind,
 };
 use crate::text::{count, display_title};
+use browse::Browse;
 use scan::ScanControls;
-use tree::{compare_choice, CompareBar, TreeList};
 
 /// The lineage view.
 #[component]
@@ -132,9 +137,8 @@ pub fn Lineage(focus: ReadSignal<String>) -> Element {
                     p { class: "muted", "Fork a session from any message, and its tree appears here — even when the server is down. Forks made elsewhere (the terminal, another browser) are found by “Scan server”." }
                 }
             } else {
-                CompareBar { choice: compare_choice(&rows.read(), &selected.read()), selected }
+                Browse { rows, focus: focus_id, now, selected }
             }
-            TreeList { rows, focus: focus_id, now, selected }
         }
     }
 }

@@ -1,12 +1,21 @@
-//! The trees as a list, one row per session (only the rows on screen are in the DOM), and the
-//! compare bar for two ticked sessions of one tree.
+//! The trees as a list, one row per session (only the rows on screen are in the DOM), with
+//! labels and search matches marked, and the compare bar for two ticked sessions of one tree.
+
+use std::collections::HashSet;
 
 use dioxus::prelude::*;
 
+use super::notes::NoteEditor;
 use crate::lineage::graph::TreeRow;
 use crate::lineage::ForkKind;
 use crate::route::Route;
+use crate::state::use_lineage;
 use crate::text::{age, display_title};
+
+/// The id of a session's link in the list.
+pub fn row_id(session: &str) -> String {
+    format!("list-{session}")
+}
 
 /// Every row is this tall (CSS `.lineage-node`), so the list can render only what is on screen.
 const ROW_HEIGHT: f64 = 42.0;
@@ -20,7 +29,9 @@ pub fn TreeList(
     focus: String,
     now: f64,
     selected: Signal<Vec<String>>,
+    matched: Memo<HashSet<String>>,
 ) -> Element {
+    let mut editing = use_signal(|| None::<(String, String)>);
     let viewport = crate::platform::use_viewport("lineage-tree");
     // Bring the focused session into view once it is known where the list is.
     let mut scrolled_to = use_signal(String::new);
@@ -42,6 +53,7 @@ pub fn TreeList(
     let view = viewport();
     let (from, to) =
         crate::virtual_list::fixed_rows(count, view.scrolled, view.height, ROW_HEIGHT, OVERSCAN);
+    let found = matched.read();
     let above = from as f64 * ROW_HEIGHT;
     let below = count.saturating_sub(to) as f64 * ROW_HEIGHT;
     rsx! {
@@ -53,6 +65,8 @@ pub fn TreeList(
                 Node {
                     key: "{row.session}",
                     focused: row.session == focus,
+                    matched: found.contains(&row.session),
+                    on_note: move |which| editing.set(Some(which)),
                     position: from + i + 1,
                     count,
                     row: row.clone(),
@@ -64,6 +78,16 @@ pub fn TreeList(
                 li { class: "lineage-spacer", role: "presentation", style: "height: {below}px" }
             }
         }
+        if let Some((session, title)) = editing() {
+            NoteEditor {
+                session: session.clone(),
+                title,
+                on_close: move |_| {
+                    editing.set(None);
+                    crate::platform::focus(&row_id(&session));
+                },
+            }
+        }
     }
 }
 
@@ -72,15 +96,21 @@ pub fn TreeList(
 fn Node(
     row: TreeRow,
     focused: bool,
+    matched: bool,
     position: usize,
     count: usize,
     now: f64,
     selected: Signal<Vec<String>>,
+    on_note: EventHandler<(String, String)>,
 ) -> Element {
     let mut class = format!("lineage-node depth-{}", row.depth.min(6));
     if focused {
         class.push_str(" focused");
     }
+    if matched {
+        class.push_str(" match");
+    }
+    let note = use_lineage().0.read().note_of(&row.session).cloned();
     if row.deleted {
         class.push_str(" deleted");
     }
@@ -104,7 +134,14 @@ fn Node(
             if row.depth > 0 {
                 crate::components::ForkIcon {}
             }
-            Link { to: Route::Session { id: row.session.clone() }, "{title}" }
+            Link { id: row_id(&row.session), to: Route::Session { id: row.session.clone() }, "{title}" }
+            if let Some(note) = &note {
+                if !note.label.is_empty() {
+                    span { class: "badge label", title: "{note.note}", "{note.label}" }
+                } else {
+                    span { class: "badge label", title: "{note.note}", "note" }
+                }
+            }
             if row.deleted {
                 span { class: "badge deleted-badge", title: "Deleted on the server; kept here so the tree stays whole", "deleted" }
             }
@@ -128,6 +165,16 @@ fn Node(
                 span { class: "muted when", "{age(now, edge.created)}" }
             } else {
                 span { class: "badge", "source" }
+            }
+            button {
+                r#type: "button",
+                class: "link-button note-button",
+                aria_label: "Label and note for “{title}”",
+                onclick: {
+                    let which = (row.session.clone(), title.clone());
+                    move |_| on_note.call(which.clone())
+                },
+                "Label"
             }
         }
     }

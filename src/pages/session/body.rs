@@ -15,10 +15,12 @@ use crate::api::{Message, PromptInput, Session};
 use crate::changes::{changes_of, closes_turn, turn_changes, TurnChange};
 use crate::components::{
     BringBackButton, BusyDialog, Composer, DeleteButton, ErrorPanel, ForkOrigin, MessageView,
-    PermissionPrompt, QuestionPrompt, RecordedDifferently, SessionChanges, StopButton, TitleEditor,
-    TurnRef, UndoBusyDialog, UndoneNotice, WorktreeDialog, WorktreeInfo, WorktreePlace,
+    PathStrip, PermissionPrompt, QuestionPrompt, RecordedDifferently, SessionChanges, StopButton,
+    TitleEditor, TurnRef, UndoBusyDialog, UndoneNotice, WorktreeDialog, WorktreeInfo,
+    WorktreePlace,
 };
 use crate::fork::{is_running, ForkPoint, WhenBusy};
+use crate::lineage::graph::Note;
 use crate::lineage::LineageGraph;
 use crate::lineage::{Edge, ForkKind};
 use crate::platform::now_ms;
@@ -70,8 +72,17 @@ pub fn SessionBody(
     let fork = use_fork_action(live);
     let undo = use_undo_action(live);
     let worktree = use_worktree_action(live);
-    let lineage = use_lineage().0;
     let turns = use_memo(move || turn_changes(&live.messages.read()));
+    let lineage_state = use_lineage();
+    let lineage = lineage_state.0;
+    // How long its lane is on the map: noted when a message comes or goes, not per delta.
+    let count_now = use_memo(move || live.messages.read().len());
+    use_effect(move || {
+        let n = count_now();
+        if !provisional {
+            lineage_state.note_messages(&live.session.peek().id, n);
+        }
+    });
 
     // Read in place: a streaming reply re-renders this on every delta.
     let messages = live.messages.read();
@@ -88,6 +99,7 @@ pub fn SessionBody(
         None => graph.parent_of(&session.id).cloned(),
     };
     let from_server = graph.from_server.contains(&session.id);
+    let note = graph.note_of(&session.id).cloned();
     let siblings: Vec<String> = graph
         .siblings(&session.id)
         .into_iter()
@@ -173,6 +185,7 @@ pub fn SessionBody(
             pending,
             origin,
             from_server,
+            note,
             siblings,
             whole_forks: whole_forks.into_iter().cloned().collect::<Vec<_>>(),
             gone_undos,
@@ -186,6 +199,7 @@ pub fn SessionBody(
             place,
             on_changed,
         }
+        PathStrip { session_id: session.id.clone() }
         match worktree_stage {
             Stage::Busy(point) => rsx! {
                 BusyDialog {
@@ -299,6 +313,7 @@ fn Header(
     pending: bool,
     origin: Option<Edge>,
     from_server: bool,
+    note: Option<Note>,
     siblings: Vec<String>,
     whole_forks: Vec<Edge>,
     /// Branches kept before an undo whose messages this session no longer has.
@@ -329,7 +344,7 @@ fn Header(
     rsx! {
         header { class: "session-header",
             if let Some(edge) = origin {
-                ForkOrigin { session_id: session.id.clone(), edge, siblings, from_server }
+                ForkOrigin { session_id: session.id.clone(), edge, siblings, from_server, note }
                 RecordedDifferently { child: session.id.clone() }
             }
             if pending {
