@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod app;
+pub mod commands;
 pub mod compare;
 pub mod components;
 pub mod fork;

@@ -14,7 +14,8 @@ use serde_json::{json, Value};
 use super::error::ApiError;
 use super::ids::{check_message_id, check_session_id};
 use super::types::{
-    Agent, Message, PermissionReply, PermissionRequest, Project, Session, SessionStatus,
+    Agent, Command, FileNode, Message, ModelRef, PermissionReply, PermissionRequest, Project,
+    Session, SessionStatus, Todo,
 };
 
 /// A `limit` no project reaches: "all sessions".
@@ -484,6 +485,80 @@ impl<T: Transport> Client<T> {
     /// The agents the server offers.
     pub async fn agents(&self) -> Result<Vec<Agent>, ApiError> {
         self.call(Method::Get, "/agent", &[], None).await
+    }
+
+    /// The commands the server runs: built in, and custom ones from the project's config.
+    pub async fn commands(&self) -> Result<Vec<Command>, ApiError> {
+        self.call(Method::Get, "/command", &[], None).await
+    }
+
+    /// Files of the project whose path matches `query` (fuzzy), at most `limit`, relative to
+    /// the project directory.
+    pub async fn find_files(&self, query: &str, limit: usize) -> Result<Vec<String>, ApiError> {
+        let limit = limit.to_string();
+        let query = [
+            ("query", query),
+            ("type", "file"),
+            ("limit", limit.as_str()),
+        ];
+        self.call(Method::Get, "/find/file", &query, None).await
+    }
+
+    /// The file `path` (relative to the project) as the server sees it now (its absolute
+    /// path), from its directory's listing (`GET /file`); `None` when it is not there.
+    pub async fn file_node(&self, path: &str) -> Result<Option<FileNode>, ApiError> {
+        let dir = path.rsplit_once('/').map_or(".", |(dir, _)| dir);
+        let dir = if dir.is_empty() { "." } else { dir };
+        let nodes: Vec<FileNode> = self
+            .call(Method::Get, "/file", &[("path", dir)], None)
+            .await?;
+        Ok(nodes
+            .into_iter()
+            .find(|n| n.path == path && n.kind == "file"))
+    }
+
+    /// Runs one of the server's commands in a session, as a prompt would be sent: the reply
+    /// streams over `/event`; this returns once it is complete.
+    pub async fn run_command(
+        &self,
+        id: &str,
+        command: &str,
+        arguments: &str,
+        message_id: Option<&str>,
+    ) -> Result<(), ApiError> {
+        check_session_id(id)?;
+        let mut body = json!({ "command": command, "arguments": arguments });
+        if let Some(message_id) = message_id {
+            check_message_id(message_id)?;
+            body["messageID"] = json!(message_id);
+        }
+        let path = format!("/session/{id}/command");
+        let _: Value = self.call(Method::Post, &path, &[], Some(body)).await?;
+        Ok(())
+    }
+
+    /// Runs `command` in the session's shell (as `agent`); the message it makes, with the
+    /// tool part holding the output.
+    pub async fn shell(&self, id: &str, agent: &str, command: &str) -> Result<Message, ApiError> {
+        check_session_id(id)?;
+        let body = json!({ "agent": agent, "command": command });
+        let path = format!("/session/{id}/shell");
+        self.call(Method::Post, &path, &[], Some(body)).await
+    }
+
+    /// Summarizes the session with `model`, freeing the model's context (`/compact`).
+    pub async fn summarize(&self, id: &str, model: &ModelRef) -> Result<bool, ApiError> {
+        check_session_id(id)?;
+        let body = json!({ "providerID": model.provider_id, "modelID": model.model_id });
+        let path = format!("/session/{id}/summarize");
+        self.call(Method::Post, &path, &[], Some(body)).await
+    }
+
+    /// The session's todo list, as the model keeps it.
+    pub async fn todos(&self, id: &str) -> Result<Vec<Todo>, ApiError> {
+        check_session_id(id)?;
+        self.call(Method::Get, &format!("/session/{id}/todo"), &[], None)
+            .await
     }
 }
 

@@ -5,7 +5,9 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::types::{MessageInfo, Part, PermissionRequest, QuestionRequest, Session, SessionStatus};
+use super::types::{
+    MessageInfo, Part, PermissionRequest, QuestionRequest, Session, SessionStatus, Todo,
+};
 
 /// The most an event may hold before it ends. A server that never ends an event (or something
 /// in front of it streaming junk) would otherwise grow the buffer until the tab runs out of
@@ -133,6 +135,11 @@ pub enum Event {
         session_id: String,
         request_id: String,
     },
+    /// A session's todo list changed: the whole list.
+    TodoUpdated {
+        session_id: String,
+        todos: Vec<Todo>,
+    },
     /// Anything else, by its type name.
     Other(String),
 }
@@ -167,7 +174,8 @@ impl Event {
             | Event::PartDelta { session_id, .. }
             | Event::PartRemoved { session_id, .. }
             | Event::PermissionReplied { session_id, .. }
-            | Event::QuestionDone { session_id, .. } => Some(session_id),
+            | Event::QuestionDone { session_id, .. }
+            | Event::TodoUpdated { session_id, .. } => Some(session_id),
             Event::QuestionAsked(q) => Some(&q.session_id),
             Event::SessionError { session_id, .. } => session_id.as_deref(),
             Event::MessageUpdated(MessageInfo::User(m)) => Some(&m.session_id),
@@ -254,6 +262,14 @@ impl Event {
                     session_id: text(&p, "sessionID"),
                     request_id: text(&p, "requestID"),
                 }),
+                "todo.updated" => {
+                    serde_json::from_value(typed("todos"))
+                        .ok()
+                        .map(|todos| Event::TodoUpdated {
+                            session_id: text(&p, "sessionID"),
+                            todos,
+                        })
+                }
                 "permission.replied" => Some(Event::PermissionReplied {
                     session_id: text(&p, "sessionID"),
                     request_id: text(&p, "requestID"),

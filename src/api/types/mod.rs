@@ -4,12 +4,14 @@
 //! error, so a newer server never breaks the app.
 
 mod catalog;
+mod command;
 mod message;
 mod part;
 mod permission;
 mod session;
 
 pub use catalog::*;
+pub use command::*;
 pub use message::*;
 pub use part::*;
 pub use permission::*;
