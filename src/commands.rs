@@ -5,15 +5,20 @@
 
 /// Branchpoint's own commands, beside the server's.
 ///
-/// An extension point: a feature that adds a command (a fork into a worktree, undo and redo,
-/// when they land) adds a variant here, its entry in [`Builtin::ALL`], and its handling where
-/// the session page runs a [`Builtin`].
+/// A feature that adds a command adds a variant here, its entry in [`Builtin::ALL`], and its
+/// handling where the session page runs a [`Builtin`] (`pages/session/commands.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Builtin {
     /// Fork the session through its last turn.
     Fork,
     /// Pick a message to edit and send again (a fork before it).
     ForkBefore,
+    /// Fork the session into a git worktree of its own.
+    Worktree,
+    /// Undo the last turn (kept as a branch first).
+    Undo,
+    /// Take the undo back.
+    Redo,
     /// Ask the server to summarize the conversation (`/session/:id/summarize`).
     Compact,
     /// Rename the session.
@@ -24,9 +29,12 @@ pub enum Builtin {
 
 impl Builtin {
     /// Every built-in command, in the order the list shows them.
-    pub const ALL: [Builtin; 5] = [
+    pub const ALL: [Builtin; 8] = [
         Builtin::Fork,
         Builtin::ForkBefore,
+        Builtin::Worktree,
+        Builtin::Undo,
+        Builtin::Redo,
         Builtin::Compact,
         Builtin::Rename,
         Builtin::Lineage,
@@ -37,6 +45,9 @@ impl Builtin {
         match self {
             Builtin::Fork => "fork",
             Builtin::ForkBefore => "fork-before",
+            Builtin::Worktree => "worktree",
+            Builtin::Undo => "undo",
+            Builtin::Redo => "redo",
             Builtin::Compact => "compact",
             Builtin::Rename => "rename",
             Builtin::Lineage => "lineage",
@@ -48,6 +59,9 @@ impl Builtin {
         match self {
             Builtin::Fork => "Fork this session through its last turn",
             Builtin::ForkBefore => "Pick one of your messages to edit and send again",
+            Builtin::Worktree => "Fork this session into a git worktree of its own",
+            Builtin::Undo => "Undo the last turn (what it did is kept as a branch)",
+            Builtin::Redo => "Take the last undo back",
             Builtin::Compact => "Summarize the conversation to free the model's context",
             Builtin::Rename => "Rename this session",
             Builtin::Lineage => "Show this session in the lineage view",
@@ -123,18 +137,72 @@ pub fn trigger(text: &str, caret: usize) -> Option<Trigger> {
     })
 }
 
+/// How well `label` matches `query` (case aside): 0 it begins with it, 1 a word of it does,
+/// 2 it contains it; `None` not at all. An empty query matches everything equally.
+pub fn rank(label: &str, query: &str) -> Option<u8> {
+    let label = label.to_lowercase();
+    let query = query.trim().to_lowercase();
+    if label.starts_with(&query) {
+        Some(0)
+    } else if label
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| word.starts_with(&query))
+    {
+        Some(1)
+    } else if label.contains(&query) {
+        Some(2)
+    } else {
+        None
+    }
+}
+
+/// The items whose label matches `query`, best matches first, each rank in the given order.
+pub fn filter_by<'a, T>(items: &'a [T], query: &str, label: impl Fn(&T) -> &str) -> Vec<&'a T> {
+    let mut ranked: Vec<(u8, usize, &T)> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(at, item)| rank(label(item), query).map(|r| (r, at, item)))
+        .collect();
+    ranked.sort_by_key(|(r, at, _)| (*r, *at));
+    ranked.into_iter().map(|(_, _, item)| item).collect()
+}
+
 /// The commands whose name matches `query` (case aside): those it begins first, then those
-/// that contain it, each group in the list's order.
+/// with a word it begins, then those that contain it, each group in the list's order.
 pub fn filter_commands<'a>(all: &'a [SlashCommand], query: &str) -> Vec<&'a SlashCommand> {
-    let query = query.to_lowercase();
-    let name = |c: &SlashCommand| c.name.to_lowercase();
-    let mut starting: Vec<&SlashCommand> =
-        all.iter().filter(|c| name(c).starts_with(&query)).collect();
-    starting.extend(
-        all.iter()
-            .filter(|c| !name(c).starts_with(&query) && name(c).contains(&query)),
-    );
-    starting
+    filter_by(all, query, |c| c.name.as_str())
+}
+
+/// The type a file part is sent with, from the file's name: images and PDFs as themselves
+/// (the model sees them), everything else as text (the server reads it in).
+pub fn mime_for(path: &str) -> &'static str {
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "pdf" => "application/pdf",
+        _ => "text/plain",
+    }
+}
+
+/// The `file://` URL of an absolute path, with the characters a URL would read otherwise
+/// escaped (`%`, `#`, `?`).
+pub fn file_url(absolute: &str) -> String {
+    let mut url = String::from("file://");
+    for c in absolute.chars() {
+        match c {
+            '%' => url.push_str("%25"),
+            '#' => url.push_str("%23"),
+            '?' => url.push_str("%3F"),
+            c => url.push(c),
+        }
+    }
+    url
 }
 
 /// The text once command `name` is chosen: `/name ` and whatever followed the command word,
@@ -266,6 +334,9 @@ mod tests {
             names(""),
             [
                 "fork-before",
+                "worktree",
+                "undo",
+                "redo",
                 "compact",
                 "rename",
                 "lineage",
@@ -274,7 +345,18 @@ mod tests {
                 "fork"
             ]
         );
-        assert_eq!(names("RE"), ["rename", "review", "fork-before", "greet"]);
+        assert_eq!(
+            names("RE"),
+            [
+                "redo",
+                "rename",
+                "review",
+                "fork-before",
+                "worktree",
+                "greet"
+            ]
+        );
+        assert_eq!(names("before"), ["fork-before"], "a word of the name");
         assert_eq!(names("zzz"), Vec::<String>::new());
         // The server's "fork" wins over Branchpoint's.
         assert!(all
@@ -364,6 +446,25 @@ mod tests {
         );
         assert_eq!(parse_submit("/etc/hosts is odd", &all), Submit::Prompt);
         assert_eq!(parse_submit("hello /greet", &all), Submit::Prompt);
+    }
+
+    #[test]
+    fn palette_ranking_and_file_parts() {
+        let titles = ["Unparsed", "Fix the parser", "Parse tree", "Other"];
+        assert_eq!(
+            filter_by(&titles, "parse", |t| t),
+            [&"Parse tree", &"Fix the parser", &"Unparsed"]
+        );
+        assert_eq!(filter_by(&titles, "", |t| t).len(), 4, "nothing typed: all");
+        assert_eq!(filter_by(&titles, "zz", |t| t), Vec::<&&str>::new());
+        assert_eq!(rank("Fork into a worktree", "fork"), Some(0));
+        assert_eq!(rank("Fork into a worktree", "WORKT"), Some(1));
+        assert_eq!(rank("Fork into a worktree", "tree"), Some(2));
+        assert_eq!(rank("Fork into a worktree", "into"), Some(1));
+        assert_eq!(mime_for("docs/Shot.PNG"), "image/png");
+        assert_eq!(mime_for("src/main.rs"), "text/plain");
+        assert_eq!(mime_for("Makefile"), "text/plain");
+        assert_eq!(file_url("/p/a #1?.txt"), "file:///p/a %231%3F.txt");
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod platform;
 pub mod route;
 pub mod session_list;
 pub mod shared;
+pub mod shortcuts;
 pub mod state;
 pub mod text;
 pub mod virtual_list;

@@ -3,16 +3,19 @@
 //! action ([`action::use_action`]).
 
 pub mod action;
+pub mod completions;
 pub mod composer;
 pub mod dialog;
 pub mod icons;
 pub mod keyboard_help;
 pub mod message;
+pub mod palette;
 pub mod parts;
 pub mod prompts;
 pub mod session_header;
 pub mod status;
 pub mod toasts;
+pub mod todos;
 
 pub use action::{use_action, use_client, UseAction, UseClient};
 pub use composer::Composer;
@@ -20,8 +23,10 @@ pub use dialog::{focus_on_mount, Dialog};
 pub use icons::ForkIcon;
 pub use keyboard_help::{opens_help, KeyboardHelp, Shortcut, Shortcuts};
 pub use message::MessageView;
+pub use palette::CommandPalette;
 pub use parts::PartView;
 pub use prompts::{PermissionPrompt, QuestionPrompt, StopButton};
 pub use session_header::{BusyDialog, DeleteButton, ForkOrigin, TitleEditor};
 pub use status::{ErrorPanel, Loading};
 pub use toasts::ToastRegion;
+pub use todos::TodoList;

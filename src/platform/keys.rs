@@ -144,3 +144,27 @@ impl FocusMark {
         }
     }
 }
+
+/// Scrolls element `id` into view within its scrolling box, as little as needed (the chosen
+/// entry of a list moved with the arrows).
+pub fn reveal(id: &str) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(element) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+        element.scroll_into_view_with_scroll_into_view_options(&options);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = id;
+}
+
+/// Waits `ms` milliseconds in the browser (a pause in typing); natively it returns at once.
+pub async fn pause(ms: u32) {
+    #[cfg(target_arch = "wasm32")]
+    gloo_timers::future::TimeoutFuture::new(ms).await;
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = ms;
+}

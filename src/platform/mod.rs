@@ -13,7 +13,7 @@ mod viewport;
 pub use csp::{connect_narrowed, connect_policy, narrow_connect_src, reload, route_path};
 pub use dom::{apply_theme, child_heights, download, focus, scroll_to, scroll_to_end, scroll_view};
 pub use framing::{is_framed, refuse_framing, FRAMED_NOTICE};
-pub use keys::{caret, set_caret, ChordListener, FocusMark, KeyPress};
+pub use keys::{caret, pause, reveal, set_caret, ChordListener, FocusMark, KeyPress};
 pub use listeners::{on_storage_change, WindowListener};
 pub use service_worker::{base_path, register_service_worker};
 pub use viewport::{use_viewport, Viewport};

@@ -11,14 +11,16 @@ pub enum SessionCommand {
     Fork,
     /// Pick one of the user's messages to edit and send again.
     ForkBefore,
+    /// Fork into a git worktree of its own.
+    Worktree,
+    /// Undo the last turn.
+    Undo,
+    /// Take the undo back.
+    Redo,
     /// Summarize the conversation with the session's model.
     Compact,
     /// Rename: to this title, or open the title for editing.
     Rename(Option<String>),
-    /// Show the session in the lineage view.
-    Lineage,
-    /// Compare with the session it was forked from.
-    CompareWithParent,
     /// Delete, after asking.
     Delete,
 }
