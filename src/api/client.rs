@@ -14,8 +14,8 @@ use serde_json::{json, Value};
 use super::error::ApiError;
 use super::ids::{check_message_id, check_session_id};
 use super::types::{
-    Agent, Command, FileNode, Message, ModelRef, PermissionReply, PermissionRequest, Project,
-    Session, SessionStatus, Todo,
+    Agent, Command, Message, ModelRef, PermissionReply, PermissionRequest, Project, Session,
+    SessionStatus, Todo,
 };
 
 /// A `limit` no project reaches: "all sessions".
@@ -221,6 +221,23 @@ pub enum PartInput {
         #[serde(skip_serializing_if = "Option::is_none")]
         filename: Option<String>,
     },
+}
+
+/// A command of the server's to run in a session, as `POST /session/:id/command` takes it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct CommandInput {
+    pub command: String,
+    pub arguments: String,
+    #[serde(rename = "messageID", skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
+    /// `provider/model`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// Files to go with it (only `File` parts are taken).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<PartInput>,
 }
 
 /// What to send with a prompt.
@@ -504,34 +521,37 @@ impl<T: Transport> Client<T> {
         self.call(Method::Get, "/find/file", &query, None).await
     }
 
-    /// The file `path` (relative to the project) as the server sees it now (its absolute
-    /// path), from its directory's listing (`GET /file`); `None` when it is not there.
-    pub async fn file_node(&self, path: &str) -> Result<Option<FileNode>, ApiError> {
-        let dir = path.rsplit_once('/').map_or(".", |(dir, _)| dir);
-        let dir = if dir.is_empty() { "." } else { dir };
-        let nodes: Vec<FileNode> = self
-            .call(Method::Get, "/file", &[("path", dir)], None)
-            .await?;
-        Ok(nodes
-            .into_iter()
-            .find(|n| n.path == path && n.kind == "file"))
+    /// The files and folders in `path` (relative to the client's directory; "" for its top).
+    pub async fn list_files(&self, path: &str) -> Result<Vec<super::types::FileNode>, ApiError> {
+        self.call(Method::Get, "/file", &[("path", path)], None)
+            .await
     }
 
-    /// Runs one of the server's commands in a session, as a prompt would be sent: the reply
-    /// streams over `/event`; this returns once it is complete.
-    pub async fn run_command(
-        &self,
-        id: &str,
-        command: &str,
-        arguments: &str,
-        message_id: Option<&str>,
-    ) -> Result<(), ApiError> {
-        check_session_id(id)?;
-        let mut body = json!({ "command": command, "arguments": arguments });
-        if let Some(message_id) = message_id {
-            check_message_id(message_id)?;
-            body["messageID"] = json!(message_id);
+    /// Is there a file at `path`? Its folder is listed (the server fails on a folder that is
+    /// not there, which is a no).
+    pub async fn file_exists(&self, path: &str) -> Result<bool, ApiError> {
+        let (folder, name) = path.rsplit_once('/').unwrap_or(("", path));
+        match self.list_files(folder).await {
+            Ok(entries) => Ok(entries
+                .iter()
+                .any(|e| e.name == name && e.kind != "directory")),
+            Err(ApiError::Server { .. } | ApiError::NotFound { .. }) if !folder.is_empty() => {
+                Ok(false)
+            }
+            Err(error) => Err(error),
         }
+    }
+
+    /// Runs one of the server's commands in a session (`POST /session/:id/command`): the
+    /// reply streams over `/event` meanwhile; this returns once it is complete.
+    pub async fn run_command(&self, id: &str, input: &CommandInput) -> Result<(), ApiError> {
+        check_session_id(id)?;
+        if let Some(message_id) = &input.message_id {
+            check_message_id(message_id)?;
+        }
+        let body = serde_json::to_value(input).map_err(|e| ApiError::Invalid {
+            message: e.to_string(),
+        })?;
         let path = format!("/session/{id}/command");
         let _: Value = self.call(Method::Post, &path, &[], Some(body)).await?;
         Ok(())

@@ -11,6 +11,8 @@ pub mod stream;
 pub mod transport;
 pub mod types;
 
-pub use client::{Client, Connection, PartInput, PromptInput, Request, Response, Transport};
+pub use client::{
+    Client, CommandInput, Connection, PartInput, PromptInput, Request, Response, Transport,
+};
 pub use error::ApiError;
 pub use types::*;

@@ -31,6 +31,8 @@ pub struct Todo {
 /// A file or directory of the project (`GET /file?path=`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FileNode {
+    #[serde(default)]
+    pub name: String,
     /// Relative to the project.
     #[serde(default)]
     pub path: String,
