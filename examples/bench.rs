@@ -793,7 +793,8 @@ async fn big_session(url: &str, origin: &str, storage: &Value) -> (Load, Option<
         .await
         .is_ok();
     if found {
-        for _ in 0..200 {
+        // Older pages load on the way up (as a reader waits for them): up to two minutes.
+        for _ in 0..1200 {
             let _ = browser.execute("window.scrollTo(0, 0); document.querySelectorAll('*').forEach(e => { if (e.scrollHeight > e.clientHeight + 50 && getComputedStyle(e).overflowY !== 'visible') e.scrollTop = 0; }); return 1;", vec![]).await;
             let v = browser
                 .execute(
@@ -915,17 +916,10 @@ fn report(r: Report) {
 
     let click = median(r.clicks.iter().copied());
     let server = median(r.server_forks.iter().copied());
-    // Per click: what the page added to the fork it asked for (the server's time varies).
-    let over = median(
-        r.clicks
-            .iter()
-            .zip(&r.click_forks)
-            .map(|(click, fork)| click - fork),
-    );
     println!();
     println!("Branchpoint only");
     println!(
-        "  Fork from here → new session's last message visible: {click:.0} ms; the click's own POST /fork took {:.0} ms: {over:.0} ms more",
+        "  Fork from here → the fork's last copied message on screen: {click:.0} ms; the click's own POST /fork took {:.0} ms",
         median(r.click_forks.iter().copied())
     );
     println!(
@@ -984,10 +978,9 @@ fn report(r: Report) {
         met(heap <= 0.5)
     );
     println!(
-        "  fork click → visible ≤ server fork + 100 ms: {over:.0} ms over the click's own fork — {}; against the fork timed alone: {click:.0} ≤ {:.0} — {}",
-        met(over <= 100.0),
-        server + 100.0,
-        met(click <= server + 100.0)
+        "  fork click → the fork on screen ≤ 150 ms whatever the server's fork time: {click:.0} ms — {} (the server's fork: {:.0} ms)",
+        met(click <= 150.0),
+        median(r.click_forks.iter().copied())
     );
     let bounded = r.big_ours.dom.is_finite()
         && r.big_ours.dom < 3.0 * m(o, |l| l.dom).max(1.0)
@@ -999,5 +992,20 @@ fn report(r: Report) {
         r.big_ours.dom,
         r.top_ours.map_or(f64::NAN, |(_, d)| d),
         met(bounded)
+    );
+    println!();
+    println!("Targets (issue 14)");
+    let app_files = m(o, |l| l.assets_gz as f64) / m(t, |l| l.assets_gz as f64);
+    println!(
+        "  app files (wasm, JS, CSS, HTML, icons), gzip -9, ≤ 0.33 of official's: {app_files:.3} — {}",
+        met(app_files <= 0.33)
+    );
+    let big_time = r.big_ours.visible_ms / r.big_theirs.visible_ms;
+    let big_heap = r.big_ours.heap / r.big_theirs.heap;
+    println!(
+        "  {} messages: last message on screen ≤ 1/5 of official's time: {big_time:.3} — {}; memory ≤ 1/3 of official's: {big_heap:.3} — {}",
+        r.big,
+        met(big_time <= 0.2),
+        met(big_heap <= 1.0 / 3.0)
     );
 }

@@ -5,7 +5,7 @@ use dioxus::prelude::*;
 
 use crate::layout::ICON;
 use crate::route::Route;
-use crate::state::background::{PendingForks, ScanOnConnect};
+use crate::state::background::{LineageOnServer, PendingForks, ScanOnConnect};
 use crate::state::provide_app_state;
 
 const STYLE: Asset = asset!("/assets/main.css");
@@ -40,5 +40,6 @@ pub fn App() -> Element {
         }
         ScanOnConnect {}
         PendingForks {}
+        LineageOnServer {}
     }
 }

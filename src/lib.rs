@@ -6,9 +6,11 @@
 
 pub mod api;
 pub mod app;
+pub mod changes;
 pub mod commands;
 pub mod compare;
 pub mod components;
+pub mod diff;
 pub mod fork;
 pub mod layout;
 pub mod lineage;

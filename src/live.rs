@@ -291,6 +291,25 @@ pub fn keep_streamed(local: &[Message], mut fetched: Vec<Message>) -> Vec<Messag
     fetched
 }
 
+/// The newest page of a session fetched again (`fetched`), over what the page shows (`local`):
+/// while there are messages before that page (`whole` is false), the older ones the page had
+/// loaded stay in front of it; the text streamed in is kept as [`keep_streamed`] keeps it. A
+/// page that is the whole session replaces what was shown (a fork's stand-in carries its
+/// source's ids: none of them may stay).
+pub fn merge_newest(local: &[Message], fetched: Vec<Message>, whole: bool) -> Vec<Message> {
+    let first = match fetched.first() {
+        Some(first) if !whole => first.info.id().to_owned(),
+        _ => return keep_streamed(local, fetched),
+    };
+    let mut merged: Vec<Message> = local
+        .iter()
+        .take_while(|m| m.info.id() < first.as_str())
+        .cloned()
+        .collect();
+    merged.extend(keep_streamed(local, fetched));
+    merged
+}
+
 fn session_of(info: &MessageInfo) -> &str {
     match info {
         MessageInfo::User(m) => &m.session_id,
@@ -644,6 +663,43 @@ mod tests {
         assert_eq!(keep_streamed(&streamed, fetched)[0].text(), "Half");
         // Messages gone from the server stay gone.
         assert!(keep_streamed(&streamed, Vec::new()).is_empty());
+    }
+
+    #[test]
+    fn a_refetched_newest_page_keeps_the_older_pages_loaded() {
+        let one = |id: &str, text: &str| Message {
+            info: info(id, "user"),
+            parts: vec![text_part(&format!("prt_{id}"), text)],
+        };
+        let local = vec![
+            one("msg_1", "a"),
+            one("msg_2", "b"),
+            one("msg_3", "c"),
+            one("msg_4", "streamed"),
+        ];
+        // The newest page, fetched again: msg_3 on, with a new message and the open part
+        // stored empty.
+        let fetched = vec![one("msg_3", "c"), one("msg_4", ""), one("msg_5", "new")];
+        let texts =
+            |merged: Vec<Message>| -> Vec<String> { merged.iter().map(Message::text).collect() };
+        assert_eq!(
+            texts(merge_newest(&local, fetched.clone(), false)),
+            ["a", "b", "c", "streamed", "new"]
+        );
+        // The whole session in one page: nothing else stays.
+        assert_eq!(
+            texts(merge_newest(&local, fetched, true)),
+            ["c", "streamed", "new"]
+        );
+        // Emptied on the server: nothing stays.
+        assert!(merge_newest(&local, Vec::new(), false).is_empty());
+        // A page that starts before everything shown replaces it all.
+        let fetched = vec![one("msg_0", "zero"), one("msg_1", "a")];
+        let ids: Vec<String> = merge_newest(&local, fetched, false)
+            .iter()
+            .map(|m| m.info.id().to_owned())
+            .collect();
+        assert_eq!(ids, ["msg_0", "msg_1"]);
     }
 
     #[test]

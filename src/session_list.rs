@@ -69,6 +69,30 @@ pub fn arrange(sessions: &[Session], query: &str, forks: Option<&LineageGraph>) 
     rows
 }
 
+/// The worktree each of `sessions` lives in, by session id, when it lives in one: as its
+/// lineage edge recorded it, or as the project lists its worktrees (`sandboxes`: the
+/// directory's last part names it).
+pub fn worktree_names(
+    sessions: &[Session],
+    sandboxes: &[String],
+    lineage: &LineageGraph,
+) -> HashMap<String, String> {
+    sessions
+        .iter()
+        .filter_map(|s| {
+            let recorded = lineage
+                .parent_of(&s.id)
+                .filter(|e| e.directory == s.directory)
+                .and_then(|e| e.worktree.as_ref())
+                .map(|w| w.name.clone());
+            let listed = sandboxes
+                .contains(&s.directory)
+                .then(|| crate::text::last_segment(&s.directory).to_owned());
+            Some((s.id.clone(), recorded.or(listed)?))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,5 +175,38 @@ mod tests {
             session("b", "B", 2.0, Some("a")),
         ];
         assert_eq!(arrange(&sessions, "", None).len(), 2);
+    }
+
+    #[test]
+    fn sessions_in_worktrees_are_named_after_them() {
+        let session = |id: &str, directory: &str| Session {
+            id: id.into(),
+            directory: directory.into(),
+            ..Session::default()
+        };
+        let sessions = [
+            session("ses_a", "/p"),
+            session("ses_b", "/data/worktree/x/brave-otter"),
+            session("ses_c", "/data/worktree/x/calm-moon"),
+        ];
+        let mut lineage = LineageGraph::default();
+        lineage.add(crate::lineage::Edge {
+            directory: "/data/worktree/x/calm-moon".into(),
+            worktree: Some(crate::lineage::WorktreeRef {
+                name: "calm-moon".into(),
+                branch: "opencode/calm-moon".into(),
+            }),
+            ..crate::lineage::graph::tests::edge("ses_c", "ses_a", None, 1.0)
+        });
+        let names = worktree_names(
+            &sessions,
+            &["/data/worktree/x/brave-otter/"
+                .trim_end_matches('/')
+                .to_owned()],
+            &lineage,
+        );
+        assert_eq!(names.len(), 2);
+        assert_eq!(names["ses_b"], "brave-otter");
+        assert_eq!(names["ses_c"], "calm-moon");
     }
 }

@@ -82,6 +82,12 @@ pub fn message_excerpt(message: &Message) -> String {
     }
 }
 
+/// The last part of a path: `brave-otter` of `/data/worktree/p/brave-otter/`.
+pub fn last_segment(path: &str) -> &str {
+    let trimmed = path.trim_end_matches(['/', '\\']);
+    trimmed.rsplit(['/', '\\']).next().unwrap_or(trimmed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -302,6 +302,40 @@ async fn a_password_protected_server_needs_the_password() {
     );
 }
 
+/// A long session read in pages, newest first: every message reached once, in order, and the
+/// last page says there is nothing older.
+#[tokio::test]
+async fn messages_come_in_pages_from_the_newest() {
+    let server = OpenCode::start().await;
+    let client = server.client();
+    let session = server
+        .seed("Paged", &["m1", "m2", "m3", "m4", "m5", "m6", "m7"])
+        .await;
+    let all = client.messages(&session.id).await.unwrap();
+    let ids = |messages: &[branchpoint::api::Message]| -> Vec<String> {
+        messages.iter().map(|m| m.info.id().to_owned()).collect()
+    };
+    let newest = client.messages_page(&session.id, 3, None).await.unwrap();
+    assert_eq!(ids(&newest.messages), ids(&all[4..]), "the newest three");
+    let mut pages = vec![newest.messages];
+    let mut cursor = newest.older;
+    while let Some(before) = cursor {
+        let page = client
+            .messages_page(&session.id, 3, Some(&before))
+            .await
+            .unwrap();
+        assert!(pages.len() < 10, "the pages end");
+        pages.push(page.messages);
+        cursor = page.older;
+    }
+    assert_eq!(pages.len(), 3, "7 messages in pages of 3");
+    let joined: Vec<branchpoint::api::Message> = pages.into_iter().rev().flatten().collect();
+    assert_eq!(ids(&joined), ids(&all), "every message once, in order");
+    // A page as big as the session has nothing before it.
+    let whole = client.messages_page(&session.id, 50, None).await.unwrap();
+    assert_eq!((whole.messages.len(), whole.older), (7, None));
+}
+
 #[tokio::test]
 async fn one_message_the_newest_ones_and_ids_made_by_the_client() {
     let server = OpenCode::start().await;

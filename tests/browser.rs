@@ -325,3 +325,23 @@ async fn deep_links_work_on_a_host_that_falls_back_to_404_html() {
     app.see_role("heading", "Deep link").await;
     app.see("article", "hello from a deep link").await;
 }
+
+#[tokio::test]
+async fn pages_left_for_the_back_forward_cache_do_not_hold_the_servers_connections() {
+    // Chromium keeps a page it caches for Back with its streaming fetch of /event open: after
+    // six such pages, every request to the server would queue behind them. The page stops its
+    // stream when it is hidden and opens it again when shown.
+    let server = OpenCode::start().await;
+    server.seed("Still answering", &["hello"]).await;
+    let app = App::start(&server.base_url(), None).await;
+    for path in ["/settings", "/lineage"].iter().cycle().take(8) {
+        app.open(path).await;
+        app.see(".stream", "Live").await;
+    }
+    app.open("/").await;
+    app.see(".session-row", "Still answering").await;
+    // Back to a cached page: its stream comes back, and it says so.
+    app.browser.back().await.unwrap();
+    app.see_role("heading", "Lineage").await;
+    app.see(".stream", "Live").await;
+}

@@ -236,9 +236,10 @@ async fn a_server_killed_mid_fork_loses_no_edge_and_no_draft() {
     app.see("article", "beta").await;
     type_in_composer(&app, "a draft in progress").await;
     app.click_in_article(0, "Fork from here").await;
-    app.see_role("button", "Forking…").await;
+    // Shown at once, while the server makes it.
+    app.see_role("status", "Forking…").await;
     let fork = format!("POST /session/{}/fork", source.id);
-    wait_for_log(&proxy, |line| line == fork).await;
+    proxy.wait_for(|line| line == fork).await;
     let port = server.port;
     server.kill();
     let toast = app.see("[role=alert]", "The fork got no answer").await;
@@ -261,7 +262,17 @@ async fn a_server_killed_mid_fork_loses_no_edge_and_no_draft() {
         pending.as_str().is_some_and(|p| p.contains(&source.id)),
         "kept to look for: {pending:?}"
     );
-    assert!(app.is_at(&source.id).await, "stayed on the source");
+    // Back on the source, as it was (the server cannot be asked for it), the draft kept.
+    app.browser
+        .wait_until(
+            &format!("location.pathname === '/session/{}'", source.id),
+            WAIT,
+        )
+        .await
+        .unwrap();
+    app.see("article", "beta").await;
+    app.see_role("alert", "Could not reach the OpenCode server")
+        .await;
     assert_eq!(composer_value(&app).await, json!("a draft in progress"));
     screenshot(&app, "fault-fork-server-killed").await;
 
@@ -297,7 +308,9 @@ async fn a_server_killed_mid_fork_loses_no_edge_and_no_draft() {
     // server is back.
     app.click_in_article(0, "Fork from here").await;
     // The fork is made (2.5 s through the proxy) and opened; its rename is held 2.5 s too.
-    wait_for_log(&proxy, |line| line.starts_with("PATCH /session/")).await;
+    proxy
+        .wait_for(|line| line.starts_with("PATCH /session/"))
+        .await;
     let child = app.landed_on(&source.id).await;
     app.see(".fork-banner", "Forked from Forked in a storm")
         .await;
@@ -321,17 +334,6 @@ async fn a_server_killed_mid_fork_loses_no_edge_and_no_draft() {
     app.see("nav[aria-label='Forks from this message']", "1 fork here")
         .await;
     assert_eq!(composer_value(&app).await, json!("a draft in progress"));
-}
-
-/// Waits until the proxy has seen a request `wanted` picks.
-async fn wait_for_log(proxy: &FaultProxy, wanted: impl Fn(&str) -> bool) {
-    for _ in 0..200 {
-        if proxy.log().iter().any(|line| wanted(line)) {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("the request never came: {:?}", proxy.log());
 }
 
 /// Clicks "Try again" if the page still offers it (the event stream may have brought the
@@ -522,9 +524,17 @@ async fn a_server_answering_in_5_s_shows_loading_and_gets_one_request_each() {
         1
     );
 
-    // The same for a fork clicked again and again.
+    // The same for a fork clicked again and again, once the reply is done (the fork then shows
+    // at once while the server makes it, every fork button waiting).
+    app.browser
+        .wait_until(
+            "!document.querySelector('.session-header').textContent.includes('writing a reply')",
+            WAIT,
+        )
+        .await
+        .unwrap();
     app.click("button", "Fork session").await;
-    app.see_role("button", "Forking…").await;
+    app.see_role("status", "Forking…").await;
     app.browser
         .execute(
             "document.querySelectorAll('button').forEach(b => { if (b.textContent.includes('Fork')) b.click(); });",

@@ -273,6 +273,8 @@ async fn server_failures_during_a_fork_are_shown_and_record_nothing() {
         toast.text().await.unwrap().contains("err_injected"),
         "the server's reference is shown"
     );
+    // Shown early, the fork's page goes back to the source once refused.
+    at(&app, &format!("/session/{}", source.id)).await;
     assert_eq!(
         app.browser
             .local_storage("branchpoint.lineage")
@@ -301,12 +303,9 @@ async fn server_failures_during_a_fork_are_shown_and_record_nothing() {
             .unwrap(),
         None
     );
-    assert!(app
-        .browser
-        .current_url()
-        .await
-        .unwrap()
-        .ends_with(&source.id));
+    // On the source (it may have shown the fork early, if the page had not noticed yet that
+    // the server went: then it came back).
+    at(&app, &format!("/session/{}", source.id)).await;
 }
 
 #[tokio::test]
@@ -432,4 +431,184 @@ async fn edit_and_resend_keeps_the_attached_files() {
         .await
         .unwrap()
         .is_empty());
+}
+
+/// The composer's text, as the page shows it.
+async fn composer_text(app: &App) -> String {
+    app.see_role("textbox", "Message")
+        .await
+        .property("value")
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Waits until the page is at `path` (a person sees the page change).
+async fn at(app: &App, path: &str) {
+    app.browser
+        .wait_until(&format!("location.pathname === {}", json!(path)), WAIT)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// Waits until the page shows a fork being made.
+async fn forking(app: &App) {
+    app.browser
+        .wait_until("location.pathname.startsWith('/session/forking-')", WAIT)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[tokio::test]
+async fn a_fork_shows_before_the_server_has_made_it_and_becomes_the_real_one() {
+    let server = OpenCode::start().await;
+    let client = server.client();
+    let source = server.seed("Early", &["alpha", "beta"]).await;
+    // The server takes its time over every fork.
+    let proxy = FaultProxy::start_with(
+        &server.base_url(),
+        &[
+            "--delay",
+            r"^POST /session/[^/]+/fork$",
+            "--delay-ms",
+            "3000",
+        ],
+    );
+    let app = App::start(&proxy.url(), None).await;
+    app.open(&format!("/session/{}", source.id)).await;
+    app.see("article", "beta").await;
+    app.see_role("status", "Live").await;
+    app.click_in_article(0, "Fork from here").await;
+
+    // At once, long before the server answers: the fork's banner, title and copied messages,
+    // and a composer that takes a draft but waits to send it.
+    forking(&app).await;
+    app.see_role("note", "Forked from Early").await;
+    app.see_role("heading", "Early — after “alpha”").await;
+    app.see_role("status", "Forking…").await;
+    assert_eq!(app.count("article").await, 1, "the messages it copies");
+    let send = app.see_role("button", "Send").await;
+    assert!(!send.is_enabled().await.unwrap(), "nothing to send to yet");
+    app.see_role("textbox", "Message")
+        .await
+        .send_keys("what I type while it forks")
+        .await
+        .unwrap();
+    app.screenshots("fork-early").await;
+
+    // The answer: the page becomes the fork's own, the draft with it; Back goes to the source.
+    let fork = app.landed_on(&source.id).await;
+    assert_eq!(texts(&client, &fork).await, ["alpha"]);
+    app.see_role("note", "Forked from Early").await;
+    assert_eq!(composer_text(&app).await, "what I type while it forks");
+    let stored = app
+        .browser
+        .local_storage("branchpoint.lineage")
+        .await
+        .unwrap()
+        .expect("the edge recorded");
+    assert!(stored.contains(&fork), "{stored}");
+    app.browser.back().await.unwrap();
+    at(&app, &format!("/session/{}", source.id)).await;
+    app.see("article", "beta").await;
+}
+
+#[tokio::test]
+async fn a_refused_early_fork_goes_back_to_the_source_with_its_draft() {
+    let server = OpenCode::start().await;
+    let source = server.seed("Refused", &["alpha", "beta"]).await;
+    // The server is slow, then refuses.
+    let fork = r"^POST /session/[^/]+/fork$";
+    let proxy = FaultProxy::start_with(
+        &server.base_url(),
+        &[
+            "--delay",
+            fork,
+            "--delay-ms",
+            "2000",
+            "--fail",
+            fork,
+            "--status",
+            "500",
+        ],
+    );
+    let app = App::start(&proxy.url(), None).await;
+    app.open(&format!("/session/{}", source.id)).await;
+    app.see("article", "beta").await;
+    app.see_role("status", "Live").await;
+    app.click_in_article(1, "Fork from here").await;
+    forking(&app).await;
+    app.see_role("textbox", "Message")
+        .await
+        .send_keys("keep this")
+        .await
+        .unwrap();
+
+    // Told why, back on the source, the draft in its composer, nothing recorded.
+    app.see_role("alert", "injected failure").await;
+    at(&app, &format!("/session/{}", source.id)).await;
+    app.see("article", "beta").await;
+    assert_eq!(composer_text(&app).await, "keep this");
+    assert_eq!(
+        app.browser
+            .local_storage("branchpoint.lineage")
+            .await
+            .unwrap(),
+        None,
+        "nothing recorded"
+    );
+    app.browser
+        .screenshot(root().join("target/screenshots/fork-early-refused.png"))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn leaving_an_early_fork_keeps_the_fork_going_and_records_it() {
+    let server = OpenCode::start().await;
+    let client = server.client();
+    let source = server.seed("Left", &["alpha", "beta"]).await;
+    let proxy = FaultProxy::start_with(
+        &server.base_url(),
+        &[
+            "--delay",
+            r"^POST /session/[^/]+/fork$",
+            "--delay-ms",
+            "2000",
+        ],
+    );
+    let app = App::start(&proxy.url(), None).await;
+    app.open(&format!("/session/{}", source.id)).await;
+    app.see("article", "beta").await;
+    app.see_role("status", "Live").await;
+    app.click_in_article(0, "Fork from here").await;
+    forking(&app).await;
+    // Back while the server works: the source again, and the page stays there.
+    app.browser.back().await.unwrap();
+    at(&app, &format!("/session/{}", source.id)).await;
+    app.see_role("status", "Forked into “Left — after “alpha””")
+        .await;
+    assert!(
+        app.is_at(&source.id).await,
+        "the answer did not take the page along"
+    );
+    let forks: Vec<_> = client
+        .list_sessions()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.id != source.id)
+        .collect();
+    assert_eq!(forks.len(), 1, "one fork made");
+    let stored = app
+        .browser
+        .local_storage("branchpoint.lineage")
+        .await
+        .unwrap()
+        .expect("the edge recorded");
+    assert!(stored.contains(&forks[0].id), "{stored}");
+    // The source marks its fork point.
+    app.see_role("navigation", "Forks from this message").await;
 }

@@ -350,6 +350,11 @@ async fn an_exported_lineage_imports_into_a_clean_profile() {
     let server = OpenCode::start().await;
     let source = server.seed("Carried over", &["hello"]).await;
     let app = App::start(&server.base_url(), None).await;
+    // Kept in this browser only: the file alone is to bring the tree to the other one.
+    app.browser
+        .set_local_storage("branchpoint.lineage-on-server", "0")
+        .await
+        .unwrap();
     app.open(&format!("/session/{}", source.id)).await;
     app.see("article", "hello").await;
     app.click("button", "Fork from here").await;

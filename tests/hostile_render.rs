@@ -330,6 +330,7 @@ fn hostile_edge(text: &str, kind: ForkKind) -> Edge {
         server: text.into(),
         directory: text.into(),
         discovered: true,
+        worktree: None,
         ..fixtures::edge("ses_child", "ses_parent")
     }
 }

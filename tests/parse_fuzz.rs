@@ -1,5 +1,6 @@
-//! Parsing never panics: every API type, the `/event` framing and events, error bodies, and
-//! the lineage store's loader, import and migration are fed real samples truncated at every
+//! Parsing never panics: every API type, the `/event` framing and events, error bodies, the
+//! lineage store's loader, import and migration, and the lineage kept in session metadata are
+//! fed real samples truncated at every
 //! byte, mutated bytes, random values in every field, and deep nesting. A small deterministic
 //! generator (seeded, so a failure repeats) instead of a fuzzing crate: the whole file runs in
 //! seconds.
@@ -12,7 +13,7 @@ use branchpoint::api::{
     Agent, ApiError, Message, MessageInfo, Part, PermissionRequest, Project, Providers,
     QuestionRequest, Session, SessionStatus,
 };
-use branchpoint::lineage::{store, LineageGraph};
+use branchpoint::lineage::{remote, store, LineageGraph};
 use branchpoint::persist::storage::{self, Area};
 use serde_json::{json, Value};
 
@@ -42,6 +43,17 @@ fn session_sample() -> Value {
         "summary":{"additions":1,"deletions":2,"files":3},"share":{"url":"https://x"},
         "revert":{"messageID":"msg_1","partID":"prt_1","snapshot":"s","diff":"d"},
         "model":{"providerID":"p","modelID":"m"},"permission":[],"metadata":{}})
+}
+
+/// A fork's session carrying its lineage in its metadata (and another tool's key).
+fn session_with_lineage_sample() -> Value {
+    let mut session = session_sample();
+    session["id"] = json!("ses_childsession01");
+    session["metadata"] = json!({"other": {"a": [1, 2]}, "branchpoint": {"v": 1,
+        "session": "ses_childsession01", "parent": "ses_parentsession1", "anchor": "msg_anchormessage1",
+        "role": "user", "kind": "through", "excerpt": "add tests", "created": 1764000000000u64,
+        "discovered": false, "parent_title": "Refactor"}});
+    session
 }
 
 fn parts_sample() -> Value {
@@ -151,6 +163,7 @@ fn feed(bytes: &[u8]) {
     let ok = Response {
         status: 200,
         body: text.to_string(),
+        ..Response::default()
     };
     let _ = parse::<Vec<Session>>(&ok);
     let _ = parse::<Vec<Message>>(&ok);
@@ -169,6 +182,36 @@ fn feed(bytes: &[u8]) {
     if let Ok(lineage) = store::decode(&text) {
         exercise_lineage(&lineage);
     }
+    let sessions = serde_json::from_slice::<Vec<Session>>(bytes)
+        .or_else(|_| serde_json::from_slice::<Session>(bytes).map(|s| vec![s]));
+    if let Ok(sessions) = sessions {
+        exercise_remote(&sessions);
+    }
+}
+
+/// The lineage read from sessions' metadata, merged into an empty lineage and one that
+/// records those sessions differently.
+fn exercise_remote(sessions: &[Session]) {
+    let server = "http://127.0.0.1:4096";
+    let mut empty = LineageGraph::default();
+    let seen = remote::reconcile(&empty, sessions, server);
+    seen.apply(&mut empty);
+    let mut known = LineageGraph::default();
+    for session in sessions {
+        let edge = json!({"child": session.id, "parent": "ses_someothersource", "kind": "whole",
+            "created": 1.0, "server": server});
+        if let Ok(edge) = serde_json::from_value(edge) {
+            known.add(edge);
+        }
+    }
+    let seen = remote::reconcile(&known, sessions, server);
+    seen.apply(&mut known);
+    for session in sessions {
+        known.keep_local_record(&session.id);
+        known.use_server_record(&session.id);
+        let _ = branchpoint::lineage::outbox::record_for(&known, &session.id);
+    }
+    let _ = store::decode(&store::encode(&known)).expect("what we write reads back");
 }
 
 fn exercise_messages(messages: Vec<Message>) {
@@ -216,6 +259,7 @@ fn must_not_panic(what: &str, bytes: &[u8]) {
 fn samples() -> Vec<Value> {
     let mut all = vec![
         session_sample(),
+        session_with_lineage_sample(),
         json!([session_sample()]),
         messages_sample(),
         lineage_sample(),

@@ -147,11 +147,37 @@ impl fmt::Debug for Request {
     }
 }
 
-/// What came back: a status and a body.
-#[derive(Debug, Clone, PartialEq)]
+/// What came back: a status, the headers the client reads, and a body.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Response {
     pub status: u16,
     pub body: String,
+    /// The headers a transport could read (lower-case names). A browser shows only those the
+    /// server exposes to scripts; the API reads just `x-next-cursor`.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Response {
+    /// The value of the header `name` (any case), if it came.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The header that names the page of messages before the one sent.
+pub const NEXT_CURSOR: &str = "x-next-cursor";
+
+/// One page of a session's messages: the newest ones before a point, oldest first.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MessagePage {
+    pub messages: Vec<Message>,
+    /// Where the next older page starts (the server's cursor); `None` when this page reaches
+    /// the session's first message (or the server sends every message at once, as releases
+    /// before paging do).
+    pub older: Option<String>,
 }
 
 /// Sends a request. Implementations map "no answer" to [`ApiError::Network`] and return every
@@ -285,6 +311,18 @@ pub struct Client<T> {
     transport: T,
 }
 
+impl<T: Transport + Clone> Client<T> {
+    /// The same server, scoped to `directory` (a session's own, which may be a worktree's);
+    /// an empty one keeps this client's.
+    pub fn in_directory(&self, directory: &str) -> Client<T> {
+        let mut conn = self.conn.clone();
+        if !directory.is_empty() {
+            conn.directory = Some(directory.to_owned());
+        }
+        Client::new(conn, self.transport.clone())
+    }
+}
+
 impl<T: Transport> Client<T> {
     pub fn new(conn: Connection, transport: T) -> Client<T> {
         Client { conn, transport }
@@ -297,11 +335,20 @@ impl<T: Transport> Client<T> {
         query: &[(&str, &str)],
         body: Option<Value>,
     ) -> Result<R, ApiError> {
-        let response = self
-            .transport
-            .send(build(&self.conn, method, path, query, body))
-            .await?;
+        let response = self.send(method, path, query, body).await?;
         parse(&response)
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> Result<Response, ApiError> {
+        self.transport
+            .send(build(&self.conn, method, path, query, body))
+            .await
     }
 
     /// Is the server there, and which version is it?
@@ -315,11 +362,17 @@ impl<T: Transport> Client<T> {
         self.list_newest_sessions(ALL_SESSIONS).await
     }
 
-    /// The newest `limit` sessions of the project, subagent children included.
+    /// The newest `limit` sessions of the project, subagent children included, across the
+    /// project's directories (its git worktrees too: `scope=project`).
     pub async fn list_newest_sessions(&self, limit: usize) -> Result<Vec<Session>, ApiError> {
         let limit = limit.to_string();
-        self.call(Method::Get, "/session", &[("limit", &limit)], None)
-            .await
+        self.call(
+            Method::Get,
+            "/session",
+            &[("limit", &limit), ("scope", "project")],
+            None,
+        )
+        .await
     }
 
     /// One session.
@@ -350,6 +403,20 @@ impl<T: Transport> Client<T> {
         .await
     }
 
+    /// Replaces a session's whole `metadata` object (the server keeps no part of the old one:
+    /// read, merge, then write). The server offers no conditional write (no ETag, no expected
+    /// version), so a caller that must not drop another client's keys re-reads afterwards.
+    pub async fn set_metadata(&self, id: &str, metadata: &Value) -> Result<Session, ApiError> {
+        check_session_id(id)?;
+        self.call(
+            Method::Patch,
+            &format!("/session/{id}"),
+            &[],
+            Some(json!({ "metadata": metadata })),
+        )
+        .await
+    }
+
     /// Deletes a session and its messages.
     pub async fn delete_session(&self, id: &str) -> Result<bool, ApiError> {
         check_session_id(id)?;
@@ -362,6 +429,31 @@ impl<T: Transport> Client<T> {
         check_session_id(id)?;
         self.call(Method::Get, &format!("/session/{id}/message"), &[], None)
             .await
+    }
+
+    /// The newest `limit` messages of a session before `before` (a cursor from an earlier
+    /// page; `None` for the newest page), oldest first, and where the page before them starts.
+    pub async fn messages_page(
+        &self,
+        id: &str,
+        limit: usize,
+        before: Option<&str>,
+    ) -> Result<MessagePage, ApiError> {
+        check_session_id(id)?;
+        let limit = limit.max(1).to_string();
+        let mut query = vec![("limit", limit.as_str())];
+        if let Some(before) = before {
+            query.push(("before", before));
+        }
+        let path = format!("/session/{id}/message");
+        let response = self.send(Method::Get, &path, &query, None).await?;
+        let messages = parse(&response)?;
+        let older = response
+            .header(NEXT_CURSOR)
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned);
+        Ok(MessagePage { messages, older })
     }
 
     /// A session's newest `limit` messages, oldest first.
@@ -504,6 +596,64 @@ impl<T: Transport> Client<T> {
         self.call(Method::Get, "/agent", &[], None).await
     }
 
+    /// The files one turn changed: `message_id` is the turn's user message. (Without one,
+    /// opencode 1.18.33 answers `[]` however much the session changed: sum the turns.)
+    pub async fn session_diff(
+        &self,
+        id: &str,
+        message_id: &str,
+    ) -> Result<Vec<super::types::FileDiff>, ApiError> {
+        check_session_id(id)?;
+        check_message_id(message_id)?;
+        self.call(
+            Method::Get,
+            &format!("/session/{id}/diff"),
+            &[("messageID", message_id)],
+            None,
+        )
+        .await
+    }
+
+    /// OpenCode's undo: puts the files and the conversation back to before `message_id` (the
+    /// undone messages stay until the next prompt, which deletes them). Refused with 409
+    /// while a reply runs.
+    pub async fn revert(&self, id: &str, message_id: &str) -> Result<Session, ApiError> {
+        check_session_id(id)?;
+        check_message_id(message_id)?;
+        self.call(
+            Method::Post,
+            &format!("/session/{id}/revert"),
+            &[],
+            Some(json!({ "messageID": message_id })),
+        )
+        .await
+    }
+
+    /// Takes back the last [`Client::revert`] (OpenCode's redo), while no prompt followed it.
+    pub async fn unrevert(&self, id: &str) -> Result<Session, ApiError> {
+        check_session_id(id)?;
+        self.call(Method::Post, &format!("/session/{id}/unrevert"), &[], None)
+            .await
+    }
+
+    /// The repository of the client's directory: a branch when it is git.
+    pub async fn vcs(&self) -> Result<super::types::VcsInfo, ApiError> {
+        self.call(Method::Get, "/vcs", &[], None).await
+    }
+
+    /// Applies a patch to the client's directory (`git apply`: all of it or nothing).
+    pub async fn apply_patch(&self, patch: &str) -> Result<(), ApiError> {
+        let _: Value = self
+            .call(
+                Method::Post,
+                "/vcs/apply",
+                &[],
+                Some(json!({ "patch": patch })),
+            )
+            .await?;
+        Ok(())
+    }
+
     /// The commands the server runs: built in, and custom ones from the project's config.
     pub async fn commands(&self) -> Result<Vec<Command>, ApiError> {
         self.call(Method::Get, "/command", &[], None).await
@@ -524,6 +674,56 @@ impl<T: Transport> Client<T> {
     /// The files and folders in `path` (relative to the client's directory; "" for its top).
     pub async fn list_files(&self, path: &str) -> Result<Vec<super::types::FileNode>, ApiError> {
         self.call(Method::Get, "/file", &[("path", path)], None)
+            .await
+    }
+
+    /// The files of the client's directory that differ from its last commit (`git status`).
+    pub async fn vcs_status(&self) -> Result<Vec<super::types::FileChange>, ApiError> {
+        self.call(Method::Get, "/vcs/status", &[], None).await
+    }
+
+    /// Where the server works for the client's directory (its own when the client has none).
+    pub async fn path(&self) -> Result<super::types::PathInfo, ApiError> {
+        self.call(Method::Get, "/path", &[], None).await
+    }
+
+    /// A new git worktree of the client's directory's repository, on a branch of its own, made
+    /// from the last commit. The server fills it in after answering: see
+    /// `fork::worktree` for waiting on that.
+    pub async fn create_worktree(&self) -> Result<super::types::Worktree, ApiError> {
+        self.call(Method::Post, "/experimental/worktree", &[], Some(json!({})))
+            .await
+    }
+
+    /// Removes the worktree at `directory` and its branch (the client's directory names the
+    /// repository).
+    pub async fn remove_worktree(&self, directory: &str) -> Result<bool, ApiError> {
+        self.call(
+            Method::Delete,
+            "/experimental/worktree",
+            &[],
+            Some(json!({ "directory": directory })),
+        )
+        .await
+    }
+
+    /// Moves a session to `directory`: it lives, and runs its tools, there from then on.
+    pub async fn move_session(&self, id: &str, directory: &str) -> Result<(), ApiError> {
+        check_session_id(id)?;
+        let _: Value = self
+            .call(
+                Method::Post,
+                "/experimental/control-plane/move-session",
+                &[],
+                Some(json!({ "sessionID": id, "destination": { "directory": directory } })),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// A file's content. (A missing file reads as empty text: ask [`Client::file_exists`].)
+    pub async fn file_content(&self, path: &str) -> Result<super::types::FileContent, ApiError> {
+        self.call(Method::Get, "/file/content", &[("path", path)], None)
             .await
     }
 
@@ -632,11 +832,13 @@ mod tests {
         let ok = Response {
             status: 200,
             body: r#"{"healthy":true,"version":"1"}"#.into(),
+            ..Response::default()
         };
         assert_eq!(parse::<Health>(&ok).unwrap().version, "1");
         let missing = Response {
             status: 404,
             body: r#"{"name":"NotFoundError","data":{"message":"gone"}}"#.into(),
+            ..Response::default()
         };
         assert_eq!(
             parse::<Health>(&missing),
@@ -647,6 +849,7 @@ mod tests {
         let html = Response {
             status: 200,
             body: "<!doctype html><title>Sign in to the Wi-Fi</title>".into(),
+            ..Response::default()
         };
         assert_eq!(
             parse::<Health>(&html),

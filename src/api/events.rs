@@ -3,8 +3,10 @@
 //! `Event::Other` and is ignored, never an error.
 
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
+use super::types::part::kind_of;
 use super::types::{
     MessageInfo, Part, PermissionRequest, QuestionRequest, Session, SessionStatus, Todo,
 };
@@ -144,20 +146,45 @@ pub enum Event {
     Other(String),
 }
 
+/// An event as sent: its type, and its properties left as text until the type says how to
+/// read them (straight from the text: no `Value` in between).
 #[derive(Deserialize)]
-struct Envelope {
+struct Envelope<'a> {
     #[serde(rename = "type", default)]
     kind: String,
-    #[serde(default)]
-    properties: Value,
+    #[serde(borrow, default)]
+    properties: Option<&'a RawValue>,
 }
 
-fn text(value: &Value, key: &str) -> String {
-    value
-        .get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
+/// `{"info": …}`, as the session and message events carry their subject.
+#[derive(Deserialize)]
+struct Info<T> {
+    info: T,
+}
+
+/// The plain fields the smaller events carry (each one empty when absent).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Fields {
+    #[serde(rename = "sessionID")]
+    session_id: Option<String>,
+    #[serde(rename = "messageID")]
+    message_id: String,
+    #[serde(rename = "partID")]
+    part_id: String,
+    #[serde(rename = "requestID")]
+    request_id: String,
+    field: String,
+    delta: String,
+    status: Option<SessionStatus>,
+    error: Option<Value>,
+}
+
+/// `message.part.updated`: the part, read by its own type.
+#[derive(Deserialize)]
+struct PartProps<'a> {
+    #[serde(borrow)]
+    part: &'a RawValue,
 }
 
 impl Event {
@@ -190,93 +217,111 @@ impl Event {
         let Ok(envelope) = serde_json::from_str::<Envelope>(data) else {
             return Event::Other("unreadable".into());
         };
-        let p = envelope.properties;
-        let typed = |key: &str| p.get(key).cloned().unwrap_or(Value::Null);
-        let event =
-            match envelope.kind.as_str() {
-                "server.connected" => Some(Event::Connected),
-                "session.created" => serde_json::from_value(typed("info"))
-                    .ok()
-                    .map(Event::SessionCreated),
-                "session.updated" => serde_json::from_value(typed("info"))
-                    .ok()
-                    .map(Event::SessionUpdated),
-                "session.deleted" => serde_json::from_value(typed("info"))
-                    .ok()
-                    .map(Event::SessionDeleted),
-                "session.status" => serde_json::from_value(typed("status")).ok().map(|status| {
-                    Event::SessionStatus {
-                        session_id: text(&p, "sessionID"),
-                        status,
-                    }
-                }),
-                "session.idle" => Some(Event::SessionIdle {
-                    session_id: text(&p, "sessionID"),
-                }),
-                "session.error" => Some(Event::SessionError {
-                    session_id: p
-                        .get("sessionID")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned),
-                    message: p
-                        .pointer("/error/data/message")
-                        .or_else(|| p.pointer("/error/name"))
-                        .and_then(Value::as_str)
-                        .unwrap_or("unknown error")
-                        .to_owned(),
-                }),
-                "message.updated" => serde_json::from_value(typed("info"))
-                    .ok()
-                    .map(Event::MessageUpdated),
-                "message.removed" => Some(Event::MessageRemoved {
-                    session_id: text(&p, "sessionID"),
-                    message_id: text(&p, "messageID"),
-                }),
-                "message.part.updated" => {
-                    let part = typed("part");
-                    Some(Event::PartUpdated {
-                        session_id: text(&part, "sessionID"),
-                        message_id: text(&part, "messageID"),
-                        part: Part::from_value(part),
-                    })
-                }
-                "message.part.delta" => Some(Event::PartDelta {
-                    session_id: text(&p, "sessionID"),
-                    message_id: text(&p, "messageID"),
-                    part_id: text(&p, "partID"),
-                    field: text(&p, "field"),
-                    delta: text(&p, "delta"),
-                }),
-                "message.part.removed" => Some(Event::PartRemoved {
-                    session_id: text(&p, "sessionID"),
-                    message_id: text(&p, "messageID"),
-                    part_id: text(&p, "partID"),
-                }),
-                "permission.asked" => serde_json::from_value(p.clone())
-                    .ok()
-                    .map(Event::PermissionAsked),
-                "question.asked" => serde_json::from_value(p.clone())
-                    .ok()
-                    .map(Event::QuestionAsked),
-                "question.replied" | "question.rejected" => Some(Event::QuestionDone {
-                    session_id: text(&p, "sessionID"),
-                    request_id: text(&p, "requestID"),
-                }),
-                "todo.updated" => {
-                    serde_json::from_value(typed("todos"))
-                        .ok()
-                        .map(|todos| Event::TodoUpdated {
-                            session_id: text(&p, "sessionID"),
-                            todos,
-                        })
-                }
-                "permission.replied" => Some(Event::PermissionReplied {
-                    session_id: text(&p, "sessionID"),
-                    request_id: text(&p, "requestID"),
-                }),
-                _ => None,
-            };
+        let props = envelope.properties.map_or("{}", RawValue::get);
+        let event = Event::read(&envelope.kind, props);
         event.unwrap_or(Event::Other(envelope.kind))
+    }
+
+    /// The event of type `kind` with these properties, if they read as it.
+    fn read(kind: &str, props: &str) -> Option<Event> {
+        fn info<T: serde::de::DeserializeOwned>(props: &str) -> Option<T> {
+            serde_json::from_str::<Info<T>>(props).ok().map(|i| i.info)
+        }
+        let fields = || serde_json::from_str::<Fields>(props).unwrap_or_default();
+        let session = |f: &Fields| f.session_id.clone().unwrap_or_default();
+        Some(match kind {
+            "server.connected" => Event::Connected,
+            "session.created" => Event::SessionCreated(info(props)?),
+            "session.updated" => Event::SessionUpdated(info(props)?),
+            "session.deleted" => Event::SessionDeleted(info(props)?),
+            "session.status" => {
+                let mut f = fields();
+                Event::SessionStatus {
+                    session_id: session(&f),
+                    status: f.status.take()?,
+                }
+            }
+            "session.idle" => Event::SessionIdle {
+                session_id: session(&fields()),
+            },
+            "session.error" => {
+                let f = fields();
+                let error = f.error.as_ref();
+                let message = error
+                    .and_then(|e| e.pointer("/data/message").or_else(|| e.get("name")))
+                    .and_then(Value::as_str)
+                    .unwrap_or("unknown error")
+                    .to_owned();
+                Event::SessionError {
+                    session_id: f.session_id,
+                    message,
+                }
+            }
+            "message.updated" => Event::MessageUpdated(info(props)?),
+            "message.removed" => {
+                let f = fields();
+                Event::MessageRemoved {
+                    session_id: session(&f),
+                    message_id: f.message_id,
+                }
+            }
+            "message.part.updated" => {
+                let part = serde_json::from_str::<PartProps>(props).ok()?.part.get();
+                Event::PartUpdated {
+                    session_id: kind_of(part, "sessionID"),
+                    message_id: kind_of(part, "messageID"),
+                    part: Part::parse(part),
+                }
+            }
+            "message.part.delta" => {
+                let f = fields();
+                Event::PartDelta {
+                    session_id: session(&f),
+                    message_id: f.message_id,
+                    part_id: f.part_id,
+                    field: f.field,
+                    delta: f.delta,
+                }
+            }
+            "message.part.removed" => {
+                let f = fields();
+                Event::PartRemoved {
+                    session_id: session(&f),
+                    message_id: f.message_id,
+                    part_id: f.part_id,
+                }
+            }
+            "permission.asked" => Event::PermissionAsked(serde_json::from_str(props).ok()?),
+            "question.asked" => Event::QuestionAsked(serde_json::from_str(props).ok()?),
+            "question.replied" | "question.rejected" => {
+                let f = fields();
+                Event::QuestionDone {
+                    session_id: session(&f),
+                    request_id: f.request_id,
+                }
+            }
+            "todo.updated" => {
+                #[derive(Deserialize)]
+                struct Todos {
+                    #[serde(rename = "sessionID", default)]
+                    session_id: String,
+                    todos: Vec<Todo>,
+                }
+                let t = serde_json::from_str::<Todos>(props).ok()?;
+                Event::TodoUpdated {
+                    session_id: t.session_id,
+                    todos: t.todos,
+                }
+            }
+            "permission.replied" => {
+                let f = fields();
+                Event::PermissionReplied {
+                    session_id: session(&f),
+                    request_id: f.request_id,
+                }
+            }
+            _ => return None,
+        })
     }
 }
 
@@ -345,6 +390,22 @@ mod tests {
         assert_eq!(
             parser.push("\n\ndata: next\n\n").unwrap(),
             vec![big, "next".to_owned()]
+        );
+    }
+
+    #[test]
+    fn reads_a_todo_list() {
+        let todo = r#"{"type":"todo.updated","properties":{"sessionID":"ses_1","todos":[{"content":"Write tests","status":"in_progress","priority":"high"}]}}"#;
+        assert_eq!(
+            Event::parse(todo),
+            Event::TodoUpdated {
+                session_id: "ses_1".into(),
+                todos: vec![Todo {
+                    content: "Write tests".into(),
+                    status: "in_progress".into(),
+                    priority: "high".into(),
+                }],
+            }
         );
     }
 

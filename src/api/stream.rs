@@ -21,6 +21,36 @@ fn network(url: &str, error: JsValue) -> ApiError {
     }
 }
 
+/// Aborts the stream when the page is hidden for good or put in the back-forward cache:
+/// Chromium keeps a cached page's streaming fetch open, so each page left that way would hold
+/// one of the six connections a browser allows a server, until the app's requests queue
+/// behind them. The stream, stopped, is opened again when the page is shown (its retry timer
+/// runs again then, and the reconnect makes the pages refetch).
+struct AbortOnPageHide {
+    window: web_sys::Window,
+    closure: wasm_bindgen::closure::Closure<dyn Fn()>,
+}
+
+impl AbortOnPageHide {
+    fn new(window: &web_sys::Window, controller: web_sys::AbortController) -> AbortOnPageHide {
+        let closure = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || controller.abort());
+        let _ =
+            window.add_event_listener_with_callback("pagehide", closure.as_ref().unchecked_ref());
+        AbortOnPageHide {
+            window: window.clone(),
+            closure,
+        }
+    }
+}
+
+impl Drop for AbortOnPageHide {
+    fn drop(&mut self) {
+        let _ = self
+            .window
+            .remove_event_listener_with_callback("pagehide", self.closure.as_ref().unchecked_ref());
+    }
+}
+
 /// Reads `/event` until it ends or fails, calling `on_open` once connected and `on_event`
 /// for every event. Returns why it stopped.
 pub async fn run(
@@ -43,6 +73,7 @@ pub async fn run(
         };
     };
     let _guard = AbortOnDrop(Some(controller.clone()));
+    let _on_hide = AbortOnPageHide::new(&window, controller.clone());
     let init = RequestInit::new();
     init.set_method("GET");
     // Never followed: see `transport.rs`.

@@ -52,8 +52,19 @@ impl Transport for FetchTransport {
         .map_err(|e| network(e.to_string()))?;
         let response = built.send().await.map_err(|e| network(e.to_string()))?;
         let status = response.status();
+        // The one header the API reads (the browser shows a script only what the server
+        // exposes, and OpenCode exposes this one).
+        let headers = response
+            .headers()
+            .get(super::client::NEXT_CURSOR)
+            .map(|value| vec![(super::client::NEXT_CURSOR.to_owned(), value)])
+            .unwrap_or_default();
         let body = response.text().await.map_err(|e| network(e.to_string()))?;
         guard.0 = None; // finished: nothing to abort
-        Ok(Response { status, body })
+        Ok(Response {
+            status,
+            body,
+            headers,
+        })
     }
 }

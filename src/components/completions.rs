@@ -75,10 +75,16 @@ pub struct Completions {
     dismissed: Signal<Option<Trigger>>,
     active: Signal<usize>,
     trigger: Memo<Option<Trigger>>,
-    found: Resource<Option<(String, Result<Vec<String>, ApiError>)>>,
+    found: Resource<Option<Found>>,
     catalog: Catalog,
     settings: Signal<ConnectionSettings>,
 }
+
+/// The open list: its name, entries, the chosen one and a status line.
+pub type OpenList = (&'static str, Vec<Completion>, usize, Option<String>);
+
+/// The files found for a query (the query with them, so an older answer is never shown).
+type Found = (String, Result<Vec<String>, ApiError>);
 
 /// What the user picked in the list.
 #[derive(Debug, Clone, PartialEq)]
@@ -175,7 +181,7 @@ impl Completions {
     }
 
     /// The open list: its name, entries, the chosen one and a status line; `None` when closed.
-    pub fn open(&self) -> Option<(&'static str, Vec<Completion>, usize, Option<String>)> {
+    pub fn open(&self) -> Option<OpenList> {
         let trigger = self.trigger.read().clone()?;
         if self.dismissed.read().as_ref() == Some(&trigger) {
             return None;

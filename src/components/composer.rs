@@ -15,9 +15,12 @@ use crate::state::{use_catalog, use_settings, use_toasts, ToastKind};
 /// send loses nothing; "Edit and resend" leaves its text here, focused. The message is sent
 /// under ids made here, after `newest` (the newest message shown), and handed to `on_sent`
 /// once the server has it, so the page shows it at once whatever the server announces.
+/// `waiting` says why it cannot send yet (a fork still being made): the text is kept, Send
+/// waits.
 #[component]
 pub fn Composer(
     session_id: String,
+    #[props(default)] waiting: Option<String>,
     #[props(default)] newest: Option<String>,
     #[props(default)] on_sent: Option<EventHandler<PromptInput>>,
     /// Runs one of Branchpoint's own `/` commands, with what followed it.
@@ -75,6 +78,7 @@ pub fn Composer(
             }
         }
     });
+    let can_send = waiting.is_none();
     let id = session_id.clone();
     let command = use_action(move |client, (name, arguments): (String, String)| {
         let id = id.clone();
@@ -122,6 +126,9 @@ pub fn Composer(
     let id = session_id.clone();
     // A callback (made anew each render): it sees the newest message of this render.
     let submit = use_callback(move |()| {
+        if !can_send {
+            return;
+        }
         let line = text.peek().clone();
         if line.trim_start().starts_with('/') && completions.commands_loading() {
             toasts.push(
@@ -221,6 +228,9 @@ pub fn Composer(
                 }
             }
             Attachments { session_id: session_id.clone(), files }
+            if let Some(why) = &waiting {
+                p { class: "composer-waiting muted", id: "composer-waiting", "{why}" }
+            }
             if let Some((label, items, active, status)) = open.clone() {
                 CompletionList {
                     label,
@@ -310,7 +320,13 @@ pub fn Composer(
                     }
                 }
             }
-            button { r#type: "submit", class: "primary", disabled: sending || no_model.is_some(), if sending { "Sending…" } else { "Send" } }
+            button {
+                r#type: "submit",
+                class: "primary",
+                disabled: sending || no_model.is_some() || !can_send,
+                aria_describedby: if !can_send { "composer-waiting" },
+                if sending { "Sending…" } else { "Send" }
+            }
         }
     }
 }

@@ -1,5 +1,5 @@
-//! A modal box: labelled by its heading, closed by Escape; and the focus a dialog's safe
-//! choice (or a field opened for typing) takes when it appears.
+//! A modal box: labelled by its heading, closed by Escape; the choice a dialog offers first, and
+//! the focus a safe choice (or a field opened for typing) takes when it appears.
 
 use dioxus::prelude::*;
 
@@ -24,6 +24,21 @@ pub fn Dialog(
             },
             h2 { id: "dialog-title", "{heading}" }
             {children}
+        }
+    }
+}
+
+/// The choice a dialog offers first: a primary button that has the focus when the dialog
+/// opens, so Enter takes it.
+#[component]
+pub fn FirstChoice(label: &'static str, on_click: EventHandler<()>) -> Element {
+    rsx! {
+        button {
+            r#type: "button",
+            class: "primary",
+            onmounted: focus_on_mount,
+            onclick: move |_| on_click.call(()),
+            "{label}"
         }
     }
 }

@@ -3,7 +3,7 @@
 use dioxus::prelude::*;
 
 use crate::api::{Message, MessageInfo, Role};
-use crate::components::PartView;
+use crate::components::{PartView, TurnChanges, TurnRef, UndoneMark};
 use crate::fork::ForkPoint;
 use crate::lineage::Edge;
 use crate::route::Route;
@@ -33,6 +33,28 @@ pub fn MessageView(
     /// An unfinished reply the server is no longer writing (it stopped or restarted mid-reply).
     #[props(default)]
     interrupted: bool,
+    /// The files its turn changed, when this message closes the turn: a line under it.
+    #[props(default)]
+    changes: Option<TurnRef>,
+    /// Called with a user message's id for "Undo from here"; `None` hides it.
+    #[props(default)]
+    on_undo: Option<EventHandler<String>>,
+    /// The user message an undo is running from, if any: every undo waits for it.
+    #[props(default)]
+    undoing: Option<String>,
+    /// Undone (the session is reverted to before it or an earlier message): `Some`. The first
+    /// undone message is marked as such (`undone_first`), with the branch that keeps it when
+    /// Branchpoint made one.
+    #[props(default)]
+    undone: Option<Option<Edge>>,
+    #[props(default)] undone_first: bool,
+    /// Called with where to fork into a worktree; `None` hides "Fork into worktree".
+    #[props(default)]
+    on_worktree: Option<EventHandler<ForkPoint>>,
+    /// Set while a fork into a worktree is read or made (with its point, when it is one of a
+    /// message): every one waits.
+    #[props(default)]
+    worktree_busy: Option<Option<ForkPoint>>,
 ) -> Element {
     let (role, label, meta, error) = match &message.info {
         MessageInfo::User(m) => {
@@ -76,9 +98,21 @@ pub fn MessageView(
     let forking_here = forking.as_ref() == Some(&through);
     let editing_here = forking.as_ref() == Some(&before);
     let is_user = message.info.role() == Role::User;
+    let undoing_here = undoing.as_deref() == Some(id.as_str());
+    let worktree_point = ForkPoint::Through(id.clone());
+    let worktree_here = worktree_busy.as_ref() == Some(&Some(worktree_point.clone()));
+    let undo_id = id.clone();
     let element_id = dom_id(&id);
+    let class = if undone.is_some() {
+        format!("message message-{role} message-undone")
+    } else {
+        format!("message message-{role}")
+    };
     rsx! {
-        article { class: "message message-{role}", id: "{element_id}", aria_label: "{aria}",
+        article { class, id: "{element_id}", aria_label: "{aria}",
+            if let Some(kept) = undone.clone() {
+                UndoneMark { kept, first: undone_first }
+            }
             header { class: "message-header",
                 span { class: "message-role", "{label}" }
                 span { class: "message-meta muted", "{meta}" }
@@ -91,6 +125,9 @@ pub fn MessageView(
                     p { class: "message-error", role: "alert", "⚠ {error}" }
                 }
             }
+            if let Some(turn) = changes {
+                TurnChanges { session_id: turn.session_id, message_id: turn.message_id, changes: turn.changes }
+            }
             if let Some(on_fork) = on_fork {
                 div { class: "message-actions",
                     button {
@@ -102,6 +139,20 @@ pub fn MessageView(
                         onclick: move |_| on_fork.call(through.clone()),
                         if forking_here { "Forking…" } else { "Fork from here" }
                     }
+                    if let Some(on_worktree) = on_worktree {
+                        button {
+                            r#type: "button",
+                            class: "worktree-button",
+                            disabled: busy || worktree_busy.is_some(),
+                            aria_busy: worktree_here,
+                            title: "New session through the end of this turn, in a git worktree of its own holding the code as the session left it here",
+                            onclick: {
+                                let through = worktree_point.clone();
+                                move |_| on_worktree.call(through.clone())
+                            },
+                            if worktree_here { "Reading what to carry…" } else { "Fork into worktree" }
+                        }
+                    }
                     if is_user {
                         button {
                             r#type: "button",
@@ -110,6 +161,17 @@ pub fn MessageView(
                             title: "New session before this message, with its text ready to edit",
                             onclick: move |_| on_fork.call(before.clone()),
                             if editing_here { "Forking…" } else { "Edit and resend" }
+                        }
+                    }
+                    if let (true, Some(on_undo), None) = (is_user, on_undo, &undone) {
+                        button {
+                            r#type: "button",
+                            class: "undo-button",
+                            disabled: busy || undoing.is_some(),
+                            aria_busy: undoing_here,
+                            title: "Take back this message and everything after it, files included, as OpenCode's undo does; what is undone is kept as a branch first",
+                            onclick: move |_| on_undo.call(undo_id.clone()),
+                            if undoing_here { "Undoing…" } else { "Undo from here" }
                         }
                     }
                 }

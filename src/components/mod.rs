@@ -6,6 +6,7 @@ pub mod action;
 pub mod completions;
 pub mod composer;
 pub mod dialog;
+pub mod diff;
 pub mod icons;
 pub mod keyboard_help;
 pub mod message;
@@ -17,10 +18,13 @@ pub mod session_header;
 pub mod status;
 pub mod toasts;
 pub mod todos;
+pub mod undo;
+pub mod worktree;
 
-pub use action::{use_action, use_client, UseAction, UseClient};
+pub use action::{use_action, use_client, use_lasting_action, UseAction, UseClient};
 pub use composer::Composer;
 pub use dialog::{focus_on_mount, Dialog};
+pub use diff::{DiffView, SessionChanges, TurnChanges, TurnRef};
 pub use icons::ForkIcon;
 pub use keyboard_help::{opens_help, KeyboardHelp, Shortcut, Shortcuts};
 pub use message::MessageView;
@@ -28,7 +32,14 @@ pub use palette::CommandPalette;
 pub use parts::PartView;
 pub use pick_message::MessagePicker;
 pub use prompts::{PermissionPrompt, QuestionPrompt, StopButton};
-pub use session_header::{BusyDialog, DeleteButton, ForkOrigin, TitleEditor};
+pub use session_header::{
+    fork_point, BusyDialog, DeleteButton, ForkOrigin, RecordedDifferently, TitleEditor,
+};
 pub use status::{ErrorPanel, Loading};
 pub use toasts::ToastRegion;
 pub use todos::TodoList;
+pub use undo::{UndoBusyDialog, UndoneMark, UndoneNotice};
+pub use worktree::{
+    BringBackButton, StepLine, StepState, WorktreeDialog, WorktreeInfo, WorktreePlace,
+    WorktreeSummary,
+};

@@ -20,6 +20,9 @@ pub enum ForkPoint {
     Before(String),
     /// The whole session.
     Whole,
+    /// The whole session, kept as a branch before OpenCode's undo takes back this user
+    /// message and everything after it.
+    Undo(String),
 }
 
 /// The message a fork is anchored at.
@@ -39,7 +42,9 @@ pub struct ForkPlan {
     pub kind: ForkKind,
     /// `None` for a whole-session fork of an empty session.
     pub anchor: Option<Anchor>,
-    /// How many messages the new session will hold.
+    /// How many of the messages planned against the new session starts with. A long session's
+    /// page plans against the messages it has loaded (its newest ones, back to some point):
+    /// the fork copies the older ones as well, which the page had not loaded.
     pub copied: usize,
     /// Text (and file parts) to put back in the composer: set for `Before`.
     pub resend: Option<Resend>,
@@ -101,24 +106,29 @@ pub fn plan(
                     message: "Only your own messages can be edited and resent.".into(),
                 });
             }
-            let files = message
-                .parts
-                .iter()
-                .filter_map(|p| match p {
-                    Part::File(f) => Some(f.clone()),
-                    _ => None,
-                })
-                .collect();
             Ok(ForkPlan {
                 session_id: session_id.to_owned(),
                 before: Some(id.clone()),
                 kind: ForkKind::Before,
                 anchor: Some(anchor_of(index)),
                 copied: index,
-                resend: Some(Resend {
-                    text: message.text(),
-                    files,
-                }),
+                resend: Some(resend_of(message)),
+            })
+        }
+        ForkPoint::Undo(id) => {
+            let index = locate(id)?;
+            if messages[index].info.role() != Role::User {
+                return Err(ApiError::Invalid {
+                    message: "Undo starts at one of your own messages.".into(),
+                });
+            }
+            Ok(ForkPlan {
+                session_id: session_id.to_owned(),
+                before: None,
+                kind: ForkKind::Undo,
+                anchor: Some(anchor_of(index)),
+                copied: messages.len(),
+                resend: None,
             })
         }
         ForkPoint::Whole => Ok(ForkPlan {
@@ -129,6 +139,22 @@ pub fn plan(
             copied: messages.len(),
             resend: None,
         }),
+    }
+}
+
+/// A user message taken apart for the composer: its text and the files attached to it.
+pub fn resend_of(message: &Message) -> Resend {
+    let files = message
+        .parts
+        .iter()
+        .filter_map(|p| match p {
+            Part::File(f) => Some(f.clone()),
+            _ => None,
+        })
+        .collect();
+    Resend {
+        text: message.text(),
+        files,
     }
 }
 
@@ -155,6 +181,10 @@ pub fn fork_title(parent_title: &str, plan: &ForkPlan) -> String {
         }
         (ForkKind::Before, Some(anchor)) => {
             format!("{base} — edit of “{}”", excerpt(&anchor.excerpt, 32))
+        }
+        (ForkKind::Undo, _) => format!("{base} — before undo"),
+        (ForkKind::Worktree, Some(anchor)) => {
+            format!("{base} — worktree after “{}”", excerpt(&anchor.excerpt, 32))
         }
     }
 }
@@ -258,6 +288,29 @@ mod tests {
             plan("nope", &messages, &ForkPoint::Whole),
             Err(ApiError::Invalid { .. })
         ));
+    }
+
+    #[test]
+    fn undo_keeps_everything_anchored_at_a_user_message() {
+        let messages = session("uaua");
+        let undo = plan(SES, &messages, &ForkPoint::Undo(id(2))).unwrap();
+        assert_eq!(
+            (undo.before, undo.copied, undo.kind, undo.resend),
+            (None, 4, ForkKind::Undo, None)
+        );
+        assert_eq!(undo.anchor.unwrap().message_id, id(2));
+        assert_eq!(
+            fork_title(
+                "Refactor",
+                &plan(SES, &messages, &ForkPoint::Undo(id(0))).unwrap()
+            ),
+            "Refactor — before undo"
+        );
+        assert!(
+            plan(SES, &messages, &ForkPoint::Undo(id(1))).is_err(),
+            "replies are not undone from"
+        );
+        assert!(plan(SES, &messages, &ForkPoint::Undo("msg_gone123456".into())).is_err());
     }
 
     #[test]

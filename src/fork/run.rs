@@ -118,14 +118,17 @@ impl Naming {
     }
 }
 
-async fn still_busy<T: Transport>(client: &Client<T>, id: &str) -> bool {
+pub(super) async fn still_busy<T: Transport>(client: &Client<T>, id: &str) -> bool {
     match client.session_status().await {
         Ok(all) => all.get(id).is_some_and(|s| *s != SessionStatus::Idle),
         Err(_) => true,
     }
 }
 
-async fn settle<T: Transport>(client: &Client<T>, id: &str) -> Result<Vec<Message>, ApiError> {
+pub(super) async fn settle<T: Transport>(
+    client: &Client<T>,
+    id: &str,
+) -> Result<Vec<Message>, ApiError> {
     let mut messages = client.messages(id).await?;
     for _ in 0..40 {
         if !messages.iter().any(is_running) {
@@ -219,28 +222,7 @@ async fn fork_unnamed<T: Transport>(
     when_busy: WhenBusy,
     now: f64,
 ) -> Result<Forked, ForkError> {
-    // Plan against the session as it is now, not as the page may have seen it.
-    let mut messages = match known {
-        Some(known) if !known.iter().any(is_running) => known,
-        _ => client.messages(&source.id).await?,
-    };
-    // A reply cut off by a server crash stays unfinished forever: ask the server whether it is
-    // really writing one (and assume so if it will not say).
-    let busy = messages.iter().any(is_running) && still_busy(client, &source.id).await;
-    if busy {
-        match when_busy {
-            WhenBusy::Ask => return Err(ForkError::Busy),
-            WhenBusy::StopFirst => {
-                client.abort(&source.id).await?;
-                messages = settle(client, &source.id).await?;
-            }
-            WhenBusy::CompleteOnly => {}
-        }
-    }
-    let mut plan = plan(&source.id, &messages, point)?;
-    if when_busy == WhenBusy::CompleteOnly {
-        plan = complete_only(plan, &messages);
-    }
+    let (messages, plan) = planned(client, source, known, point, when_busy).await?;
     let created = match client.fork(&source.id, plan.before.as_deref()).await {
         Ok(created) => created,
         // No answer: look (never re-send) whether the server made the fork all the same, so
@@ -277,6 +259,62 @@ async fn fork_unnamed<T: Transport>(
     Ok(finish(client, source, plan, created, copied, now, false))
 }
 
+/// The lineage edge a fork of `source` planned as `plan` gets (made `now`, on `server`), but for
+/// the child's id, which only the server's answer gives: empty here.
+pub fn planned_edge(source: &Session, plan: &ForkPlan, server: &str, now: f64) -> Edge {
+    let anchor = plan.anchor.clone();
+    Edge {
+        child: String::new(),
+        parent: source.id.clone(),
+        anchor: anchor.as_ref().map(|a| a.message_id.clone()),
+        role: anchor.as_ref().map(|a| a.role),
+        excerpt: anchor.map(|a| a.excerpt).unwrap_or_default(),
+        kind: plan.kind,
+        created: now,
+        parent_title: source.title.clone(),
+        child_title: fork_title(&source.title, plan),
+        server: server.to_owned(),
+        directory: source.directory.clone(),
+        discovered: false,
+        worktree: None,
+    }
+}
+
+/// The source's messages as they are now (`known` when the page's are current), and the plan
+/// of the fork against them; a running reply is asked about, stopped, or left out as
+/// `when_busy` says.
+pub(super) async fn planned<T: Transport>(
+    client: &Client<T>,
+    source: &Session,
+    known: Option<Vec<Message>>,
+    point: &ForkPoint,
+    when_busy: WhenBusy,
+) -> Result<(Vec<Message>, ForkPlan), ForkError> {
+    // Plan against the session as it is now, not as the page may have seen it.
+    let mut messages = match known {
+        Some(known) if !known.iter().any(is_running) => known,
+        _ => client.messages(&source.id).await?,
+    };
+    // A reply cut off by a server crash stays unfinished forever: ask the server whether it is
+    // really writing one (and assume so if it will not say).
+    let busy = messages.iter().any(is_running) && still_busy(client, &source.id).await;
+    if busy {
+        match when_busy {
+            WhenBusy::Ask => return Err(ForkError::Busy),
+            WhenBusy::StopFirst => {
+                client.abort(&source.id).await?;
+                messages = settle(client, &source.id).await?;
+            }
+            WhenBusy::CompleteOnly => {}
+        }
+    }
+    let mut plan = plan(&source.id, &messages, point)?;
+    if when_busy == WhenBusy::CompleteOnly {
+        plan = complete_only(plan, &messages);
+    }
+    Ok((messages, plan))
+}
+
 /// Everything after the server made the fork `created`: its lineage edge (under its telling
 /// title, given on the server by the returned `naming`), and the draft for "edit and resend".
 /// Only storage can fail here, which is a warning.
@@ -298,22 +336,9 @@ pub(super) fn finish<T: Transport>(
         title: naming.title.clone(),
         ..created
     };
-    let anchor = plan.anchor.clone();
-    let edge = Edge {
-        child: session.id.clone(),
-        parent: source.id.clone(),
-        anchor: anchor.as_ref().map(|a| a.message_id.clone()),
-        role: anchor.as_ref().map(|a| a.role),
-        excerpt: anchor.map(|a| a.excerpt).unwrap_or_default(),
-        kind: plan.kind,
-        created: now,
-        parent_title: source.title.clone(),
-        child_title: session.title.clone(),
-        server: client.conn.base_url.clone(),
-        directory: session.directory.clone(),
-        discovered: false,
-    };
-    let (lineage, mut warning) = match store::record(edge, now) {
+    let edge = edge_of(&client.conn.base_url, source, &plan, &session, now);
+    let copied_count = u32::try_from(plan.copied).ok();
+    let (lineage, mut warning) = match store::record_copied(edge, copied_count, now) {
         Ok(lineage) => (Some(lineage), None),
         Err(problem) => (None, Some(problem)),
     };
@@ -340,13 +365,30 @@ pub(super) fn finish<T: Transport>(
     }
 }
 
+/// The lineage edge of a fork `session` made of `source` as `plan` says, at `now`, on the
+/// server at `server`.
+pub(super) fn edge_of(
+    server: &str,
+    source: &Session,
+    plan: &ForkPlan,
+    session: &Session,
+    now: f64,
+) -> Edge {
+    Edge {
+        child: session.id.clone(),
+        child_title: session.title.clone(),
+        directory: session.directory.clone(),
+        ..planned_edge(source, plan, server, now)
+    }
+}
+
 #[cfg(target_arch = "wasm32")]
-async fn sleep_ms(ms: u32) {
+pub(super) async fn sleep_ms(ms: u32) {
     gloo_timers::future::TimeoutFuture::new(ms).await;
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-async fn sleep_ms(ms: u32) {
+pub(super) async fn sleep_ms(ms: u32) {
     // Native builds only use this from tests, on a multi-threaded or current-thread runtime:
     // a plain thread sleep keeps the crate free of an async runtime dependency.
     std::thread::sleep(std::time::Duration::from_millis(u64::from(ms)));

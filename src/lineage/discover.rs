@@ -41,6 +41,18 @@ pub struct Scanned {
     pub messages: Vec<Stamp>,
 }
 
+impl Scanned {
+    /// How many leading messages `other` shares with this session, role for role and time for
+    /// time.
+    fn shared_with(&self, other: &Scanned) -> usize {
+        self.messages
+            .iter()
+            .zip(&other.messages)
+            .take_while(|(a, b)| a.matches(b))
+            .count()
+    }
+}
+
 /// The fork edges `scanned` implies that `known` does not have yet. Each fork gets the source
 /// it shares the most leading messages with, among sessions created before it (the earliest
 /// such session on a tie: it is where those messages were first written).
@@ -71,12 +83,7 @@ pub fn discover(scanned: &[Scanned], known: &LineageGraph, server: &str) -> Vec<
             }
             let mut best: Option<(&Scanned, usize)> = None;
             for source in &group[..i] {
-                let shared = source
-                    .messages
-                    .iter()
-                    .zip(&child.messages)
-                    .take_while(|(a, b)| a.matches(b))
-                    .count();
+                let shared = source.shared_with(child);
                 if shared > best.map_or(0, |(_, n)| n) {
                     best = Some((source, shared));
                 }
@@ -114,6 +121,7 @@ fn edge(source: &Scanned, child: &Scanned, shared: usize, server: &str) -> Edge 
         server: server.to_owned(),
         directory: child.session.directory.clone(),
         discovered: true,
+        worktree: None,
     }
 }
 
@@ -128,6 +136,10 @@ pub struct Progress {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
     pub edges: Vec<Edge>,
+    /// How many messages each found fork shares with its source (where it leaves it).
+    pub copied: HashMap<String, u32>,
+    /// How many messages each scanned session has.
+    pub messages: HashMap<String, u32>,
     pub sessions: usize,
     /// Sessions whose messages could not be read (deleted during the scan, say).
     pub skipped: usize,
@@ -180,8 +192,25 @@ pub async fn scan<T: Transport>(
     if cancelled() {
         return Ok(None);
     }
+    let edges = discover(&scanned, known, &client.conn.base_url);
+    let by_id: HashMap<&str, &Scanned> =
+        scanned.iter().map(|s| (s.session.id.as_str(), s)).collect();
+    let copied = edges
+        .iter()
+        .filter_map(|e| {
+            let (child, parent) = (by_id.get(e.child.as_str())?, by_id.get(e.parent.as_str())?);
+            let shared = parent.shared_with(child);
+            Some((e.child.clone(), u32::try_from(shared).ok()?))
+        })
+        .collect();
+    let messages = scanned
+        .iter()
+        .filter_map(|s| Some((s.session.id.clone(), u32::try_from(s.messages.len()).ok()?)))
+        .collect();
     Ok(Some(Outcome {
-        edges: discover(&scanned, known, &client.conn.base_url),
+        edges,
+        copied,
+        messages,
         sessions: total,
         skipped,
     }))
@@ -196,9 +225,17 @@ pub struct Refresh {
     pub deleted: Vec<String>,
     /// When the lineage's sessions were last updated (ms).
     pub active: Vec<(String, f64)>,
+    /// Every session the server listed, with the lineage kept in their metadata
+    /// (`lineage::remote`).
+    pub listed: Vec<Session>,
 }
 
 impl Refresh {
+    /// Does it say anything new about the lineage's sessions (titles, deletions, activity)?
+    pub fn has_news(&self) -> bool {
+        !(self.titles.is_empty() && self.deleted.is_empty() && self.active.is_empty())
+    }
+
     /// Applies what the server said. Returns whether anything changed.
     pub fn apply(&self, lineage: &mut LineageGraph) -> bool {
         let mut changed = lineage.mark_deleted(self.deleted.iter().map(String::as_str));
@@ -261,6 +298,7 @@ pub async fn refresh<T: Transport>(
             }
         }
     }
+    refresh.listed = listed;
     Ok(refresh)
 }
 

@@ -1,7 +1,7 @@
 //! The fork lineage as a graph of edges (child forked from parent at an anchor message):
 //! parents, children, siblings and roots. Pure data, no storage.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +14,12 @@ pub enum ForkKind {
     Through,
     Before,
     Whole,
+    /// The whole session, kept before OpenCode's undo took back the anchor message and what
+    /// followed it (the next prompt deletes those from the session; the branch keeps them).
+    Undo,
+    /// Through the anchor's turn, into a git worktree of its own holding the code as the
+    /// session left it there (the edge's `worktree` names it, `directory` is where it is).
+    Worktree,
 }
 
 impl ForkKind {
@@ -22,6 +28,8 @@ impl ForkKind {
             ForkKind::Through => "forked after",
             ForkKind::Before => "edited",
             ForkKind::Whole => "whole session",
+            ForkKind::Undo => "kept before undo",
+            ForkKind::Worktree => "worktree",
         }
     }
 }
@@ -53,6 +61,17 @@ pub struct Edge {
     /// Found by "Scan server" (a fork made elsewhere), not recorded when it was made.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub discovered: bool,
+    /// The git worktree a [`ForkKind::Worktree`] fork lives in (its directory is `directory`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worktree: Option<WorktreeRef>,
+}
+
+/// A fork's git worktree, as recorded: its name and its branch.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorktreeRef {
+    pub name: String,
+    #[serde(default)]
+    pub branch: String,
 }
 
 impl Edge {
@@ -72,12 +91,57 @@ pub struct LineageGraph {
     /// trees with the most recent activity come first, offline too. (The server's clock, where
     /// an edge's `created` is this browser's: a server whose clock is off orders by that much.)
     pub active: HashMap<String, f64>,
+    /// Forks whose edge was read from their session's metadata on the server (recorded by
+    /// another browser), not recorded here (see `lineage::remote`).
+    pub from_server: BTreeSet<String>,
+    /// Forks the server's metadata records differently from this browser, by child: kept
+    /// until the user chooses one (see `lineage::remote`).
+    pub conflicts: BTreeMap<String, Conflict>,
+    /// How many messages sessions had when last seen (the length of their lane on the map).
+    pub messages: HashMap<String, u32>,
+    /// How many of its source's messages a fork copied, by child: where it leaves its
+    /// source's lane on the map. Unknown for forks recorded before it was kept.
+    pub fork_at: HashMap<String, u32>,
+    /// The labels and notes people gave sessions, by session.
+    pub notes: BTreeMap<String, Note>,
+}
+
+/// A session's label (a short word: "winner", "dead end") and note (a few lines).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub note: String,
+    /// When it was last changed (ms): the newer of two versions wins a merge.
+    #[serde(default)]
+    pub at: f64,
+}
+
+impl Note {
+    /// Neither a label nor a note.
+    pub fn is_empty(&self) -> bool {
+        self.label.is_empty() && self.note.is_empty()
+    }
+}
+
+/// A fork the server's metadata records differently from this browser.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conflict {
+    /// The edge as the server's metadata has it.
+    pub edge: Edge,
+    /// The user kept this browser's record (while nothing is written to the server, the
+    /// server's stays different; it is not asked about again until it changes).
+    #[serde(default)]
+    pub dismissed: bool,
 }
 
 impl LineageGraph {
     /// Adds an edge, replacing any earlier edge for the same child (a session has one source).
+    /// It counts as recorded here, not read from the server.
     pub fn add(&mut self, edge: Edge) {
         self.edges.retain(|e| e.child != edge.child);
+        self.from_server.remove(&edge.child);
         self.edges.push(edge);
     }
 
@@ -91,14 +155,38 @@ impl LineageGraph {
             .map(|(i, e)| (e.child.clone(), i))
             .collect();
         for edge in &other.edges {
-            match index.get(&edge.child) {
-                Some(&i) if edge.created < self.edges[i].created => self.edges[i] = edge.clone(),
-                Some(_) => {}
+            let taken = match index.get(&edge.child) {
+                Some(&i) if edge.created < self.edges[i].created => {
+                    self.edges[i] = edge.clone();
+                    true
+                }
+                Some(_) => false,
                 None => {
                     index.insert(edge.child.clone(), self.edges.len());
                     self.edges.push(edge.clone());
+                    true
                 }
+            };
+            // Where the edge came from travels with it.
+            if taken && other.from_server.contains(&edge.child) {
+                self.from_server.insert(edge.child.clone());
+            } else if taken {
+                self.from_server.remove(&edge.child);
             }
+        }
+        for (child, conflict) in &other.conflicts {
+            self.conflicts
+                .entry(child.clone())
+                .or_insert_with(|| conflict.clone());
+        }
+        for (session, &n) in &other.messages {
+            self.messages.entry(session.clone()).or_insert(n);
+        }
+        for (child, &at) in &other.fork_at {
+            self.fork_at.entry(child.clone()).or_insert(at);
+        }
+        for (session, note) in &other.notes {
+            self.set_note(session, note.clone());
         }
         self.deleted.extend(other.deleted.iter().cloned());
         for (session, &at) in &other.active {
@@ -120,6 +208,46 @@ impl LineageGraph {
                 true
             }
         }
+    }
+
+    /// Keeps `note` for `session` unless a newer one is known (an empty one, newer, clears
+    /// it: a label taken away stays away). Returns whether anything changed.
+    pub fn set_note(&mut self, session: &str, note: Note) -> bool {
+        match self.notes.get(session) {
+            Some(known) if known.at >= note.at => false,
+            None if note.is_empty() => false,
+            _ => {
+                self.notes.insert(session.to_owned(), note);
+                true
+            }
+        }
+    }
+
+    /// The label and note of `session`, if it has either.
+    pub fn note_of(&self, session: &str) -> Option<&Note> {
+        self.notes.get(session).filter(|n| !n.is_empty())
+    }
+
+    /// Every label in use, most used first (then alphabetically): what a new one is chosen
+    /// from.
+    pub fn labels(&self) -> Vec<String> {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for note in self.notes.values().filter(|n| !n.label.is_empty()) {
+            *counts.entry(note.label.as_str()).or_default() += 1;
+        }
+        let mut labels: Vec<(&str, usize)> = counts.into_iter().collect();
+        labels.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        labels.into_iter().map(|(l, _)| l.to_owned()).collect()
+    }
+
+    /// Records how many messages `session` has, if the lineage knows it and the count is new.
+    /// Returns whether anything changed.
+    pub fn set_messages(&mut self, session: &str, n: u32) -> bool {
+        if self.messages.get(session) == Some(&n) || !self.mentions(session) {
+            return false;
+        }
+        self.messages.insert(session.to_owned(), n);
+        true
     }
 
     /// Marks sessions as deleted on their server. Returns whether anything changed.
@@ -266,6 +394,7 @@ pub(crate) mod tests {
             server: String::new(),
             directory: String::new(),
             discovered: false,
+            worktree: None,
         }
     }
 
@@ -346,6 +475,10 @@ pub struct TreeRow {
     pub deleted: bool,
     /// `None` for a root.
     pub edge: Option<Edge>,
+    /// The edge was read from the server's metadata (recorded by another browser).
+    pub from_server: bool,
+    /// The server's metadata records this fork differently, and the user has not chosen.
+    pub disputed: bool,
 }
 
 impl LineageGraph {
@@ -407,6 +540,8 @@ impl LineageGraph {
                     root: root.to_owned(),
                     deleted: self.is_deleted(session),
                     edge: edge.cloned(),
+                    from_server: self.from_server.contains(session),
+                    disputed: self.open_conflict(session).is_some(),
                 });
             }
         }

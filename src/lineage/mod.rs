@@ -3,6 +3,8 @@
 
 pub mod discover;
 pub mod graph;
+pub mod outbox;
+pub mod remote;
 pub mod store;
 
-pub use graph::{Edge, ForkKind, LineageGraph};
+pub use graph::{Edge, ForkKind, LineageGraph, WorktreeRef};

@@ -4,13 +4,15 @@
 //! streamed text and old drafts make room first (`persist::room`), then cached excerpts are
 //! trimmed, before any edge would be lost.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 use serde_json::Value;
 
+use super::discover::Outcome;
 use super::graph::ForkKind;
-use super::graph::{Edge, LineageGraph};
+use super::graph::{Conflict, Edge, LineageGraph, Note, WorktreeRef};
+use super::outbox;
 use crate::api::Role;
 use crate::persist::keys;
 use crate::persist::room::{self, Worth};
@@ -20,7 +22,7 @@ use crate::text::excerpt;
 /// Where the lineage lives.
 pub const KEY: &str = keys::LINEAGE;
 /// The schema version this build writes.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 /// Cached texts are kept this short in storage (they are shown as a reminder, not read).
 const EXCERPT_CHARS: usize = 60;
 const TITLE_CHARS: usize = 60;
@@ -28,21 +30,32 @@ const TITLE_CHARS: usize = 60;
 // Schema 1 is `{"version": 1, "edges": [Edge…]}` (and 0 a bare array of edges): one object
 // per edge, titles and place repeated. Both are read by `decode_with`.
 
-/// Schema 2, compact so that thousands of forks fit (about 200 bytes each): every session is
-/// written once, with its title, and edges point at sessions by their index.
+/// Schema 3 (and 2, which is schema 3 without labels, notes, message counts and fork rows),
+/// compact so that thousands of forks fit (about 200 bytes each): every session is written
+/// once, with its title, and edges point at sessions by their index.
 ///
 /// ```json
-/// {"version": 2,
+/// {"version": 3,
 ///  "places": [["http://127.0.0.1:4096", "/home/me/project"]],
 ///  "sessions": [["ses_a", "Refactor"], ["ses_b", "Refactor — after “add tests”"], ["ses_c"]],
 ///  "deleted": ["ses_c"],
-///  "edges": [[1, 0, "msg_1", "u", "t", 1764000000000, "add tests", 0, 1]]}
+///  "edges": [[1, 0, "msg_1", "u", "t", 1764000000000, "add tests", 0, 1, 0, 2]],
+///  "notes": {"ses_b": ["winner", "the tests pass here", 1764000100000]}}
 /// ```
 ///
-/// A session is `[id]`, `[id, title]` or `[id, title, last active ms]` (the title may be
-/// `""`). An edge is `[child, parent (indexes into sessions),
-/// anchor|null, role u|a|null, kind t|b|w, created ms, excerpt, place index, discovered 0|1]`;
-/// trailing defaults (`""`, `0`, `0`) are left out.
+/// A session is `[id]`, `[id, title]`, `[id, title, last active ms]` or `[id, title, last
+/// active ms, messages]` (a field not known is `""`). An edge is `[child, parent (indexes into
+/// sessions), anchor|null, role u|a|null, kind t|b|w|u|k (u: kept before undo, k: into a
+/// worktree), created ms, excerpt, place index, discovered 0|1, from the server 0|1, messages
+/// copied|null, worktree name, worktree branch]`; trailing defaults (`""`, `0`, `null`) are
+/// left out (a count of copied messages of 0 is not a default: it is where the fork leaves its
+/// source's lane on the map). "From the server": read from the child's metadata, recorded by
+/// another browser. `notes` (left out when empty) holds labels and notes: `[label, note,
+/// changed ms]`.
+///
+/// `conflicts` (left out when empty) holds the forks the server's metadata records
+/// differently from this browser, until the user chooses: `[{"edge": {schema-1 edge},
+/// "dismissed": false}]`.
 #[derive(Serialize)]
 struct DocumentV2 {
     version: u32,
@@ -51,6 +64,10 @@ struct DocumentV2 {
     #[serde(skip_serializing_if = "BTreeSet::is_empty")]
     deleted: BTreeSet<String>,
     edges: Vec<Vec<Value>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    conflicts: Vec<Conflict>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    notes: BTreeMap<String, (String, String, u64)>,
 }
 
 /// Reads a stored lineage: schema 2, or an older one (migrated). Never panics, whatever the
@@ -71,7 +88,8 @@ fn decode_with(raw: &str, lenient: bool) -> Result<(LineageGraph, usize), String
     if version > u64::from(VERSION) {
         return Err(format!("written by a newer Branchpoint (schema {version})"));
     }
-    if version == 2 {
+    // Schema 3 only adds fields to schema 2: one reader serves both.
+    if version >= 2 {
         return decode_v2(value, lenient);
     }
     let rows = match value {
@@ -111,14 +129,26 @@ fn decode_v2(mut value: Value, lenient: bool) -> Result<(LineageGraph, usize), S
     let places: Vec<(String, String)> = field(&mut value, "places")?;
     let sessions: Vec<Vec<String>> = field(&mut value, "sessions")?;
     let deleted: BTreeSet<String> = field(&mut value, "deleted")?;
+    let conflicts: Vec<Conflict> = field(&mut value, "conflicts")?;
+    let notes: BTreeMap<String, (String, String, u64)> = field(&mut value, "notes")?;
     let Some(Value::Array(rows)) = value.get("edges") else {
         return Err("no edges".into());
     };
     let mut edges = Vec::with_capacity(rows.len());
+    let mut from_server = BTreeSet::new();
+    let mut fork_at = HashMap::new();
     let mut skipped = 0;
     for (n, row) in rows.iter().enumerate() {
         match edge_v2(row, &sessions, &places) {
-            Ok(edge) => edges.push(edge),
+            Ok(read) => {
+                if read.from_server {
+                    from_server.insert(read.edge.child.clone());
+                }
+                if let Some(copied) = read.copied {
+                    fork_at.insert(read.edge.child.clone(), copied);
+                }
+                edges.push(read.edge);
+            }
             Err(_) if lenient => skipped += 1,
             Err(what) => return Err(format!("edge {}: {what}", n + 1)),
         }
@@ -129,20 +159,46 @@ fn decode_v2(mut value: Value, lenient: bool) -> Result<(LineageGraph, usize), S
         .iter()
         .filter_map(|s| Some((s.first()?.clone(), s.get(2)?.parse::<u64>().ok()? as f64)))
         .collect();
+    let messages = sessions
+        .iter()
+        .filter_map(|s| Some((s.first()?.clone(), s.get(3)?.parse::<u32>().ok()?)))
+        .collect();
+    let notes = notes
+        .into_iter()
+        .map(|(session, (label, note, at))| {
+            let at = at as f64;
+            (session, Note { label, note, at })
+        })
+        .collect();
     let lineage = LineageGraph {
         edges,
         deleted,
         active,
+        from_server,
+        conflicts: conflicts
+            .into_iter()
+            .map(|c| (c.edge.child.clone(), c))
+            .collect(),
+        messages,
+        fork_at,
+        notes,
     };
     Ok((lineage, skipped))
 }
 
-/// One schema-2 edge row, its sessions and place looked up; `Err` says what is wrong with it.
+/// An edge row as read: the edge, whether it came from the server, how many messages it copied.
+struct EdgeRow {
+    edge: Edge,
+    from_server: bool,
+    copied: Option<u32>,
+}
+
+/// One schema-2 or 3 edge row, its sessions and place looked up; `Err` says what is wrong.
 fn edge_v2(
     row: &Value,
     sessions: &[Vec<String>],
     places: &[(String, String)],
-) -> Result<Edge, String> {
+) -> Result<EdgeRow, String> {
     let Value::Array(row) = row else {
         return Err("not a list".into());
     };
@@ -167,12 +223,14 @@ fn edge_v2(
         Some("t") => ForkKind::Through,
         Some("b") => ForkKind::Before,
         Some("w") => ForkKind::Whole,
+        Some("u") => ForkKind::Undo,
+        Some("k") => ForkKind::Worktree,
         _ => return Err("unknown kind".into()),
     };
     let created = at(5).as_f64().ok_or("no time")?;
     let place = at(7).as_u64().unwrap_or(0) as usize;
     let (server, directory) = places.get(place).cloned().unwrap_or_default();
-    Ok(Edge {
+    let edge = Edge {
         child,
         parent,
         anchor: text(2),
@@ -185,6 +243,15 @@ fn edge_v2(
         server,
         directory,
         discovered: at(8).as_u64() == Some(1),
+        worktree: text(11).filter(|n| !n.is_empty()).map(|name| WorktreeRef {
+            name,
+            branch: text(12).unwrap_or_default(),
+        }),
+    };
+    Ok(EdgeRow {
+        edge,
+        from_server: at(9).as_u64() == Some(1),
+        copied: at(10).as_u64().and_then(|n| u32::try_from(n).ok()),
     })
 }
 
@@ -228,34 +295,67 @@ pub fn encode<'a>(lineage: &'a LineageGraph) -> String {
                 ForkKind::Through => "t",
                 ForkKind::Before => "b",
                 ForkKind::Whole => "w",
+                ForkKind::Undo => "u",
+                ForkKind::Worktree => "k",
             }),
             Value::from(edge.created.round() as i64),
             Value::from(excerpt(&edge.excerpt, EXCERPT_CHARS)),
             Value::from(place),
             Value::from(u8::from(edge.discovered)),
+            Value::from(u8::from(lineage.from_server.contains(&edge.child))),
+            lineage
+                .fork_at
+                .get(&edge.child)
+                .map_or(Value::Null, |&copied| Value::from(copied)),
+            Value::from(edge.worktree.as_ref().map_or("", |w| w.name.as_str())),
+            Value::from(edge.worktree.as_ref().map_or("", |w| w.branch.as_str())),
         ];
-        // Leave out trailing defaults.
+        // Leave out trailing defaults (a known count of copied messages, field 10, is kept
+        // even when 0).
         while row.len() > 6
-            && matches!(row.last(), Some(v) if v.as_u64() == Some(0) || v.as_str() == Some(""))
+            && match row.last() {
+                Some(Value::Null) => true,
+                Some(v) => row.len() != 11 && (v.as_u64() == Some(0) || v.as_str() == Some("")),
+                None => false,
+            }
         {
             row.pop();
         }
         edges.push(row);
     }
     for session in &mut sessions {
-        if let Some(at) = lineage.active.get(&session[0]) {
-            if session.len() == 1 {
-                session.push(String::new());
-            }
-            session.push(format!("{}", at.max(0.0).round() as u64));
+        let active = lineage.active.get(&session[0]);
+        let messages = lineage.messages.get(&session[0]);
+        if active.is_none() && messages.is_none() {
+            continue;
+        }
+        if session.len() == 1 {
+            session.push(String::new());
+        }
+        session.push(active.map_or(String::new(), |at| {
+            format!("{}", at.max(0.0).round() as u64)
+        }));
+        if let Some(n) = messages {
+            session.push(n.to_string());
         }
     }
+    let notes = lineage
+        .notes
+        .iter()
+        .filter(|(_, n)| !n.is_empty() || n.at > 0.0)
+        .map(|(session, n)| {
+            let at = n.at.max(0.0).round() as u64;
+            (session.clone(), (n.label.clone(), n.note.clone(), at))
+        })
+        .collect();
     let document = DocumentV2 {
         version: VERSION,
         places,
         sessions,
         deleted: lineage.deleted.clone(),
         edges,
+        conflicts: lineage.conflicts.values().cloned().collect(),
+        notes,
     };
     serde_json::to_string(&document).unwrap_or_default()
 }
@@ -299,9 +399,67 @@ pub fn load(now: f64) -> Loaded {
 
 /// Adds `edge` to the stored lineage (merged with what another tab may have written) and
 /// returns the lineage now stored. When storage is full, excerpts are trimmed, then dropped,
-/// before giving up; the error says what happened.
+/// before giving up; the error says what happened. The edge is queued to be written into its
+/// session's metadata on the server too ([`outbox`]).
 pub fn record(edge: Edge, now: f64) -> Result<LineageGraph, String> {
-    update(|lineage| lineage.add(edge.clone()), now)
+    record_copied(edge, None, now)
+}
+
+/// [`record`], with how many of its source's messages the fork copied (where it leaves its
+/// source's lane on the map, and how long its own lane is so far).
+pub fn record_copied(edge: Edge, copied: Option<u32>, now: f64) -> Result<LineageGraph, String> {
+    let (server, child) = (edge.server.clone(), edge.child.clone());
+    let lineage = update(
+        |lineage| {
+            lineage.add(edge.clone());
+            if let Some(copied) = copied {
+                lineage.fork_at.insert(edge.child.clone(), copied);
+                lineage.messages.entry(edge.child.clone()).or_insert(copied);
+            }
+        },
+        now,
+    )?;
+    outbox::queue(&server, [child.as_str()]);
+    Ok(lineage)
+}
+
+/// Adds the edges whose child has none yet (forks found by "Scan server", with what the scan
+/// counted: messages shared with the source, messages of each session), queued for the server
+/// like [`record`]'s. Returns the lineage now stored and how many were added.
+pub fn record_found(found: &Outcome, now: f64) -> Result<(LineageGraph, usize), String> {
+    let mut added = Vec::new();
+    let mut lineage = load(now).lineage;
+    for edge in &found.edges {
+        if lineage.parent_of(&edge.child).is_none() {
+            lineage.add(edge.clone());
+            if let Some(&copied) = found.copied.get(&edge.child) {
+                lineage.fork_at.insert(edge.child.clone(), copied);
+            }
+            added.push(edge);
+        }
+    }
+    let known: std::collections::HashSet<String> =
+        lineage.places().keys().map(|s| (*s).to_owned()).collect();
+    for (session, &n) in &found.messages {
+        if known.contains(session) {
+            lineage.messages.insert(session.clone(), n);
+        }
+    }
+    write(&mut lineage)?;
+    let count = added.len();
+    queue_edges(added);
+    Ok((lineage, count))
+}
+
+/// Queues edges to be written to their servers.
+fn queue_edges<'a>(edges: impl IntoIterator<Item = &'a Edge>) {
+    let mut by_server: HashMap<&str, Vec<&str>> = HashMap::new();
+    for edge in edges {
+        by_server.entry(&edge.server).or_default().push(&edge.child);
+    }
+    for (server, children) in by_server {
+        outbox::queue(server, children);
+    }
 }
 
 /// Applies `change` to the stored lineage and writes it back, merging first.
@@ -392,6 +550,9 @@ pub fn import(raw: &str, now: f64) -> Result<Imported, String> {
     incoming
         .active
         .retain(|id, at| crate::api::ids::is_session_id(id) && plausible_time(*at, now));
+    incoming
+        .notes
+        .retain(|id, _| crate::api::ids::is_session_id(id));
     skipped += before - (incoming.edges.len() + incoming.deleted.len() + incoming.active.len());
     let mut lineage = load(now).lineage;
     let known: std::collections::HashSet<&str> =
@@ -403,6 +564,10 @@ pub fn import(raw: &str, now: f64) -> Result<Imported, String> {
     lineage.merge(&incoming);
     let added = lineage.edges.len() - before;
     write(&mut lineage)?;
+    let new = lineage.edges[before..]
+        .iter()
+        .filter(|e| !lineage.from_server.contains(&e.child));
+    queue_edges(new);
     Ok(Imported {
         lineage,
         added,
@@ -434,6 +599,7 @@ fn write(lineage: &mut LineageGraph) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lineage::graph::Note;
     use crate::lineage::ForkKind;
 
     const NOW: f64 = 1_700_000_000_000.0;
@@ -475,7 +641,7 @@ mod tests {
         lineage.set_active("ses_a", 1_700_000_000_123.4);
         lineage.set_active("ses_c", 1_700_000_000_999.0);
         let raw = encode(&lineage);
-        assert!(raw.starts_with("{\"version\":2,"), "{raw}");
+        assert!(raw.starts_with("{\"version\":3,"), "{raw}");
         assert!(raw.contains(r#"["ses_a","P","1700000000123"]"#), "{raw}");
         lineage.active.insert("ses_a".into(), 1_700_000_000_123.0);
         assert_eq!(decode(&raw).unwrap(), lineage);
@@ -503,6 +669,136 @@ mod tests {
             migrated,
             "rewritten as schema 2"
         );
+    }
+
+    #[test]
+    fn an_undo_edge_is_kind_u() {
+        let mut lineage = LineageGraph::default();
+        lineage.add(Edge {
+            kind: ForkKind::Undo,
+            ..edge("ses_kept", "ses_a")
+        });
+        let raw = encode(&lineage);
+        assert!(raw.contains(r#""msg_1",null,"u","#), "{raw}");
+        assert_eq!(decode(&raw).unwrap(), lineage);
+        let written = r#"{"version":2,"places":[["s",""]],"sessions":[["ses_k","T — before undo"],["ses_a","T"]],"edges":[[0,1,"msg_1","u","u",5]]}"#;
+        let read = decode(written).unwrap();
+        assert_eq!(read.edges[0].kind, ForkKind::Undo);
+        assert_eq!(read.edges[0].role, Some(crate::api::Role::User));
+    }
+
+    #[test]
+    fn a_worktree_fork_keeps_its_worktree() {
+        let mut lineage = LineageGraph::default();
+        lineage.add(Edge {
+            kind: ForkKind::Worktree,
+            directory: "/data/worktree/p/brave-otter".into(),
+            worktree: Some(WorktreeRef {
+                name: "brave-otter".into(),
+                branch: "opencode/brave-otter".into(),
+            }),
+            ..edge("ses_wt", "ses_a")
+        });
+        lineage.add(edge("ses_plain", "ses_a"));
+        let raw = encode(&lineage);
+        assert!(
+            raw.contains(r#""k",1,"an excerpt",0,0,0,null,"brave-otter","opencode/brave-otter"]"#),
+            "{raw}"
+        );
+        assert!(
+            !raw.contains(r#"0,0,"",""#),
+            "no empty worktree written: {raw}"
+        );
+        assert_eq!(decode(&raw).unwrap(), lineage);
+    }
+
+    #[test]
+    fn labels_notes_counts_and_fork_rows_are_kept_and_schema_2_migrates() {
+        // Schema 2, as the previous build wrote it.
+        let v2 = r#"{"version":2,"places":[["http://127.0.0.1:4096",""]],
+            "sessions":[["ses_b","C"],["ses_a","P","1700000000123"]],
+            "edges":[[0,1,"msg_1","u","t",1,"an excerpt"]]}"#;
+        let mut lineage = decode(v2).unwrap();
+        assert_eq!(lineage.edges.len(), 1);
+        assert!(lineage.notes.is_empty() && lineage.messages.is_empty());
+        assert!(lineage.set_messages("ses_a", 12));
+        assert!(lineage.set_messages("ses_b", 4));
+        assert!(
+            !lineage.set_messages("ses_zzz", 4),
+            "only sessions of the lineage"
+        );
+        lineage.fork_at.insert("ses_b".into(), 0);
+        let note = Note {
+            label: "winner".into(),
+            note: "the tests pass here\nand it is quick".into(),
+            at: 1_700_000_100_000.0,
+        };
+        assert!(lineage.set_note("ses_b", note.clone()));
+        let raw = encode(&lineage);
+        assert!(raw.starts_with(r#"{"version":3,"#), "{raw}");
+        assert!(raw.contains(r#"["ses_b","C","","4"]"#), "{raw}");
+        assert!(
+            raw.contains(r#"["ses_a","P","1700000000123","12"]"#),
+            "{raw}"
+        );
+        assert!(
+            raw.contains(r#""an excerpt",0,0,0,0]"#),
+            "a fork row of 0 is kept: {raw}"
+        );
+        assert!(raw.contains(r#""notes":{"ses_b":["winner","#), "{raw}");
+        assert_eq!(decode(&raw).unwrap(), lineage);
+
+        // Merging: the newer note wins, an older one changes nothing, an empty newer one clears.
+        let mut older = note.clone();
+        older.label = "old".into();
+        older.at -= 1.0;
+        assert!(!lineage.set_note("ses_b", older));
+        let cleared = Note {
+            at: note.at + 1.0,
+            ..Note::default()
+        };
+        let mut other = LineageGraph::default();
+        other.notes.insert("ses_b".into(), cleared);
+        lineage.merge(&other);
+        assert_eq!(lineage.note_of("ses_b"), None);
+        let back = decode(&encode(&lineage)).unwrap();
+        assert_eq!(
+            back.notes["ses_b"].at,
+            note.at + 1.0,
+            "the clearing is kept"
+        );
+        assert!(
+            !back.clone().set_note("ses_b", note),
+            "so the old label does not return"
+        );
+    }
+
+    #[test]
+    fn edges_from_the_server_and_disagreements_are_kept() {
+        let mut lineage = LineageGraph::default();
+        lineage.add(edge("ses_b", "ses_a"));
+        lineage.add(edge("ses_c", "ses_a"));
+        lineage.from_server.insert("ses_c".into());
+        let theirs = edge("ses_b", "ses_x");
+        lineage.conflicts.insert(
+            "ses_b".into(),
+            Conflict {
+                edge: theirs,
+                dismissed: true,
+            },
+        );
+        let raw = encode(&lineage);
+        assert!(
+            raw.contains(r#""conflicts":[{"edge":{"child":"ses_b""#),
+            "{raw}"
+        );
+        assert_eq!(decode(&raw).unwrap(), lineage);
+        // A document without them (written before) reads as none.
+        lineage.from_server.clear();
+        lineage.conflicts.clear();
+        let raw = encode(&lineage);
+        assert!(!raw.contains("conflicts"), "{raw}");
+        assert_eq!(decode(&raw).unwrap(), lineage);
     }
 
     #[test]
@@ -610,6 +906,8 @@ mod tests {
         let mut long = edge("ses_b", "ses_a");
         long.excerpt = "x".repeat(400);
         record(long, NOW).unwrap();
+        // Only the lineage counts here, not the queue of what goes to the server.
+        storage::remove(Area::Local, keys::LINEAGE_OUTBOX);
         let used = storage::get(Area::Local, KEY).unwrap().len();
         storage::set_quota(used + 50);
         let result = record(edge("ses_c", "ses_a"), NOW);

@@ -6,9 +6,11 @@ use crate::components::{use_action, ErrorPanel, Loading};
 use crate::persist::prefs;
 use crate::platform::now_ms;
 use crate::route::Route;
-use crate::session_list::arrange;
+use crate::session_list::{arrange, worktree_names};
 use crate::shared::Shared;
-use crate::state::{client, use_events, use_lineage, use_settings};
+use crate::state::{
+    client, use_events, use_lineage, use_page_lists_sessions, use_remote_lineage, use_settings,
+};
 use crate::text::{age, count, display_title};
 
 /// How many sessions are asked for at first, and how many more each "Show older sessions".
@@ -31,10 +33,27 @@ pub fn Sessions() -> Element {
         let limit = limit();
         async move { client.list_newest_sessions(limit).await.map(Shared::from) }
     });
-    // The list says when each session was last active: the lineage keeps it for its order.
+    // The project's worktrees, so the sessions living in them are marked (none if unknown).
+    let sandboxes = use_resource(move || {
+        let client = client(&settings.read());
+        async move {
+            let projects = client.projects().await.unwrap_or_default();
+            Shared::from(
+                projects
+                    .into_iter()
+                    .flat_map(|p| p.sandboxes)
+                    .collect::<Vec<_>>(),
+            )
+        }
+    });
+    // The list says when each session was last active (the lineage keeps it for its order),
+    // and carries the lineage kept in the sessions' metadata.
+    let remote = use_remote_lineage();
+    use_page_lists_sessions();
     use_effect(move || {
         if let Some(Ok(list)) = &*sessions.read() {
             lineage_state.note_activity(list);
+            remote.merge(list);
         }
     });
     let retrying = *sessions.state().read() == UseResourceState::Pending;
@@ -50,7 +69,13 @@ pub fn Sessions() -> Element {
             }
         },
         Some(Ok(list)) => rsx! {
-            SessionRows { sessions: list.clone(), query: query(), group: group(), limit }
+            SessionRows {
+                sessions: list.clone(),
+                query: query(),
+                group: group(),
+                limit,
+                sandboxes: sandboxes.read().clone().unwrap_or_default(),
+            }
         },
     };
     let create = use_action(move |client, ()| async move {
@@ -110,10 +135,13 @@ fn SessionRows(
     query: String,
     group: bool,
     limit: Signal<usize>,
+    /// The project's worktrees.
+    sandboxes: Shared<Vec<String>>,
 ) -> Element {
     let lineage = use_lineage().0;
     let graph = lineage.read();
     let rows = arrange(&sessions, &query, group.then_some(&*graph));
+    let worktrees = worktree_names(&sessions, &sandboxes, &graph);
     let now = now_ms();
     let total = sessions.len();
     let more = total >= limit();
@@ -141,6 +169,9 @@ fn SessionRows(
                             {display_title(&row.session.title)}
                             if let Some(edge) = graph.parent_of(&row.session.id) {
                                 span { class: "fork-of muted", " · fork of {edge.parent_title}" }
+                            }
+                            if let Some(name) = worktrees.get(&row.session.id) {
+                                span { class: "badge worktree-badge", title: "Lives in this git worktree of the project", "worktree {name}" }
                             }
                         }
                         span { class: "session-age muted", "{age(now, row.session.time.updated)}" }

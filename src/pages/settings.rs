@@ -1,14 +1,15 @@
-//! `/settings`: server URL, password, project directory, and a connection test. A password is
-//! kept for the server it was typed for: another address empties the field. A password that
-//! would cross the network in clear is warned about beside the field and asked about before it
-//! is first sent.
+//! `/settings`: server URL, password, project directory, a connection test, and whether the
+//! lineage is kept on the server. A password is kept for the server it was typed for: another
+//! address empties the field. A password that would cross the network in clear is warned
+//! about beside the field and asked about before it is first sent.
 
 use dioxus::prelude::*;
 
 use crate::api::Project;
 use crate::components::{focus_on_mount, use_action, Dialog};
+use crate::persist::prefs;
 use crate::persist::settings::{validate_server_url, ConnectionSettings, DEFAULT_SERVER_URL};
-use crate::state::{client, use_settings};
+use crate::state::{client, use_remote_lineage, use_settings};
 
 /// What the last action on the page said.
 #[derive(Clone, PartialEq)]
@@ -207,6 +208,40 @@ pub fn Settings() -> Element {
                         }
                     }
                 }
+            }
+            LineageSettings {}
+        }
+    }
+}
+
+/// "Keep the lineage on the server": applied at once, like the app's other preferences.
+#[component]
+fn LineageSettings() -> Element {
+    let mut on = use_signal(prefs::lineage_on_server);
+    let remote = use_remote_lineage();
+    rsx! {
+        section { class: "settings-form settings-lineage", aria_labelledby: "lineage-settings",
+            h2 { id: "lineage-settings", "Lineage" }
+            label { class: "checkbox",
+                input {
+                    r#type: "checkbox",
+                    checked: on(),
+                    aria_describedby: "lineage-on-server-hint",
+                    onchange: move |e| {
+                        let now = e.checked();
+                        prefs::set_lineage_on_server(now);
+                        on.set(now);
+                        if now {
+                            // What this browser knows and the server lacks is found at the
+                            // next read of the sessions; what waits goes now.
+                            remote.flush();
+                        }
+                    },
+                }
+                "Keep the lineage on the server"
+            }
+            p { id: "lineage-on-server-hint", class: "hint muted",
+                "Each fork's origin is also saved in its session's metadata on the OpenCode server, so other browsers see it without a scan. Off: nothing is written; what the server has is still read."
             }
         }
     }

@@ -95,3 +95,64 @@ pub fn clear(session_id: &str) {
     storage::remove(Area::Local, &keys::draft_files(session_id));
     note_time(session_id, None);
 }
+
+/// What a draft is kept under while its session is being made (an early fork): moved to the
+/// session once it exists.
+pub fn making(token: u64) -> String {
+    format!("{MAKING_PREFIX}{token}")
+}
+
+/// How [`making`] ids begin.
+pub const MAKING_PREFIX: &str = "forking-";
+
+/// Moves the draft kept under `from` to `to`, replacing what `to` had.
+pub fn move_to(from: &str, to: &str) -> Result<(), String> {
+    let (text, files) = (text(from), files(from));
+    clear(from);
+    keep(to, &text, &files)
+}
+
+/// Moves the draft kept under `from` back to `to` without losing what `to` has: its text goes
+/// after `to`'s own, its files join `to`'s.
+pub fn give_back(from: &str, to: &str) -> Result<(), String> {
+    let (text_back, files_back) = (text(from), files(from));
+    clear(from);
+    if text_back.is_empty() && files_back.is_empty() {
+        return Ok(());
+    }
+    let mut merged = text(to);
+    if !merged.is_empty() && !text_back.is_empty() {
+        merged.push_str("\n\n");
+    }
+    merged.push_str(&text_back);
+    let mut all = files(to);
+    for file in files_back {
+        if !all.iter().any(|a| a.url == file.url) {
+            all.push(file);
+        }
+    }
+    keep(to, &merged, &all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_draft_moves_to_its_fork_or_back_to_its_source_without_loss() {
+        keep("forking-1", "my next prompt", &[]).unwrap();
+        move_to("forking-1", "ses_fork").unwrap();
+        assert_eq!(text("ses_fork"), "my next prompt");
+        assert_eq!(text("forking-1"), "");
+        keep("ses_source", "kept here", &[]).unwrap();
+        keep("forking-2", "typed while forking", &[]).unwrap();
+        give_back("forking-2", "ses_source").unwrap();
+        assert_eq!(text("ses_source"), "kept here\n\ntyped while forking");
+        give_back("forking-3", "ses_source").unwrap();
+        assert_eq!(
+            text("ses_source"),
+            "kept here\n\ntyped while forking",
+            "nothing to give"
+        );
+    }
+}

@@ -3,6 +3,11 @@
 
 /// The fork lineage (see `lineage::store`).
 pub const LINEAGE: &str = "branchpoint.lineage";
+/// Forks whose edge is still to be written into their session's metadata on the server (see
+/// `lineage::outbox`).
+pub const LINEAGE_OUTBOX: &str = "branchpoint.lineage-outbox";
+/// "Keep the lineage on the server" in Settings: "0" when off (on when absent).
+pub const LINEAGE_ON_SERVER: &str = "branchpoint.lineage-on-server";
 /// Connection settings, without the password.
 pub const SETTINGS: &str = "branchpoint.settings.v1";
 /// The passwords, by server origin (a JSON object): in sessionStorage, or localStorage with

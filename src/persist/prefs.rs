@@ -1,5 +1,5 @@
 //! Small preferences the user sets with one control: the theme, grouping forks in the
-//! sessions list, scanning when the app connects. A write that fails keeps the choice for
+//! sessions list, scanning when the app connects, keeping the lineage on the server. A write that fails keeps the choice for
 //! this visit only, which is all a preference needs.
 
 use super::keys;
@@ -36,6 +36,19 @@ pub fn set_scan_on_connect(on: bool) {
     let _ = storage::set(
         Area::Local,
         keys::SCAN_ON_CONNECT,
+        if on { "1" } else { "0" },
+    );
+}
+
+/// "Keep the lineage on the server": on unless turned off.
+pub fn lineage_on_server() -> bool {
+    storage::get(Area::Local, keys::LINEAGE_ON_SERVER).as_deref() != Some("0")
+}
+
+pub fn set_lineage_on_server(on: bool) {
+    let _ = storage::set(
+        Area::Local,
+        keys::LINEAGE_ON_SERVER,
         if on { "1" } else { "0" },
     );
 }

@@ -138,3 +138,33 @@ pub fn scroll_to_end() {
         window.scroll_to_with_x_and_y(0.0, f64::from(end));
     }
 }
+
+/// Puts `text` on the clipboard (the browser may refuse: not a secure page, no permission).
+pub async fn copy_text(text: &str) -> Result<(), String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use js_sys::{Function, Promise, Reflect};
+        use wasm_bindgen::JsCast;
+        let refused = || "the browser did not allow copying".to_owned();
+        let navigator = web_sys::window().ok_or_else(refused)?.navigator();
+        let clipboard = Reflect::get(&navigator, &"clipboard".into()).map_err(|_| refused())?;
+        let write: Function = Reflect::get(&clipboard, &"writeText".into())
+            .ok()
+            .and_then(|f| f.dyn_into().ok())
+            .ok_or_else(refused)?;
+        let promise: Promise = write
+            .call1(&clipboard, &text.into())
+            .ok()
+            .and_then(|p| p.dyn_into().ok())
+            .ok_or_else(refused)?;
+        wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .map(drop)
+            .map_err(|_| refused())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = text;
+        Err("no clipboard in this build".to_owned())
+    }
+}

@@ -11,7 +11,9 @@ mod service_worker;
 mod viewport;
 
 pub use csp::{connect_narrowed, connect_policy, narrow_connect_src, reload, route_path};
-pub use dom::{apply_theme, child_heights, download, focus, scroll_to, scroll_to_end, scroll_view};
+pub use dom::{
+    apply_theme, child_heights, copy_text, download, focus, scroll_to, scroll_to_end, scroll_view,
+};
 pub use framing::{is_framed, refuse_framing, FRAMED_NOTICE};
 pub use keys::{caret, pause, reveal, set_caret, ChordListener, FocusMark, KeyPress};
 pub use listeners::{on_storage_change, WindowListener};

@@ -1,5 +1,6 @@
 //! Work the app does by itself, with no page asking: forks whose answer was lost are looked
-//! for when the server is back, and "Scan when the app connects" scans once per visit. Each is
+//! for when the server is back, "Scan when the app connects" scans once per visit, and the
+//! lineage kept on the server is read and written each time the server is back. Each is
 //! a component of its own, so following the stream's status re-renders nothing else.
 
 use dioxus::prelude::*;
@@ -7,6 +8,7 @@ use dioxus::prelude::*;
 use super::connection::{client, use_settings};
 use super::events::{use_events, StreamStatus};
 use super::lineage::{use_lineage, LineageState};
+use super::remote::use_remote_lineage;
 use super::scan::use_scan;
 use super::toasts::{use_toasts, ToastKind};
 use crate::fork::pending::{resolve_pending, Resolution};
@@ -22,6 +24,7 @@ pub fn PendingForks() -> Element {
     let status = use_events().status;
     let settings = use_settings();
     let lineage = use_lineage();
+    let remote = use_remote_lineage();
     let toasts = use_toasts();
     // Cheap when nothing waits: resolve_pending then returns before any request.
     let settle = move || {
@@ -30,6 +33,9 @@ pub fn PendingForks() -> Element {
             let Ok(resolved) = resolve_pending(&client, now_ms()).await else {
                 return;
             };
+            if resolved.iter().any(|r| matches!(r, Resolution::Found(..))) {
+                remote.flush();
+            }
             for resolution in resolved {
                 if let Some((kind, text)) = told(resolution, lineage) {
                     toasts.push(kind, text);
@@ -108,6 +114,44 @@ pub fn ScanOnConnect() -> Element {
             done.set(true);
             if prefs::scan_on_connect() {
                 scan.start(&settings.peek(), lineage, toasts);
+            }
+        }
+    });
+    rsx! {}
+}
+
+/// The lineage kept on the server: each time the event stream goes live (the server is back),
+/// what waits is written and every session's metadata is read, unless the page on screen
+/// lists the sessions itself (so a fork made in another browser shows here wherever the user
+/// is, with no scan); while records wait, they are tried again every 30 s.
+#[component]
+pub fn LineageOnServer() -> Element {
+    let status = use_events().status;
+    let settings = use_settings();
+    let remote = use_remote_lineage();
+    use_effect(move || {
+        if *status.read() == StreamStatus::Live {
+            remote.flush();
+            if remote.page_lists_sessions() {
+                return;
+            }
+            let client = client(&settings.peek());
+            spawn(async move {
+                if let Ok(sessions) = client.list_sessions().await {
+                    remote.merge(&sessions);
+                }
+            });
+        }
+    });
+    #[cfg(target_arch = "wasm32")]
+    use_future(move || async move {
+        loop {
+            gloo_timers::future::TimeoutFuture::new(30_000).await;
+            let server = settings.peek().connection().base_url;
+            if *status.peek() == StreamStatus::Live
+                && !crate::lineage::outbox::waiting(&server).is_empty()
+            {
+                remote.flush();
             }
         }
     });

@@ -1,5 +1,7 @@
-//! The app's one `/event` stream: opened for the current settings, reconnected with backoff,
-//! and fanned out to whoever listens (the open session).
+//! The app's `/event` stream: opened for the current settings, reconnected with backoff, and
+//! fanned out to whoever listens (the open session). The server sends each directory's events
+//! on that directory's stream only, so a session living elsewhere (a fork in a git worktree)
+//! opens a second stream for its own directory while it is open ([`use_directory_events`]).
 
 use dioxus::prelude::*;
 
@@ -32,6 +34,9 @@ pub struct EventBus {
     next: std::rc::Rc<std::cell::Cell<u64>>,
     pub status: Signal<StreamStatus>,
     pub epoch: Signal<u64>,
+    /// The directory the server works in when the settings name none (`GET /path`), learned
+    /// once per server.
+    home: std::rc::Rc<std::cell::RefCell<Option<(String, String)>>>,
 }
 
 impl EventBus {
@@ -41,7 +46,28 @@ impl EventBus {
             next: Default::default(),
             status: Signal::new(StreamStatus::Connecting),
             epoch: Signal::new(0),
+            home: Default::default(),
         }
+    }
+
+    /// The directory `client`'s requests are about: its own, or the server's when it names
+    /// none (asked once). `None` when the server cannot say.
+    pub async fn home_directory<T: crate::api::Transport>(
+        &self,
+        client: &crate::api::Client<T>,
+    ) -> Option<String> {
+        if let Some(directory) = client.conn.directory.clone().filter(|d| !d.is_empty()) {
+            return Some(directory);
+        }
+        let server = client.conn.base_url.clone();
+        if let Some((known, home)) = self.home.borrow().as_ref() {
+            if *known == server {
+                return Some(home.clone());
+            }
+        }
+        let home = client.path().await.ok()?.directory;
+        *self.home.borrow_mut() = Some((server, home.clone()));
+        Some(home)
     }
 
     /// Calls `listener` for every event until the returned id is passed to `unlisten`.
@@ -87,24 +113,54 @@ pub(super) fn provide() -> EventBus {
     use_resource(move || {
         let conn = settings.read().connection();
         let bus = runner.clone();
-        async move { run_stream(conn, bus).await }
+        async move { run_stream(conn, bus, true).await }
     });
     bus
+}
+
+/// While the calling component lives, the events of `directory` reach the bus too, when it is
+/// not the directory the app's stream follows. That stream opens after the page loaded, so
+/// `epoch` grows once it is live (the page fetches again what came before).
+pub fn use_directory_events(directory: Signal<String>) {
+    let bus = use_events();
+    let settings = use_settings();
+    use_resource(move || {
+        let conn = settings.read().connection();
+        let directory = directory();
+        let bus = bus.clone();
+        async move {
+            if directory.is_empty() {
+                return;
+            }
+            let client = crate::state::client(&settings.peek());
+            match bus.home_directory(&client).await {
+                Some(home) if home != directory => {}
+                _ => return,
+            }
+            let conn = crate::api::Connection {
+                directory: Some(directory),
+                ..conn
+            };
+            run_stream(conn, bus, false).await
+        }
+    });
 }
 
 /// How long one attempt to open the event stream may wait for the server's answer.
 #[cfg(target_arch = "wasm32")]
 const OPEN_TIMEOUT_MS: u32 = 10_000;
 
+/// Keeps one stream open, forever. The app's own (`main`) says how it stands in `status`; a
+/// directory's stream only grows `epoch` whenever it (re)connects.
 #[cfg(target_arch = "wasm32")]
-async fn run_stream(conn: crate::api::Connection, bus: EventBus) {
+async fn run_stream(conn: crate::api::Connection, bus: EventBus, main: bool) {
     let mut status = bus.status;
     let mut epoch = bus.epoch;
     let mut delay = 1u32;
     let mut connected_before = false;
     loop {
         // A refused password stays on screen while the stream checks again.
-        if *status.peek() != StreamStatus::Unauthorized {
+        if main && *status.peek() != StreamStatus::Unauthorized {
             status.set(StreamStatus::Connecting);
         }
         let opened = std::rc::Rc::new(std::cell::Cell::new(false));
@@ -112,8 +168,10 @@ async fn run_stream(conn: crate::api::Connection, bus: EventBus) {
             let opened = opened.clone();
             move || {
                 opened.set(true);
-                status.set(StreamStatus::Live);
-                if connected_before {
+                if main {
+                    status.set(StreamStatus::Live);
+                }
+                if connected_before || !main {
                     *epoch.write() += 1;
                 }
             }
@@ -143,15 +201,19 @@ async fn run_stream(conn: crate::api::Connection, bus: EventBus) {
             delay = 1;
         }
         if reason == ApiError::Unauthorized {
-            status.set(StreamStatus::Unauthorized);
+            if main {
+                status.set(StreamStatus::Unauthorized);
+            }
             gloo_timers::future::TimeoutFuture::new(15_000).await;
             continue;
         }
-        status.set(StreamStatus::Retrying(delay));
+        if main {
+            status.set(StreamStatus::Retrying(delay));
+        }
         gloo_timers::future::TimeoutFuture::new(delay * 1000).await;
         delay = (delay * 2).min(15);
     }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-async fn run_stream(_conn: crate::api::Connection, _bus: EventBus) {}
+async fn run_stream(_conn: crate::api::Connection, _bus: EventBus, _main: bool) {}

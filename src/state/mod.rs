@@ -1,8 +1,8 @@
-//! App-wide state, one file per store: the connection settings, toasts, the lineage, the event
-//! stream, the agent/model/command catalog, the scan, the fork shown before its page loads, the
-//! work done in the background, and what the palette and commands ask of the session page.
-//! [`provide_app_state`] sets them all up, for the app and for the server-side rendering tests
-//! alike.
+//! App-wide state, one file per store: the connection settings, toasts, the lineage (and its
+//! copy on the server), the event stream, the agent/model/command catalog, the scan, the fork
+//! shown before its page loads, the work done in the background, and what the palette and
+//! commands ask of the session page. [`provide_app_state`] sets them all up, for the app and
+//! for the server-side rendering tests alike.
 
 pub mod background;
 pub mod catalog;
@@ -10,7 +10,9 @@ pub mod commands;
 pub mod connection;
 pub mod events;
 pub mod lineage;
+pub mod place;
 pub mod provisional;
+pub mod remote;
 pub mod scan;
 pub mod toasts;
 
@@ -19,9 +21,11 @@ use dioxus::prelude::*;
 pub use catalog::{use_catalog, Catalog, Load};
 pub use commands::{use_overlays, use_session_commands, Overlays, SessionCommand, SessionCommands};
 pub use connection::{client, use_settings, AppTransport, Offline};
-pub use events::{use_events, EventBus, StreamStatus};
+pub use events::{use_directory_events, use_events, EventBus, StreamStatus};
 pub use lineage::{use_lineage, LineageState};
-pub use provisional::{use_provisional_fork, ProvisionalFork};
+pub use place::{provide_session_place, use_session_place, SessionPlace};
+pub use provisional::{use_provisional_fork, Making, ProvisionalFork};
+pub use remote::{use_page_lists_sessions, use_remote_lineage, RemoteLineage};
 pub use scan::{use_scan, ScanState};
 pub use toasts::{use_toasts, Toast, ToastKind, Toasts};
 
@@ -33,6 +37,7 @@ pub struct AppState {
     pub settings: Signal<ConnectionSettings>,
     pub toasts: Toasts,
     pub lineage: LineageState,
+    pub remote: RemoteLineage,
     pub events: EventBus,
     pub catalog: Catalog,
     pub scan: ScanState,
@@ -47,15 +52,17 @@ pub fn provide_app_state() -> AppState {
     let settings = connection::provide();
     let toasts = toasts::provide();
     let lineage = lineage::provide(toasts);
+    let remote = remote::provide(settings, lineage, toasts);
     let events = events::provide();
     let catalog = catalog::provide();
-    let scan = scan::provide();
+    let scan = scan::provide(remote);
     let provisional = provisional::provide();
     let (commands, overlays) = commands::provide();
     AppState {
         settings,
         toasts,
         lineage,
+        remote,
         events,
         catalog,
         scan,

@@ -1,9 +1,13 @@
-//! A fork just made on a session page, shown on its own page at once (its copied messages,
-//! actions held) until the server's answer for it replaces them; and its naming on the server,
-//! which the fork's page waits for before it asks for the session, so that it never loads the
-//! server's "(fork #N)" title over the telling one.
+//! Sessions on screen before their page has loaded, each as a stand-in: the fork being made
+//! (shown the moment it is asked for, at `/session/forking-<token>`, from the messages it will
+//! copy, while `POST /fork` runs), the fork just made (what it copied, until the server's
+//! answer for it replaces it), and the source of a fork that failed (as it was). The same page
+//! follows a fork from being made to made to loaded, so what the user types stays put. And the
+//! fork's naming on the server, which the fork's page waits for before it asks for the session,
+//! so that it never loads the server's "(fork #N)" title over the telling one.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use dioxus::prelude::*;
@@ -11,17 +15,60 @@ use futures_util::future::{LocalBoxFuture, Shared as SharedFuture};
 use futures_util::FutureExt;
 
 use crate::api::{Message, Session};
+use crate::lineage::Edge;
+use crate::persist::drafts;
 use crate::shared::Shared;
+
+/// A fork asked for and not answered yet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Making {
+    /// Tells this fork from one asked for later; its page is `/session/<drafts::making(token)>`.
+    pub token: u64,
+    pub source: Session,
+    /// The title it will get.
+    pub title: String,
+    /// The edge it will get, but for the child's id (not known yet).
+    pub edge: Edge,
+    /// The messages it copies, as the source's page had them.
+    pub copied: Shared<Vec<Message>>,
+    /// Answered while its page showed it: kept until that page moves on (so it does not
+    /// flash "no such session" while it is being left).
+    pub ended: bool,
+}
+
+impl Making {
+    /// The id its page is shown under while it is being made.
+    pub fn page_id(&self) -> String {
+        drafts::making(self.token)
+    }
+}
+
+/// What stands in for a session until its page has loaded.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StandIn {
+    pub session: Session,
+    pub messages: Shared<Vec<Message>>,
+    /// Set while it is a fork still being made.
+    pub making: Option<Making>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Shown {
+    making: Option<Making>,
+    made: Option<(Session, Shared<Vec<Message>>)>,
+    /// The session page on screen.
+    viewing: String,
+    /// Sessions shown first under another id (a fork made from the page that showed it being
+    /// made): the page keeps its identity, so nothing typed is lost.
+    aliases: HashMap<String, String>,
+}
 
 /// A naming in flight: the session, and the future that ends when the server has answered.
 type Naming = (String, SharedFuture<LocalBoxFuture<'static, ()>>);
 
-/// The fork shown before its page has loaded, if any, and the naming in flight.
+/// The stand-ins, and the naming in flight.
 #[derive(Clone, Copy)]
-pub struct ProvisionalFork(
-    Signal<Option<(Session, Shared<Vec<Message>>)>>,
-    Signal<Rc<RefCell<Option<Naming>>>>,
-);
+pub struct ProvisionalFork(Signal<Shown>, Signal<Rc<RefCell<Option<Naming>>>>);
 
 impl ProvisionalFork {
     /// Runs `naming` (the fork's telling title given on the server) in a task that outlives
@@ -54,36 +101,101 @@ impl ProvisionalFork {
         }
     }
 
-    /// Shows `session` with the messages it copied until its page has loaded.
-    pub fn show(self, session: Session, copied: Shared<Vec<Message>>) {
+    /// A fork is being made: its page (`making.page_id()`) shows it.
+    pub fn begin(self, making: Making) {
         let mut signal = self.0;
-        signal.set(Some((session, copied)));
+        signal.write().making = Some(making);
     }
 
-    /// The fork shown for `session_id`, if that is the one just made (read reactively).
-    pub fn get(self, session_id: &str) -> Option<(Session, Shared<Vec<Message>>)> {
-        self.0
-            .read()
-            .as_ref()
-            .filter(|(s, _)| s.id == session_id)
+    /// The session page shows `session_id` now (`""`: none).
+    pub fn view(self, session_id: &str) {
+        let mut signal = self.0;
+        let mut shown = signal.write();
+        shown.viewing = session_id.to_owned();
+        let page = shown.making.as_ref().map(Making::page_id);
+        if page.as_deref() != Some(session_id) {
+            shown.making.take_if(|m| m.ended);
+        }
+    }
+
+    /// The fork `token` ended; returns whether its page was on screen. With `made`, it exists:
+    /// its page shows what it copied until it has loaded, as the same page.
+    pub fn end(self, token: u64, made: Option<Session>) -> bool {
+        let mut signal = self.0;
+        let mut shown = signal.write();
+        let Some(making) = shown.making.as_mut().filter(|m| m.token == token) else {
+            return false;
+        };
+        making.ended = true;
+        let (page, copied) = (making.page_id(), making.copied.clone());
+        let viewed = shown.viewing == page;
+        if !viewed {
+            shown.making = None;
+        }
+        if let Some(session) = made {
+            shown.aliases.insert(session.id.clone(), page);
+            shown.made = Some((session, copied));
+        }
+        viewed
+    }
+
+    /// Shows `session` with `messages` until its page has loaded.
+    pub fn show(self, session: Session, messages: Shared<Vec<Message>>) {
+        let mut signal = self.0;
+        signal.write().made = Some((session, messages));
+    }
+
+    /// What stands in for `session_id`, if anything (read reactively).
+    pub fn get(self, session_id: &str) -> Option<StandIn> {
+        let shown = self.0.read();
+        if let Some(making) = shown.making.as_ref().filter(|m| m.page_id() == session_id) {
+            let session = Session {
+                id: session_id.to_owned(),
+                title: making.title.clone(),
+                directory: making.source.directory.clone(),
+                ..Session::default()
+            };
+            return Some(StandIn {
+                session,
+                messages: making.copied.clone(),
+                making: Some(making.clone()),
+            });
+        }
+        let (session, messages) = shown.made.as_ref().filter(|(s, _)| s.id == session_id)?;
+        Some(StandIn {
+            session: session.clone(),
+            messages: messages.clone(),
+            making: None,
+        })
+    }
+
+    /// The identity of `session_id`'s page: its own id, or the one it was first shown under.
+    pub fn page_key(self, session_id: &str) -> String {
+        let shown = self.0.peek();
+        shown
+            .aliases
+            .get(session_id)
             .cloned()
+            .unwrap_or_else(|| session_id.to_owned())
     }
 
     /// `session_id`'s page has loaded (or failed): its stand-in goes.
     pub fn settle(self, session_id: &str) {
-        let mine = matches!(&*self.0.peek(), Some((s, _)) if s.id == session_id);
+        let mine = matches!(&self.0.peek().made, Some((s, _)) if s.id == session_id);
         if mine {
             let mut signal = self.0;
-            signal.set(None);
+            signal.write().made = None;
         }
     }
 }
 
 pub(super) fn provide() -> ProvisionalFork {
-    use_context_provider(|| ProvisionalFork(Signal::new(None), Signal::new(Rc::default())))
+    use_context_provider(|| {
+        ProvisionalFork(Signal::new(Shown::default()), Signal::new(Rc::default()))
+    })
 }
 
-/// The app's provisional fork.
+/// The app's stand-ins.
 pub fn use_provisional_fork() -> ProvisionalFork {
     use_context::<ProvisionalFork>()
 }

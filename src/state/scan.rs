@@ -4,9 +4,12 @@ use dioxus::prelude::*;
 
 use super::connection::client;
 use super::lineage::LineageState;
+use super::remote::RemoteLineage;
 use super::toasts::{ToastKind, Toasts};
 use crate::lineage::discover::{self, Progress};
+use crate::lineage::store;
 use crate::persist::ConnectionSettings;
+use crate::platform::now_ms;
 use crate::text::count;
 
 /// "Scan server", app-wide: it may start when the app connects, before the lineage view is
@@ -16,13 +19,16 @@ pub struct ScanState {
     /// Where a running scan stands; `None` when no scan runs.
     pub progress: Signal<Option<Progress>>,
     cancelled: Signal<bool>,
+    /// What a scan finds is written back to the server, so no browser scans for it again.
+    remote: RemoteLineage,
 }
 
 impl ScanState {
-    fn new() -> ScanState {
+    fn new(remote: RemoteLineage) -> ScanState {
         ScanState {
             progress: Signal::new(None),
             cancelled: Signal::new(false),
+            remote,
         }
     }
 
@@ -49,11 +55,10 @@ impl ScanState {
             match outcome {
                 Ok(Some(found)) => {
                     let n = found.edges.len();
-                    let recorded = lineage.update(|l| {
-                        for edge in &found.edges {
-                            if l.parent_of(&edge.child).is_none() {
-                                l.add(edge.clone());
-                            }
+                    let recorded = store::record_found(&found, now_ms()).map(|(stored, added)| {
+                        lineage.show(stored);
+                        if added > 0 {
+                            self.remote.flush();
                         }
                     });
                     let sessions = count(found.sessions, "session");
@@ -83,8 +88,8 @@ impl ScanState {
     }
 }
 
-pub(super) fn provide() -> ScanState {
-    use_context_provider(ScanState::new)
+pub(super) fn provide(remote: RemoteLineage) -> ScanState {
+    use_context_provider(|| ScanState::new(remote))
 }
 
 /// The app's scan.

@@ -68,6 +68,44 @@ impl App {
             .collect()
     }
 
+    /// Screenshots of the page as it is, light and dark, 1280 px and 390 px wide:
+    /// `target/screenshots/{name}-{light|dark}[-390].png`. The page is left light and wide.
+    pub async fn screenshots(&self, name: &str) {
+        let dir = super::root().join("target/screenshots");
+        for theme in ["light", "dark"] {
+            let set = format!("document.documentElement.setAttribute('data-theme', '{theme}');");
+            self.browser.execute(&set, vec![]).await.unwrap();
+            for narrow in [false, true] {
+                if narrow {
+                    let metrics = json!({"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true});
+                    let _ = self
+                        .browser
+                        .cdp("Emulation.setDeviceMetricsOverride", metrics)
+                        .await;
+                }
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                let file = format!("{name}-{theme}{}.png", if narrow { "-390" } else { "" });
+                self.browser.screenshot(dir.join(file)).await.unwrap();
+                if narrow {
+                    let _ = self
+                        .browser
+                        .cdp("Emulation.clearDeviceMetricsOverride", json!({}))
+                        .await;
+                }
+            }
+        }
+        let reset = "document.documentElement.removeAttribute('data-theme');";
+        self.browser.execute(reset, vec![]).await.unwrap();
+    }
+
+    /// How many toasts on screen contain `needle`.
+    pub async fn toasts_saying(&self, needle: &str) -> usize {
+        let script =
+            "return Array.from(document.querySelectorAll('.toast')).map(t => t.textContent);";
+        let toasts = self.strings(script).await;
+        toasts.iter().filter(|t| t.contains(needle)).count()
+    }
+
     /// Resource requests the page made whose URL contains `needle`.
     pub async fn requests_to(&self, needle: &str) -> usize {
         let script = "return performance.getEntriesByType('resource').filter(e => e.name.includes(arguments[0])).length;";
@@ -122,20 +160,28 @@ impl App {
             .unwrap_or_else(|e| panic!("{e}"))
     }
 
-    /// Clicks the first button named `name` inside the `index`th message article.
+    /// Clicks the first button named `name` inside the `index`th message article, once it can
+    /// be used (a person waits for a disabled button).
     pub async fn click_in_article(&self, index: usize, name: &str) {
-        let script = "const [i, name] = arguments; const buttons = document.querySelectorAll('article')[i].querySelectorAll('button');
-        const b = Array.from(buttons).find(b => b.textContent.trim() === name); if (!b) return false; b.click(); return true;";
-        let clicked = self
-            .browser
-            .execute(script, vec![json!(index), json!(name)])
-            .await
-            .unwrap();
-        assert_eq!(
-            clicked,
-            json!(true),
-            "no {name:?} button in article {index}"
-        );
+        let script = "const [i, name] = arguments; const article = document.querySelectorAll('article')[i];
+        if (!article) return 'none'; const b = Array.from(article.querySelectorAll('button')).find(b => b.textContent.trim() === name);
+        if (!b) return 'none'; if (b.disabled) return 'disabled'; b.click(); return 'clicked';";
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            let clicked = self
+                .browser
+                .execute(script, vec![json!(index), json!(name)])
+                .await
+                .unwrap();
+            if clicked == json!("clicked") {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no usable {name:?} button in article {index}: {clicked}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Clicks the element of `role` named `name` (waiting for it first, and for it to be
@@ -164,5 +210,91 @@ impl App {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!("click {role} {name:?}: {last}");
+    }
+
+    /// Saves a screenshot as target/screenshots/`name`.png.
+    pub async fn screenshot(&self, name: &str) {
+        self.browser
+            .screenshot(super::root().join(format!("target/screenshots/{name}.png")))
+            .await
+            .unwrap();
+    }
+
+    /// Light or dark, as the theme toggle leaves it.
+    pub async fn theme(&self, theme: &str) {
+        self.browser
+            .execute(
+                "document.documentElement.dataset.theme = arguments[0];",
+                vec![json!(theme)],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// The viewport `px` wide as a phone's (`None`: back to the desktop's).
+    pub async fn width(&self, px: Option<u32>) {
+        match px {
+            Some(px) => self
+                .browser
+                .cdp(
+                    "Emulation.setDeviceMetricsOverride",
+                    json!({"width": px, "height": 844, "deviceScaleFactor": 1, "mobile": true}),
+                )
+                .await
+                .unwrap(),
+            None => self
+                .browser
+                .cdp("Emulation.clearDeviceMetricsOverride", json!({}))
+                .await
+                .unwrap(),
+        };
+    }
+
+    /// Fails if the page is wider than the window (something pushed it sideways).
+    pub async fn keeps_its_width(&self) {
+        let widths = self
+            .browser
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(
+            widths[0].as_u64() <= widths[1].as_u64(),
+            "the page widened: {widths}"
+        );
+    }
+
+    /// Clicks the enabled button whose text starts with `text` inside the `index`th user
+    /// message (waiting for it).
+    pub async fn click_in_user_message(&self, index: usize, text: &str) {
+        let script = "const [i, text] = arguments; const article = document.querySelectorAll(\"article[aria-label='User message']\")[i];
+            const b = article && Array.from(article.querySelectorAll('button')).find(b => b.textContent.trim().startsWith(text) && !b.disabled);
+            if (!b) return false; b.click(); return true;";
+        for _ in 0..100 {
+            let clicked = self
+                .browser
+                .execute(script, vec![json!(index), json!(text)])
+                .await
+                .unwrap();
+            if clicked == json!(true) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("no {text:?} button in user message {index}");
+    }
+
+    /// Takes the open dialog's first choice (its primary button), once it says `says`.
+    pub async fn confirm_dialog(&self, says: &str) {
+        self.see("[role=dialog]", says).await;
+        self.browser
+            .find("[role=dialog] button.primary")
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
     }
 }

@@ -20,5 +20,6 @@ pub fn edge(child: &str, parent: &str) -> Edge {
         server: String::new(),
         directory: String::new(),
         discovered: false,
+        worktree: None,
     }
 }

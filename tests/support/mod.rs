@@ -436,6 +436,74 @@ impl OpenCode {
     pub fn project_dir(&self) -> &Path {
         &self.project
     }
+
+    /// A session whose turns run `commands` with the bash tool in the project (one turn each,
+    /// its prompt saying "turn N"), returned once the server has summed up every turn's file
+    /// changes (it does so just after the reply, as the app sees through `message.updated`).
+    pub async fn code(&self, title: &str, commands: &[&str]) -> Session {
+        let prompts: Vec<String> = commands
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if c.is_empty() {
+                    format!("turn {} talks", i + 1)
+                } else {
+                    format!("turn {} [[tool:bash:{c}]]", i + 1)
+                }
+            })
+            .collect();
+        let prompts: Vec<&str> = prompts.iter().map(String::as_str).collect();
+        let session = self.chat(title, &prompts).await;
+        self.settled(&session.id).await;
+        session
+    }
+
+    /// Waits until every user message of `session_id` carries the server's summary of its
+    /// turn's file changes.
+    pub async fn settled(&self, session_id: &str) {
+        let client = self.client();
+        for _ in 0..100 {
+            let messages = client.messages(session_id).await.expect("messages");
+            let done = messages.iter().all(|m| match &m.info {
+                branchpoint::api::MessageInfo::User(u) => u.summary.is_some(),
+                branchpoint::api::MessageInfo::Assistant(a) => a.time.completed.is_some(),
+            });
+            if done {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the server never summed up the turns of {session_id}");
+    }
+
+    /// A file of the project, or `None` when it is not there.
+    pub fn read(&self, file: &str) -> Option<String> {
+        std::fs::read_to_string(self.project.join(file)).ok()
+    }
+
+    /// Commits everything in the project (a worktree starts from the last commit).
+    pub fn commit_all(&self, message: &str) {
+        for args in [
+            vec!["add", "-A"],
+            vec![
+                "-c",
+                "user.name=Test",
+                "-c",
+                "user.email=test@example.com",
+                "commit",
+                "-q",
+                "-m",
+                message,
+            ],
+        ] {
+            let status = Command::new("git")
+                .args(&args)
+                .current_dir(&self.project)
+                .status()
+                .expect("git");
+            assert!(status.success(), "git {args:?} failed");
+        }
+    }
 }
 
 impl Drop for OpenCode {
@@ -468,8 +536,19 @@ impl Transport for Reqwest {
         };
         let response = builder.send().await.map_err(network)?;
         let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .filter_map(|(name, value)| {
+                Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+            })
+            .collect();
         let body = response.text().await.map_err(network)?;
-        Ok(Response { status, body })
+        Ok(Response {
+            status,
+            body,
+            headers,
+        })
     }
 }
 
@@ -601,6 +680,17 @@ impl FaultProxy {
             .lines()
             .map(str::to_owned)
             .collect()
+    }
+
+    /// Waits (up to 20 s) until the proxy has seen a request `wanted` picks.
+    pub async fn wait_for(&self, wanted: impl Fn(&str) -> bool) {
+        for _ in 0..200 {
+            if self.log().iter().any(|line| wanted(line)) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the request never came: {:?}", self.log());
     }
 
     /// Every request so far that carried an `Authorization` header, as `METHOD /path`.

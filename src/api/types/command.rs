@@ -1,6 +1,5 @@
 //! The server's commands (`GET /command`, custom ones from the project's config included) and
-//! a session's todo list (`GET /session/:id/todo`, `todo.updated`), and the project's files
-//! (`GET /file`).
+//! a session's todo list (`GET /session/:id/todo`, `todo.updated`).
 
 use serde::{Deserialize, Serialize};
 
@@ -26,19 +25,4 @@ pub struct Todo {
     /// high, medium or low.
     #[serde(default)]
     pub priority: String,
-}
-
-/// A file or directory of the project (`GET /file?path=`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct FileNode {
-    #[serde(default)]
-    pub name: String,
-    /// Relative to the project.
-    #[serde(default)]
-    pub path: String,
-    #[serde(default)]
-    pub absolute: String,
-    /// "file" or "directory".
-    #[serde(default, rename = "type")]
-    pub kind: String,
 }

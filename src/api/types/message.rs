@@ -3,7 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-use super::part::{lenient_parts, Part};
+use super::part::{kind_of, lenient_parts, Part};
 use super::session::Tokens;
 
 /// The model a user message was addressed to.
@@ -40,8 +40,9 @@ pub struct UserMessage {
     pub system: Option<String>,
     #[serde(default)]
     pub format: Option<Value>,
-    #[serde(default)]
-    pub summary: Option<Value>,
+    /// The files this message's turn changed (counts only; the patches are fetched on demand).
+    #[serde(default, deserialize_with = "super::diff::lenient_summary")]
+    pub summary: Option<super::diff::TurnSummary>,
     #[serde(default)]
     pub tools: Option<Value>,
     #[serde(default)]
@@ -131,17 +132,14 @@ pub enum MessageInfo {
     Assistant(AssistantMessage),
 }
 
+/// Read from its own text by its role (see [`Part`]'s reading: from a string, not a `Value`).
 impl<'de> Deserialize<'de> for MessageInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        let role = value
-            .get("role")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        let result = match role.as_str() {
-            "assistant" => serde_json::from_value(value).map(MessageInfo::Assistant),
-            _ => serde_json::from_value(value).map(MessageInfo::User),
+        let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+        let raw = raw.get();
+        let result = match kind_of(raw, "role").as_str() {
+            "assistant" => serde_json::from_str(raw).map(MessageInfo::Assistant),
+            _ => serde_json::from_str(raw).map(MessageInfo::User),
         };
         result.map_err(serde::de::Error::custom)
     }

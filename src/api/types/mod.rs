@@ -5,13 +5,15 @@
 
 mod catalog;
 mod command;
+mod diff;
 mod message;
-mod part;
+pub(super) mod part;
 mod permission;
 mod session;
 
 pub use catalog::*;
 pub use command::*;
+pub use diff::*;
 pub use message::*;
 pub use part::*;
 pub use permission::*;

@@ -218,35 +218,37 @@ pub enum Part {
 }
 
 impl Part {
-    /// Reads a part from JSON; never fails.
-    pub fn from_value(value: Value) -> Part {
-        let kind = value
-            .get("type")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        fn read<T: serde::de::DeserializeOwned>(
-            value: &Value,
-            wrap: fn(T) -> Part,
-        ) -> Option<Part> {
-            T::deserialize(value).ok().map(wrap)
+    /// Reads a part from its JSON text; never fails. Each kind is read straight from the text
+    /// (no `Value` in between: a second deserializer per type costs size and time).
+    pub fn parse(raw: &str) -> Part {
+        let kind = kind_of(raw, "type");
+        fn read<T: serde::de::DeserializeOwned>(raw: &str, wrap: fn(T) -> Part) -> Option<Part> {
+            serde_json::from_str(raw).ok().map(wrap)
         }
         let parsed = match kind.as_str() {
-            "text" => read(&value, Part::Text),
-            "reasoning" => read(&value, Part::Reasoning),
-            "tool" => read(&value, Part::Tool),
-            "file" => read(&value, Part::File),
-            "step-start" => read(&value, Part::StepStart),
-            "step-finish" => read(&value, Part::StepFinish),
-            "patch" => read(&value, Part::Patch),
-            "agent" => read(&value, Part::Agent),
-            "snapshot" => read(&value, Part::Snapshot),
-            "compaction" => read(&value, Part::Compaction),
-            "subtask" => read(&value, Part::Subtask),
-            "retry" => read(&value, Part::Retry),
+            "text" => read(raw, Part::Text),
+            "reasoning" => read(raw, Part::Reasoning),
+            "tool" => read(raw, Part::Tool),
+            "file" => read(raw, Part::File),
+            "step-start" => read(raw, Part::StepStart),
+            "step-finish" => read(raw, Part::StepFinish),
+            "patch" => read(raw, Part::Patch),
+            "agent" => read(raw, Part::Agent),
+            "snapshot" => read(raw, Part::Snapshot),
+            "compaction" => read(raw, Part::Compaction),
+            "subtask" => read(raw, Part::Subtask),
+            "retry" => read(raw, Part::Retry),
             _ => None,
         };
-        parsed.unwrap_or(Part::Unknown { kind, raw: value })
+        parsed.unwrap_or_else(|| Part::Unknown {
+            kind,
+            raw: serde_json::from_str(raw).unwrap_or(Value::Null),
+        })
+    }
+
+    /// [`Part::parse`] for a part already held as a `Value`.
+    pub fn from_value(value: Value) -> Part {
+        Part::parse(&value.to_string())
     }
 
     /// The part's id (empty for an unreadable part without one).
@@ -269,17 +271,55 @@ impl Part {
     }
 }
 
+/// The string field `field` of the JSON object in `raw` ("" when it has none, or is not an
+/// object): how a part or a message says what it is, read without reading the rest.
+pub(crate) fn kind_of(raw: &str, field: &'static str) -> String {
+    struct Field(&'static str);
+    impl<'de> serde::de::DeserializeSeed<'de> for Field {
+        type Value = String;
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> serde::de::Visitor<'de> for Field {
+        type Value = String;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<String, A::Error> {
+            let mut found = String::new();
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if key == self.0 {
+                    found = map.next_value::<Option<String>>()?.unwrap_or_default();
+                } else {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+            Ok(found)
+        }
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(raw);
+    serde::de::DeserializeSeed::deserialize(Field(field), &mut deserializer).unwrap_or_default()
+}
+
+/// Parts are read from their own text, which only a reader of JSON text can hand over: read a
+/// message from a string (`serde_json::from_str`), not from a `Value`.
 impl<'de> Deserialize<'de> for Part {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(Part::from_value(Value::deserialize(deserializer)?))
+        let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+        Ok(Part::parse(raw.get()))
     }
 }
 
 pub(super) fn lenient_parts<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Vec<Part>, D::Error> {
-    let values = Option::<Vec<Value>>::deserialize(deserializer)?.unwrap_or_default();
-    Ok(values.into_iter().map(Part::from_value).collect())
+    let raws = Option::<Vec<Box<serde_json::value::RawValue>>>::deserialize(deserializer)?;
+    Ok(raws
+        .unwrap_or_default()
+        .iter()
+        .map(|raw| Part::parse(raw.get()))
+        .collect())
 }
 
 #[cfg(test)]

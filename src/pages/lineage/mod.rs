@@ -8,13 +8,15 @@ mod tree;
 
 use dioxus::prelude::*;
 
-use crate::components::use_action;
+use crate::components::{use_action, RecordedDifferently};
 use crate::lineage::{discover, store};
 use crate::platform::now_ms;
+use crate::route::Route;
 use crate::state::{
-    client, use_events, use_lineage, use_settings, use_toasts, StreamStatus, ToastKind,
+    client, use_events, use_lineage, use_page_lists_sessions, use_remote_lineage, use_settings,
+    use_toasts, StreamStatus, ToastKind,
 };
-use crate::text::count;
+use crate::text::{count, display_title};
 use scan::ScanControls;
 use tree::{compare_choice, CompareBar, TreeList};
 
@@ -22,6 +24,8 @@ use tree::{compare_choice, CompareBar, TreeList};
 #[component]
 pub fn Lineage(focus: ReadSignal<String>) -> Element {
     let state = use_lineage();
+    let remote = use_remote_lineage();
+    use_page_lists_sessions();
     let lineage = state.0;
     let toasts = use_toasts();
     let settings = use_settings();
@@ -39,11 +43,12 @@ pub fn Lineage(focus: ReadSignal<String>) -> Element {
             }
             let known = lineage.peek().clone();
             if let Ok(news) = discover::refresh(&client, &known).await {
-                if news != discover::Refresh::default() {
+                if news.has_news() {
                     let _ = state.update(|l| {
                         news.apply(l);
                     });
                 }
+                remote.merge(&news.listed);
             }
         }
     });
@@ -67,6 +72,7 @@ pub fn Lineage(focus: ReadSignal<String>) -> Element {
             .map_err(|error| format!("Could not read {name}: {error}"))?;
         let imported = store::import(&raw, now_ms())?;
         state.show(imported.lineage);
+        remote.flush();
         let skipped = match imported.skipped {
             0 => String::new(),
             n => format!(
@@ -119,6 +125,7 @@ pub fn Lineage(focus: ReadSignal<String>) -> Element {
                     "Offline: the server at {server} does not answer. This is the lineage kept in this browser, with titles as last seen."
                 }
             }
+            Disputes {}
             if rows.read().is_empty() {
                 div { class: "empty",
                     p { "No forks yet." }
@@ -128,6 +135,34 @@ pub fn Lineage(focus: ReadSignal<String>) -> Element {
                 CompareBar { choice: compare_choice(&rows.read(), &selected.read()), selected }
             }
             TreeList { rows, focus: focus_id, now, selected }
+        }
+    }
+}
+
+/// The forks the server's metadata records differently from this browser, each with the
+/// choice between the two.
+#[component]
+fn Disputes() -> Element {
+    let lineage = use_lineage().0;
+    let disputed: Vec<(String, String)> = lineage
+        .read()
+        .conflicts
+        .iter()
+        .filter(|(_, c)| !c.dismissed)
+        .map(|(child, c)| (child.clone(), c.edge.child_title.clone()))
+        .collect();
+    if disputed.is_empty() {
+        return rsx! {};
+    }
+    rsx! {
+        section { class: "disputes", aria_labelledby: "disputes-heading",
+            h2 { id: "disputes-heading", "{count(disputed.len(), \"fork\")} recorded differently on the server" }
+            for (child, title) in disputed {
+                div { key: "{child}", class: "dispute",
+                    Link { to: Route::Session { id: child.clone() }, "{display_title(&title)}" }
+                    RecordedDifferently { child: child.clone() }
+                }
+            }
         }
     }
 }

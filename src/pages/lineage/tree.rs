@@ -110,8 +110,17 @@ fn Node(
             }
             if let Some(edge) = &row.edge {
                 span { class: "badge kind-{kind_class(edge.kind)}", "{edge.kind.label()}" }
+                if let Some(worktree) = &edge.worktree {
+                    span { class: "badge worktree-badge", title: "branch {worktree.branch} · {edge.directory}", "{worktree.name}" }
+                }
                 if edge.discovered {
                     span { class: "badge discovered", title: "Found by “Scan server”: made elsewhere", "discovered" }
+                }
+                if row.from_server {
+                    span { class: "badge from-server", title: "Recorded by another browser: read from the session's metadata on the server", "from the server" }
+                }
+                if row.disputed {
+                    span { class: "badge disputed", title: "The server's metadata records this fork differently: choose one above", "recorded differently" }
                 }
                 if !edge.excerpt.is_empty() {
                     span { class: "excerpt muted", "“{edge.excerpt}”" }
@@ -187,6 +196,8 @@ fn kind_class(kind: ForkKind) -> &'static str {
         ForkKind::Through => "through",
         ForkKind::Before => "before",
         ForkKind::Whole => "whole",
+        ForkKind::Undo => "undo",
+        ForkKind::Worktree => "worktree",
     }
 }
 

@@ -1,40 +1,80 @@
-//! The loaded session on screen: header (fork origin, title, actions, copies), the busy
-//! question, the messages in their window, and the dock with prompts and the composer.
+//! The session on screen: header (fork origin, title, actions, copies), the busy question, the
+//! messages in their window, and the dock with prompts and the composer. A fork still being
+//! made shows here too, from what it copies: its actions wait, its composer takes a draft.
 
 use dioxus::prelude::*;
 
+use super::commands::{use_page_commands, user_messages, PageCommands};
+use super::earlier::{use_earlier_pages, EarlierButton};
 use super::fork::{use_fork_action, ForkAction};
 use super::live::{use_live_session, LiveSession};
+use super::undo::{use_undo_action, UndoAction};
 use super::window::{use_message_window, LIST_ID};
+use super::worktree::{summary, use_worktree_action, use_worktree_of, Stage, WorktreeAction};
+use crate::api::ApiError;
 use crate::api::{Message, PromptInput, Session};
+use crate::changes::{changes_of, closes_turn, turn_changes, TurnChange};
 use crate::components::{
-    BusyDialog, Composer, DeleteButton, ForkOrigin, MessageView, PermissionPrompt, QuestionPrompt,
-    StopButton, TitleEditor,
+    BringBackButton, BusyDialog, Composer, DeleteButton, ErrorPanel, ForkOrigin, MessagePicker,
+    MessageView, PermissionPrompt, QuestionPrompt, RecordedDifferently, SessionChanges, StopButton,
+    TitleEditor, TodoList, TurnRef, UndoBusyDialog, UndoneNotice, WorktreeDialog, WorktreeInfo,
+    WorktreePlace,
 };
 use crate::fork::{is_running, ForkPoint, WhenBusy};
+use crate::lineage::LineageGraph;
 use crate::lineage::{Edge, ForkKind};
 use crate::platform::now_ms;
 use crate::route::Route;
 use crate::shared::Shared;
-use crate::state::{use_events, use_lineage, StreamStatus};
-use crate::text::{age, display_title};
+use crate::state::{
+    provide_session_place, use_directory_events, use_events, use_lineage, Making, StreamStatus,
+};
+use crate::text::message_excerpt;
+use crate::text::{age, count as counted, display_title};
 
-/// The loaded session: header, messages, composer.
+/// The session: header, messages, composer.
 #[component]
 pub fn SessionBody(
     session: Session,
     messages: Shared<Vec<Message>>,
-    /// Messages copied by a fork, shown before the server's answer: no fork action yet.
+    /// Where the page of messages before `messages` starts (`None`: they are all).
+    #[props(default)]
+    older: Option<String>,
+    /// A stand-in, shown before the server's answer (messages copied by a fork, or a session as
+    /// it was): no fork action yet.
     #[props(default)]
     provisional: bool,
+    /// The fork being made that this page shows, if it is one.
+    #[props(default)]
+    making: Option<Making>,
+    /// A stand-in shown because the server cannot be reached: why.
+    #[props(default)]
+    unreachable: Option<ApiError>,
     /// Whether the server says it is writing a reply here (`None`: it did not say).
     server_busy: Option<bool>,
     on_changed: EventHandler<()>,
+    /// Asks the server again (after `unreachable`).
+    on_retry: EventHandler<()>,
 ) -> Element {
-    let live = use_live_session(session, messages.clone(), server_busy);
+    // First: every request below is about this session, in its own directory.
+    let place = provide_session_place(&session.directory);
+    let live = use_live_session(session, messages.clone(), older, server_busy, provisional);
+    use_directory_events(place.0);
+    use_effect(move || {
+        let directory = live.session.read().directory.clone();
+        if *place.0.peek() != directory {
+            let mut place = place.0;
+            place.set(directory);
+        }
+    });
     let window = use_message_window(live.messages);
+    let earlier = use_earlier_pages(live);
     let fork = use_fork_action(live);
+    let undo = use_undo_action(live);
+    let worktree = use_worktree_action(live);
+    let commands = use_page_commands(live, fork, undo, worktree);
     let lineage = use_lineage().0;
+    let turns = use_memo(move || turn_changes(&live.messages.read()));
 
     // Read in place: a streaming reply re-renders this on every delta.
     let messages = live.messages.read();
@@ -45,7 +85,12 @@ pub fn SessionBody(
     let title = display_title(&session.title).to_owned();
     let count = messages.len();
     let graph = lineage.read();
-    let origin = graph.parent_of(&session.id).cloned();
+    // A fork being made is in no lineage yet: its banner comes from the edge it will get.
+    let origin = match &making {
+        Some(making) => Some(making.edge.clone()),
+        None => graph.parent_of(&session.id).cloned(),
+    };
+    let from_server = graph.from_server.contains(&session.id);
     let siblings: Vec<String> = graph
         .siblings(&session.id)
         .into_iter()
@@ -56,13 +101,49 @@ pub fn SessionBody(
         .children(&session.id)
         .into_iter()
         .partition(|e| e.kind == ForkKind::Whole);
-    let forks_of = |message_id: &str| -> Vec<Edge> {
+    // Undone, as the server reports it: the revert's message and everything after it.
+    let revert_at = session.revert.as_ref().and_then(|r| {
+        messages
+            .iter()
+            .position(|m| m.info.id() == r.message_id)
+            .map(|at| (at, r.message_id.clone()))
+    });
+    let kept = revert_at
+        .as_ref()
+        .and_then(|(_, id)| kept_before_undo(&graph, &session.id, id));
+    let undone = |index: usize| {
+        revert_at
+            .as_ref()
+            .filter(|(at, _)| index >= *at)
+            .map(|_| kept.clone())
+    };
+    let undone_first = |index: usize| revert_at.as_ref().is_some_and(|(at, _)| index == *at);
+    let forks_of = |index: usize, message_id: &str| -> Vec<Edge> {
         anchored
             .iter()
             .filter(|e| e.anchor.as_deref() == Some(message_id))
+            // An undone message says where it is kept already.
+            .filter(|e| e.kind != ForkKind::Undo || undone(index).is_none())
             .map(|e| (*e).clone())
             .collect()
     };
+    // Branches kept before an undo whose messages have since left this session.
+    let gone_undos: Vec<Edge> = anchored
+        .iter()
+        .filter(|e| e.kind == ForkKind::Undo)
+        .filter(|e| {
+            !messages
+                .iter()
+                .any(|m| Some(m.info.id()) == e.anchor.as_deref())
+        })
+        .map(|e| (*e).clone())
+        .collect();
+    let notice = revert_at.as_ref().and_then(|(at, _)| {
+        let excerpt = messages
+            .get(*at)
+            .map(|m| crate::text::excerpt(&message_excerpt(m), 48))?;
+        Some((excerpt, kept.clone()))
+    });
     // An unfinished reply counts as running unless the server says it is not writing one (a
     // reply cut off by a crash stays unfinished on the server forever).
     let running = (live.busy)() || (server_busy.is_none() && messages.iter().any(is_running));
@@ -72,19 +153,91 @@ pub fn SessionBody(
         .clone()
         .or_else(|| provisional.then_some(ForkPoint::Whole));
     let mut asking = fork.asking;
+    let mut asking_undo = undo.asking;
+    let undoing = undo.current.read().clone();
+    let place = use_worktree_of(&session, origin.as_ref());
+    let worktree_stage = worktree.stage.read().clone();
+    let worktree_busy = worktree.busy().then(|| worktree.reading.read().clone());
+    let on_worktree = (worktree.unavailable().is_none() && !provisional).then_some(
+        EventHandler::new(move |point| worktree.start(point, WhenBusy::Ask)),
+    );
 
+    let pending = making.is_some();
     crate::platform::use_title(format!("{title} · Branchpoint"));
     rsx! {
+        if let Some(error) = unreachable {
+            ErrorPanel {
+                error,
+                on_retry: move |_| on_retry.call(()),
+            }
+        }
         Header {
             session: session.clone(),
+            pending,
             origin,
+            from_server,
             siblings,
             whole_forks: whole_forks.into_iter().cloned().collect::<Vec<_>>(),
+            gone_undos,
+            turns: turns(),
             count,
+            partial: live.older.read().is_some(),
             running,
             held: held.clone(),
             fork,
+            worktree,
+            place,
+            commands,
             on_changed,
+        }
+        if (commands.picking)() {
+            MessagePicker {
+                messages: user_messages(&messages),
+                on_pick: move |id: String| {
+                    let mut picking = commands.picking;
+                    picking.set(false);
+                    fork.start(ForkPoint::Before(id), WhenBusy::Ask);
+                },
+                on_cancel: move |_| {
+                    let mut picking = commands.picking;
+                    picking.set(false);
+                },
+            }
+        }
+        match worktree_stage {
+            Stage::Busy(point) => rsx! {
+                BusyDialog {
+                    on_stop: {
+                        let point = point.clone();
+                        move |_| worktree.start(point.clone(), WhenBusy::StopFirst)
+                    },
+                    on_complete: move |_| worktree.start(point.clone(), WhenBusy::CompleteOnly),
+                    on_cancel: move |_| worktree.cancel(),
+                }
+            },
+            Stage::Confirm(prepared) => rsx! {
+                WorktreeDialog {
+                    summary: summary(&prepared),
+                    steps: Vec::new(),
+                    on_confirm: move |_| worktree.confirm(),
+                    on_cancel: move |_| worktree.cancel(),
+                }
+            },
+            Stage::Running(prepared, steps) => rsx! {
+                WorktreeDialog {
+                    summary: summary(&prepared),
+                    steps,
+                    on_confirm: |_| {},
+                    on_cancel: |_| {},
+                }
+            },
+            Stage::Idle => rsx! {},
+        }
+        if let Some(message_id) = asking_undo.read().clone() {
+            UndoBusyDialog {
+                on_stop: move |_| undo.start(message_id.clone(), WhenBusy::StopFirst),
+                on_cancel: move |_| asking_undo.set(None),
+            }
         }
         if let Some(point) = asking.read().clone() {
             BusyDialog {
@@ -104,27 +257,55 @@ pub fn SessionBody(
         if messages.is_empty() {
             p { class: "empty", "This session has no messages yet." }
         }
+        EarlierButton { live, load: earlier }
         div { class: "messages", id: LIST_ID,
             if window.before > 0.0 {
                 div { class: "list-spacer", aria_hidden: "true", style: "height: {window.before}px" }
             }
-            for message in messages.get(window.start..window.end).unwrap_or_default().iter() {
+            for (index, message) in (window.start..window.end).zip(messages.get(window.start..window.end).unwrap_or_default().iter()) {
                 MessageView {
                     key: "{message.info.id()}",
                     message: message.clone(),
                     now,
                     on_fork: move |point| fork.start(point, WhenBusy::Ask),
                     forking: held.clone(),
-                    forks: forks_of(message.info.id()),
+                    forks: forks_of(index, message.info.id()),
                     interrupted: !running && is_running(message),
+                    changes: turn_ref(&messages, index, &session.id),
+                    on_undo: (!provisional).then_some(EventHandler::new(move |id: String| undo.start(id, WhenBusy::Ask))),
+                    undoing: undoing.clone(),
+                    undone: undone(index),
+                    undone_first: undone_first(index),
+                    on_worktree,
+                    worktree_busy: worktree_busy.clone(),
                 }
             }
             if window.after > 0.0 {
                 div { class: "list-spacer", aria_hidden: "true", style: "height: {window.after}px" }
             }
         }
-        Dock { live, running, session_id: session.id.clone() }
+        Dock { live, running, pending, session_id: session.id.clone(), undo, notice, commands }
     }
+}
+
+/// The change line a message carries: the files its turn changed, when it closes the turn.
+fn turn_ref(messages: &[Message], index: usize, session_id: &str) -> Option<TurnRef> {
+    let user = closes_turn(messages, index)?;
+    let changes = changes_of(user);
+    (!changes.is_empty()).then(|| TurnRef {
+        session_id: session_id.to_owned(),
+        message_id: user.info.id().to_owned(),
+        changes: changes.to_vec(),
+    })
+}
+
+/// The branch an undo from `message_id` kept (the newest, if it was undone more than once).
+fn kept_before_undo(graph: &LineageGraph, session: &str, message_id: &str) -> Option<Edge> {
+    graph
+        .children(session)
+        .into_iter()
+        .rfind(|e| e.kind == ForkKind::Undo && e.anchor.as_deref() == Some(message_id))
+        .cloned()
 }
 
 /// The session's header: where it was forked from, its title (renamed in place), counts, its
@@ -132,30 +313,71 @@ pub fn SessionBody(
 #[component]
 fn Header(
     session: Session,
+    /// A fork still being made: shown with what it will be, no action on it yet.
+    pending: bool,
     origin: Option<Edge>,
+    from_server: bool,
     siblings: Vec<String>,
     whole_forks: Vec<Edge>,
+    /// Branches kept before an undo whose messages this session no longer has.
+    gone_undos: Vec<Edge>,
+    /// The turns that changed files.
+    turns: Vec<TurnChange>,
     count: usize,
+    /// Older messages are still to be loaded.
+    partial: bool,
     running: bool,
     held: Option<ForkPoint>,
     fork: ForkAction,
+    worktree: WorktreeAction,
+    /// Where the session's code lives, when in a worktree.
+    place: Option<WorktreeInfo>,
+    commands: PageCommands,
     on_changed: EventHandler<()>,
 ) -> Element {
     let now = now_ms();
     let title = display_title(&session.title).to_owned();
     let current = fork.current.read().clone();
+    let unavailable = worktree.unavailable();
+    let reading_whole = worktree.busy() && *worktree.reading.read() == Some(ForkPoint::Whole);
+    // A worktree fork can take its changes back to the session it was forked from.
+    let back_to = origin
+        .as_ref()
+        .filter(|_| place.is_some())
+        .map(|e| (e.parent.clone(), e.parent_title.clone()));
     rsx! {
         header { class: "session-header",
             if let Some(edge) = origin {
-                ForkOrigin { session_id: session.id.clone(), edge, siblings }
+                ForkOrigin { session_id: session.id.clone(), edge, siblings, from_server }
+                RecordedDifferently { child: session.id.clone() }
             }
-            TitleEditor { session: session.clone(), on_renamed: move |_| on_changed.call(()) }
-            p { class: "muted",
-                "{count} messages · updated {age(now, session.time.updated)}"
-                if !session.directory.is_empty() { " · {session.directory}" }
+            if pending {
+                div { class: "title-row", h1 { "{title}" } }
+                p { class: "muted forking", role: "status", aria_busy: "true",
+                    span { class: "spinner", aria_hidden: "true" }
+                    " Forking… the server is copying {counted(count, \"message\")}. You can write your next message meanwhile: it is sent once the fork exists."
+                }
+            } else {
+                TitleEditor { session: session.clone(), on_renamed: move |_| on_changed.call(()), open: commands.edit_title }
+            }
+            if let Some(info) = place.clone() {
+                WorktreePlace { info }
+            }
+            p { class: "muted", hidden: pending,
+                if partial {
+                    "the newest {count} messages (earlier ones load as you scroll up)"
+                } else {
+                    "{count} messages"
+                }
+                " · updated {age(now, session.time.updated)}"
+                // A worktree's directory is said just above, with its name.
+                if !session.directory.is_empty() && place.is_none() { " · {session.directory}" }
                 if running { " · writing a reply…" }
             }
-            div { class: "session-actions",
+            if !pending {
+                SessionChanges { session_id: session.id.clone(), turns }
+            }
+            div { class: "session-actions", hidden: pending,
                 button {
                     r#type: "button",
                     disabled: held.is_some(),
@@ -163,14 +385,37 @@ fn Header(
                     onclick: move |_| fork.start(ForkPoint::Whole, WhenBusy::Ask),
                     if current == Some(ForkPoint::Whole) { "Forking…" } else { "Fork session" }
                 }
+                button {
+                    r#type: "button",
+                    disabled: held.is_some() || worktree.busy() || unavailable.is_some(),
+                    aria_busy: reading_whole,
+                    aria_describedby: unavailable.as_ref().map(|_| "worktree-unavailable"),
+                    title: unavailable.clone().unwrap_or_else(|| "A copy of the whole session in a git worktree of its own, holding the code as the session left it".to_owned()),
+                    onclick: move |_| worktree.start(ForkPoint::Whole, WhenBusy::Ask),
+                    if reading_whole { "Reading what to carry…" } else { "Fork into worktree" }
+                }
+                if let Some(reason) = unavailable.clone() {
+                    span { id: "worktree-unavailable", class: "visually-hidden", "{reason}" }
+                }
+                if let Some((source_id, source_title)) = back_to {
+                    BringBackButton { fork: session.clone(), source_id, source_title }
+                }
                 button { r#type: "button", onclick: move |_| on_changed.call(()), "Reload" }
                 Link { class: "button", to: Route::Lineage { focus: session.id.clone() }, "Lineage" }
-                DeleteButton { session_id: session.id.clone(), title: title.clone() }
+                DeleteButton { session_id: session.id.clone(), title: title.clone(), worktree: place.clone(), ask: commands.deleting }
             }
             if !whole_forks.is_empty() {
                 nav { class: "fork-marker", aria_label: "Copies of this session",
                     span { class: "muted", "Copies of the whole session: " }
                     for edge in whole_forks.iter() {
+                        Link { key: "{edge.child}", to: Route::Session { id: edge.child.clone() }, "{edge.child_title}" }
+                    }
+                }
+            }
+            if !gone_undos.is_empty() {
+                nav { class: "fork-marker", aria_label: "Kept before an undo",
+                    span { class: "muted", "Undone turns, kept as: " }
+                    for edge in gone_undos.iter() {
                         Link { key: "{edge.child}", to: Route::Session { id: edge.child.clone() }, "{edge.child_title}" }
                     }
                 }
@@ -182,12 +427,25 @@ fn Header(
 /// What sits with the composer, so it is never scrolled out of sight: permission prompts, the
 /// model's questions, the provider's retries, the running reply and its Stop.
 #[component]
-fn Dock(live: LiveSession, running: bool, session_id: String) -> Element {
+fn Dock(
+    live: LiveSession,
+    running: bool,
+    pending: bool,
+    session_id: String,
+    undo: UndoAction,
+    /// While undone: the excerpt of the message undone from, and the branch keeping it.
+    notice: Option<(String, Option<Edge>)>,
+    commands: PageCommands,
+) -> Element {
     let connected = *use_events().status.read() == StreamStatus::Live;
+    let composer = (undo.composer)();
     // Changes when a message comes, not on every delta.
     let newest = use_memo(move || live.messages.read().last().map(|m| m.info.id().to_owned()));
     rsx! {
         div { class: "composer-dock",
+            if let Some((excerpt, kept)) = notice {
+                UndoneNotice { excerpt, kept, redoing: undo.redoing(), on_redo: move |_| undo.redo() }
+            }
             for request in live.permissions.read().iter() {
                 PermissionPrompt { key: "{request.id}", request: request.clone() }
             }
@@ -210,10 +468,18 @@ fn Dock(live: LiveSession, running: bool, session_id: String) -> Element {
                     "The connection to the server is lost, so the reply stopped arriving here. What came is kept; the page catches up when the server is back."
                 }
             }
-            Composer {
-                session_id,
-                newest: newest(),
-                on_sent: move |input: PromptInput| live.show_sent(&input),
+            TodoList { session_id: session_id.clone() }
+            // A list of one, keyed by the count: when what is kept changed under it, the
+            // composer is made again from what is kept (a key alone does not remount).
+            for epoch in std::iter::once(composer) {
+                Composer {
+                    key: "{epoch}",
+                    session_id: session_id.clone(),
+                    waiting: pending.then(|| "Send waits until the fork is made; your text is kept.".to_owned()),
+                    newest: newest(),
+                    on_sent: move |input: PromptInput| live.show_sent(&input),
+                    on_builtin: move |(builtin, arguments)| commands.builtin(builtin, arguments),
+                }
             }
         }
     }

@@ -16,7 +16,7 @@ use crate::api::{
 };
 use crate::fork::is_running;
 use crate::live::{
-    apply, keep_streamed, merge_fetched, reconcile, restore_open_texts, sent, unknown_target,
+    apply, merge_fetched, merge_newest, reconcile, restore_open_texts, sent, unknown_target,
     HeldDeltas,
 };
 use crate::persist::open_texts;
@@ -29,8 +29,11 @@ use crate::state::{client, use_events, use_lineage, use_settings, use_toasts, To
 pub struct LiveSession {
     /// The session itself, following `session.updated` (a generated title, a rename elsewhere).
     pub session: Signal<Session>,
-    /// Its messages, growing as replies stream in.
+    /// Its messages loaded so far (the newest page, and older ones as the reader scrolled up),
+    /// growing as replies stream in.
     pub messages: Signal<Vec<Message>>,
+    /// Where the page of messages before those loaded starts; `None` once the first is loaded.
+    pub older: Signal<Option<String>>,
     /// Whether a reply is being written.
     pub busy: Signal<bool>,
     /// The provider failed and the server retries: the attempt and the provider's words.
@@ -55,12 +58,16 @@ enum Fetch {
 /// Follows `session` live, starting from `messages` as fetched. A refetch (new `messages`, new
 /// `session`) replaces what is shown, keeping text that streamed in but the server had not
 /// stored yet (it died mid-reply); `server_busy` is the server's word on whether a reply runs.
+/// A `stand_in` (a fork's copied messages, which carry its source's ids) is replaced whole by
+/// the session as loaded; the session it stood in for may have had another id (a fork being
+/// made), so everything here follows the id of the session shown now.
 pub fn use_live_session(
     session: Session,
     messages: Shared<Vec<Message>>,
+    older: Option<String>,
     server_busy: Option<bool>,
+    stand_in: bool,
 ) -> LiveSession {
-    let sid = session.id.clone();
     // Text that streamed into a reply the server then left unfinished is put back: the server
     // stores an open part empty. Not while a reply runs: its next deltas would follow the kept
     // text with a hole between, and the finished part brings it all.
@@ -73,9 +80,11 @@ pub fn use_live_session(
     });
     let mut busy = use_signal(|| server_busy.unwrap_or_else(|| messages.iter().any(is_running)));
     let mut current = use_signal(|| session.clone());
+    let mut cursor = use_signal(|| older.clone());
     let live = LiveSession {
         session: current,
         messages: shown,
+        older: cursor,
         busy,
         retry: use_signal(|| None),
         deleted: use_signal(|| false),
@@ -85,15 +94,38 @@ pub fn use_live_session(
 
     // A refetch brought new messages (the ones the page started with are already shown).
     let started_with = use_hook(|| messages.clone());
-    use_effect(use_reactive!(|messages, server_busy| {
-        if messages != started_with {
-            let merged = keep_streamed(&shown.peek(), Vec::clone(&messages));
+    let was_stand_in = use_hook(|| Rc::new(Cell::new(stand_in)));
+    use_effect(use_reactive!(|messages, older, server_busy, stand_in| {
+        if messages == started_with {
+            return;
+        }
+        if was_stand_in.replace(stand_in) {
+            // The session itself, at last: none of the stand-in's messages may stay.
+            shown.set(Vec::clone(&messages));
+            cursor.set(older);
+            if let Some(now_busy) = server_busy {
+                busy.set(now_busy);
+            }
+        } else {
+            // Only the newest page came again: pages loaded before it stay, and so does the
+            // cursor to the page before them.
+            let kept_older = older.is_some()
+                && match (shown.peek().first(), messages.first()) {
+                    (Some(shown), Some(fetched)) => shown.info.id() < fetched.info.id(),
+                    _ => false,
+                };
+            let merged = merge_newest(&shown.peek(), Vec::clone(&messages), older.is_none());
             shown.set(merged);
+            if !kept_older {
+                cursor.set(older);
+            }
             if let Some(now_busy) = server_busy {
                 busy.set(now_busy);
             }
         }
     }));
+    // The id of the session shown now (it changes when a fork being made is made).
+    let sid = use_memo(move || current.read().id.clone());
     let first_session = use_hook(|| session.clone());
     use_effect(use_reactive!(|session| {
         if session != first_session {
@@ -103,14 +135,13 @@ pub fn use_live_session(
 
     // The streamed text is kept when the page goes: a reload, the tab closed, another session.
     {
-        let sid = sid.clone();
         let keep = move || {
             // The page may already be gone with its signals: then its last pagehide kept them.
-            if let Ok(messages) = shown.try_peek() {
+            if let (Ok(messages), Ok(sid)) = (shown.try_peek(), sid.try_peek()) {
                 open_texts::keep(&sid, &messages);
             }
         };
-        let on_hide = keep.clone();
+        let on_hide = keep;
         use_hook(|| Rc::new(WindowListener::new(&["pagehide"], on_hide)));
         use_drop(keep);
     }
@@ -120,12 +151,17 @@ pub fn use_live_session(
     let held = use_hook(|| Rc::new(RefCell::new(HeldDeltas::default())));
     let recent_asked = use_hook(|| Rc::new(Cell::new(false)));
     let fetcher = use_coroutine({
-        let (sid, held, recent_asked) = (sid.clone(), held.clone(), recent_asked.clone());
+        let (held, recent_asked) = (held.clone(), recent_asked.clone());
         move |mut jobs: UnboundedReceiver<Fetch>| {
-            let (sid, held, recent_asked) = (sid.clone(), held.clone(), recent_asked.clone());
+            let (held, recent_asked) = (held.clone(), recent_asked.clone());
             async move {
                 while let Some(job) = jobs.next().await {
-                    let client = client(&settings.peek());
+                    // About the session shown now, in its own directory.
+                    let (sid, directory) = {
+                        let session = current.peek();
+                        (session.id.clone(), session.directory.clone())
+                    };
+                    let client = client(&settings.peek()).in_directory(&directory);
                     match job {
                         Fetch::Message(message_id) => {
                             let answer = client.message(&sid, &message_id).await;
@@ -154,9 +190,11 @@ pub fn use_live_session(
     let toasts = use_toasts();
     let listener = use_hook({
         let bus = bus.clone();
-        let sid = sid.clone();
         move || {
             bus.listen(move |event| {
+                let Ok(sid) = sid.try_peek().map(|id| id.clone()) else {
+                    return;
+                };
                 if event.session_id() != Some(sid.as_str()) {
                     return;
                 }
@@ -180,12 +218,20 @@ pub fn use_live_session(
     });
     use_drop(move || bus.unlisten(listener));
 
-    // What the reply already asked for before the page opened.
-    use_future(move || {
-        let client = client(&settings.peek());
-        let sid = sid.clone();
+    // What the reply already asked for before the page opened (asked again if the page comes
+    // to show another session: a fork being made, made).
+    use_resource(move || {
+        // Asked in the session's own directory: the server lists what waits per directory.
+        let (sid, directory) = {
+            let session = current.read();
+            (session.id.clone(), session.directory.clone())
+        };
+        let client = client(&settings.peek()).in_directory(&directory);
         let (mut permissions, mut questions) = (live.permissions, live.questions);
         async move {
+            if !crate::api::ids::is_session_id(&sid) {
+                return;
+            }
             let (asked, waiting) = futures_util::join!(client.permissions(), client.questions());
             if let Ok(list) = asked {
                 permissions.set(list.into_iter().filter(|p| p.session_id == sid).collect());
@@ -232,6 +278,7 @@ impl LiveSession {
         let LiveSession {
             session,
             mut messages,
+            older,
             mut busy,
             mut retry,
             mut deleted,
@@ -281,6 +328,13 @@ impl LiveSession {
             Event::QuestionDone { request_id, .. } => {
                 questions.write().retain(|q| q.id != *request_id)
             }
+            // A message from before the pages loaded (undone, say) waits until its page is.
+            Event::MessageUpdated(info)
+                if older.peek().is_some()
+                    && messages
+                        .peek()
+                        .first()
+                        .is_some_and(|m| info.id() < m.info.id()) => {}
             other => {
                 // Text arriving means a reply is being written, whatever a status read a
                 // moment earlier said.

@@ -1,5 +1,8 @@
 //! `/compare?a=…&b=…`: two sessions of one fork tree side by side — the part they share
-//! collapsed, then each one's own turns aligned row by row.
+//! collapsed, then each one's own turns aligned row by row; or, in the Code view (`code`),
+//! the files each changed after the fork point.
+
+mod code;
 
 use dioxus::prelude::*;
 
@@ -9,8 +12,10 @@ use crate::compare::compare;
 use crate::components::{ErrorPanel, Loading, MessageView};
 use crate::platform::now_ms;
 use crate::route::Route;
+use crate::shared::Shared;
 use crate::state::{client, use_settings};
 use crate::text::{count, display_title};
+use code::{Branch, CodeView};
 
 type Side = (Session, Vec<Message>);
 
@@ -64,7 +69,42 @@ pub fn Compare(a: ReadSignal<String>, b: ReadSignal<String>) -> Element {
 
 #[component]
 fn SideBySide(left: Side, right: Side) -> Element {
-    let mut show_shared = use_signal(|| false);
+    let show_shared = use_signal(|| false);
+    let mut code = use_signal(|| false);
+    let shared = compare(&left.1, &right.1).shared.len();
+    let own = |side: &Side| side.1.len() - shared;
+    let (left_own, right_own) = (own(&left), own(&right));
+    let branch = |side: &Side| Branch {
+        id: side.0.id.clone(),
+        directory: side.0.directory.clone(),
+        own: Shared::from(side.1.get(shared..).unwrap_or_default().to_vec()),
+    };
+    rsx! {
+        div { class: "compare-grid compare-heads",
+            for (letter, side, own) in [("A", &left, left_own), ("B", &right, right_own)] {
+                div { class: "compare-head",
+                    span { class: "badge compare-letter", "{letter}" }
+                    " "
+                    Link { to: Route::Session { id: side.0.id.clone() }, "{display_title(&side.0.title)}" }
+                    span { class: "muted", " · {count(own, \"message\")} of its own" }
+                }
+            }
+        }
+        div { class: "compare-views", role: "group", aria_label: "View",
+            button { r#type: "button", aria_pressed: !code(), onclick: move |_| code.set(false), "Conversation" }
+            button { r#type: "button", aria_pressed: code(), onclick: move |_| code.set(true), "Code" }
+        }
+        if code() {
+            CodeView { a: branch(&left), b: branch(&right) }
+        } else {
+            Conversation { left, right, show_shared }
+        }
+    }
+}
+
+/// The conversation view: the shared part collapsed, then each one's own turns row by row.
+#[component]
+fn Conversation(left: Side, right: Side, show_shared: Signal<bool>) -> Element {
     let now = now_ms();
     let comparison = compare(&left.1, &right.1);
     let shared = comparison.shared.len();
@@ -72,17 +112,7 @@ fn SideBySide(left: Side, right: Side) -> Element {
         0 => "These sessions share no messages.".to_owned(),
         n => format!("{} shared up to the fork point", count(n, "message")),
     };
-    let own = |side: &Side| side.1.len() - shared;
-    let (left_own, right_own) = (own(&left), own(&right));
     rsx! {
-        div { class: "compare-grid compare-heads",
-            for (side, own) in [(&left, left_own), (&right, right_own)] {
-                div { class: "compare-head",
-                    Link { to: Route::Session { id: side.0.id.clone() }, "{display_title(&side.0.title)}" }
-                    span { class: "muted", " · {count(own, \"message\")} of its own" }
-                }
-            }
-        }
         section { class: "compare-shared", aria_label: "Shared messages",
             if shared > 0 {
                 button {
