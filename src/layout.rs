@@ -84,7 +84,7 @@ pub fn Shell() -> Element {
             }
             button {
                 r#type: "button",
-                class: "link-button",
+                class: "link-button keyboard-button",
                 title: "Every keyboard shortcut (?)",
                 aria_keyshortcuts: "?",
                 onclick: move |_| help.set(true),

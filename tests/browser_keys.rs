@@ -128,6 +128,7 @@ async fn slash_fork_forks() {
     app.open(&format!("/session/{}", session.id)).await;
     app.see("article", "Scripted reply to: first").await;
     let field = app.see_role("textbox", "Message").await;
+    // Completed and sent in one go, as fast as a person types it.
     field
         .send_keys(&format!("/fork{TAB}{ENTER}"))
         .await
@@ -306,4 +307,74 @@ async fn escape_closes_the_palette_and_focus_returns() {
     field.send_keys("why?").await.unwrap();
     assert_eq!(composer_text(&app).await, "why?");
     assert_eq!(app.count("[role=dialog]").await, 0);
+}
+
+/// Runs axe-core (from node_modules, injected into the page: nothing loads from the network)
+/// on the page as it is, and returns its violations as "rule: nodes" lines.
+async fn axe_violations(app: &App) -> Vec<String> {
+    let source = std::fs::read_to_string(support::root().join("node_modules/axe-core/axe.min.js"))
+        .expect("axe-core is installed by make tools");
+    app.browser.execute(&source, vec![]).await.unwrap();
+    let result = app
+        .browser
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { resultTypes: ['violations'] })
+               .then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
+               .catch(e => done(['axe failed: ' + e]));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    result
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn axe_finds_nothing_with_the_lists_open() {
+    let server = OpenCode::start().await;
+    std::fs::write(server.project_dir().join("notes.txt"), "notes\n").unwrap();
+    let session = server.chat("Accessible", &["hello"]).await;
+    let app = App::start(&server.base_url(), None).await;
+    app.open(&format!("/session/{}", session.id)).await;
+    app.see("article", "Scripted reply to: hello").await;
+    let field = app.see_role("textbox", "Message").await;
+    field.send_keys("/").await.unwrap();
+    app.see("[role=option]", "/greet").await;
+    assert_eq!(
+        axe_violations(&app).await,
+        Vec::<String>::new(),
+        "the / list"
+    );
+    field.clear().await.unwrap();
+    field.send_keys("@note").await.unwrap();
+    app.see("[role=option]", "notes.txt").await;
+    assert_eq!(
+        axe_violations(&app).await,
+        Vec::<String>::new(),
+        "the @ list"
+    );
+    field.send_keys(&format!("{CONTROL}k")).await.unwrap();
+    app.see_role("combobox", "Search sessions, pages and actions")
+        .await;
+    app.see("[role=option]", "Accessible").await;
+    assert_eq!(
+        axe_violations(&app).await,
+        Vec::<String>::new(),
+        "the palette"
+    );
+    app.browser.press(ESCAPE).await.unwrap();
+    app.browser
+        .execute("document.activeElement.blur();", vec![])
+        .await
+        .unwrap();
+    app.browser.press("?").await.unwrap();
+    app.see("[role=dialog]", "Composer").await;
+    assert_eq!(axe_violations(&app).await, Vec::<String>::new(), "the help");
 }

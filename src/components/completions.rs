@@ -44,6 +44,9 @@ pub fn CompletionList(
                             key: "{item.label}",
                             id: option_id(index),
                             role: "option",
+                            // Focusable by script only: focus stays in the text field, which
+                            // moves the choice (aria-activedescendant) and scrolls to it.
+                            tabindex: "-1",
                             aria_selected: if index == active { "true" } else { "false" },
                             class: if index == active { "active" },
                             // Keeps focus (and the caret) in the text field.
@@ -74,7 +77,7 @@ pub struct Completions {
     /// The list closed by Escape (for this trigger; it opens again once the text moves on).
     dismissed: Signal<Option<Trigger>>,
     active: Signal<usize>,
-    trigger: Memo<Option<Trigger>>,
+    text: Signal<String>,
     found: Resource<Option<Found>>,
     catalog: Catalog,
     settings: Signal<ConnectionSettings>,
@@ -131,7 +134,7 @@ pub fn use_completions(text: Signal<String>) -> Completions {
         caret,
         dismissed,
         active,
-        trigger,
+        text,
         found,
         catalog,
         settings,
@@ -139,6 +142,12 @@ pub fn use_completions(text: Signal<String>) -> Completions {
 }
 
 impl Completions {
+    /// What the text and caret ask for now (read from the signals themselves, so a key
+    /// pressed right after another sees what that one did).
+    fn trigger(&self) -> Option<Trigger> {
+        commands::trigger(&self.text.read(), (self.caret)())
+    }
+
     /// Every `/` command: Branchpoint's, then the server's (those known so far).
     pub fn commands(&self) -> Vec<SlashCommand> {
         let server: Vec<(String, String)> = self
@@ -182,7 +191,7 @@ impl Completions {
 
     /// The open list: its name, entries, the chosen one and a status line; `None` when closed.
     pub fn open(&self) -> Option<OpenList> {
-        let trigger = self.trigger.read().clone()?;
+        let trigger = self.trigger()?;
         if self.dismissed.read().as_ref() == Some(&trigger) {
             return None;
         }
@@ -244,7 +253,7 @@ impl Completions {
             Key::ArrowUp if count > 0 => active.set((at + count - 1) % count),
             Key::Escape => {
                 let mut dismissed = self.dismissed;
-                dismissed.set(self.trigger.peek().clone());
+                dismissed.set(self.trigger());
             }
             Key::Tab | Key::Enter if count > 0 => return Some(self.choose(at, text)),
             _ => return None,
@@ -255,7 +264,7 @@ impl Completions {
 
     /// Entry `index` of the open list, chosen: what the text becomes.
     pub fn choose(&self, index: usize, text: &str) -> Option<Chosen> {
-        let trigger = self.trigger.peek().clone()?;
+        let trigger = self.trigger()?;
         let (_, items, _, _) = self.open()?;
         let item = items.get(index)?;
         let mut active = self.active;

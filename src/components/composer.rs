@@ -124,17 +124,16 @@ pub fn Composer(
         }
     });
     let id = session_id.clone();
+    let mut queued = use_signal(|| false);
     // A callback (made anew each render): it sees the newest message of this render.
     let submit = use_callback(move |()| {
         if !can_send {
             return;
         }
         let line = text.peek().clone();
+        // What a `/` line means depends on the server's commands: it waits for them.
         if line.trim_start().starts_with('/') && completions.commands_loading() {
-            toasts.push(
-                ToastKind::Info,
-                "Still asking the server for its commands: send again in a moment.",
-            );
+            queued.set(true);
             return;
         }
         match parse_submit(&line, &completions.commands()) {
@@ -156,7 +155,14 @@ pub fn Composer(
             }
         }
     });
-    let sending = send.running() || command.running() || shell.running();
+    // A `/` line sent before the server's commands came: sent once they are here.
+    use_effect(move || {
+        if queued() && !completions.commands_loading() {
+            queued.set(false);
+            submit.call(());
+        }
+    });
+    let sending = queued() || send.running() || command.running() || shell.running();
     let open = completions.open();
     let active_option = open
         .as_ref()
@@ -296,7 +302,10 @@ pub fn Composer(
                 Dialog {
                     role: "alertdialog",
                     heading: "Run this in the session's shell?",
-                    on_cancel: move |_| confirming_shell.set(None),
+                    on_cancel: move |_| {
+                        confirming_shell.set(None);
+                        crate::platform::focus(FIELD_ID);
+                    },
                     p { "A line starting with ! runs as a shell command in the session's directory, as the agent would run it, and its output joins the conversation:" }
                     pre { class: "shell-line", "{line}" }
                     p { class: "muted", "You are asked this once; after that ! lines run when sent." }
@@ -307,6 +316,7 @@ pub fn Composer(
                             onclick: move |_| {
                                 prefs::set_shell_confirmed();
                                 confirming_shell.set(None);
+                                crate::platform::focus(FIELD_ID);
                                 shell.run(line.clone());
                             },
                             "Run it"
@@ -314,7 +324,10 @@ pub fn Composer(
                         button {
                             r#type: "button",
                             onmounted: focus_on_mount,
-                            onclick: move |_| confirming_shell.set(None),
+                            onclick: move |_| {
+                                confirming_shell.set(None);
+                                crate::platform::focus(FIELD_ID);
+                            },
                             "Cancel"
                         }
                     }

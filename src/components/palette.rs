@@ -216,6 +216,7 @@ pub fn CommandPalette(on_close: EventHandler<()>) -> Element {
                                     key: "{index}-{entry.label}",
                                     id: option_id(index),
                                     role: "option",
+                                    tabindex: "-1",
                                     aria_selected: if index == at { "true" } else { "false" },
                                     class: if index == at { "active" },
                                     onmousedown: move |e: MouseEvent| e.prevent_default(),
