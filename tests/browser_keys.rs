@@ -92,6 +92,7 @@ async fn the_list_filters_moves_and_closes_by_keyboard() {
     field.send_keys("/").await.unwrap();
     app.see("[role=option]", "/fork-before").await;
     app.see("[role=option]", "/review").await;
+    app.screenshots("composer-commands-all").await;
     field.send_keys("ren").await.unwrap();
     app.browser
         .wait_until(
@@ -161,6 +162,7 @@ async fn an_at_file_is_attached_and_read_by_the_model() {
     // A chip for the file, removable.
     app.see(".attachments li", "notes.txt").await;
     app.see_role("button", "Remove notes.txt").await;
+    app.screenshots("composer-file-chip").await;
     field.send_keys(&format!("say{ENTER}")).await.unwrap();
     app.see("article", "PELICAN-42").await;
     assert_eq!(
@@ -377,4 +379,35 @@ async fn axe_finds_nothing_with_the_lists_open() {
     app.browser.press("?").await.unwrap();
     app.see("[role=dialog]", "Composer").await;
     assert_eq!(axe_violations(&app).await, Vec::<String>::new(), "the help");
+}
+
+#[tokio::test]
+async fn the_todo_list_shows_beside_the_composer_and_follows_the_model() {
+    use base64::Engine;
+    let server = OpenCode::start().await;
+    let session = server.chat("Todos", &["hello"]).await;
+    let app = App::start(&server.base_url(), None).await;
+    app.open(&format!("/session/{}", session.id)).await;
+    app.see("article", "Scripted reply to: hello").await;
+    assert_eq!(app.count(".todos").await, 0, "no list, nothing shown");
+    let todos = json!({"todos": [
+        {"content": "Read the parser", "status": "completed", "priority": "high"},
+        {"content": "Write the failing test", "status": "in_progress", "priority": "high"},
+        {"content": "Fix the bug", "status": "pending", "priority": "medium"}
+    ]});
+    let b64 = base64::engine::general_purpose::STANDARD.encode(todos.to_string());
+    let field = app.see_role("textbox", "Message").await;
+    field
+        .send_keys(&format!("plan it [[callb64:todowrite:{b64}]]{ENTER}"))
+        .await
+        .unwrap();
+    // Live, from todo.updated: no reload.
+    app.see(".todos", "1 of 3 done").await;
+    app.see(".todos .todo-doing", "Write the failing test")
+        .await;
+    app.see(".todos .todo-done", "Read the parser").await;
+    app.screenshots("todos").await;
+    // And from GET /session/:id/todo when the page opens.
+    app.browser.refresh().await.unwrap();
+    app.see(".todos", "1 of 3 done").await;
 }
