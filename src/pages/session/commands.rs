@@ -174,3 +174,54 @@ pub fn use_page_commands(
         run,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(json: serde_json::Value) -> Message {
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn compact_uses_the_model_last_answering_and_fork_before_offers_the_users_messages() {
+        let user = |id: &str, text: &str, model: Option<(&str, &str)>| {
+            let mut info = serde_json::json!({"id": id, "sessionID": "ses_1", "role": "user", "time": {"created": 1}});
+            if let Some((p, m)) = model {
+                info["model"] = serde_json::json!({"providerID": p, "modelID": m});
+            }
+            message(serde_json::json!({"info": info, "parts": [
+                {"id": "prt_1", "sessionID": "ses_1", "messageID": id, "type": "text", "text": text}
+            ]}))
+        };
+        let assistant = |id: &str, provider: &str, model: &str| {
+            message(
+                serde_json::json!({"info": {"id": id, "sessionID": "ses_1", "role": "assistant",
+                "time": {"created": 2}, "providerID": provider, "modelID": model, "parentID": "msg_1",
+                "mode": "build", "path": {"cwd": "/", "root": "/"}, "cost": 0,
+                "tokens": {"input": 0, "output": 0, "reasoning": 0, "cache": {"read": 0, "write": 0}}},
+                "parts": []}),
+            )
+        };
+        assert_eq!(last_model(&[]), None);
+        let only_asked = [user("msg_1", "hi", Some(("p", "m")))];
+        assert_eq!(
+            last_model(&only_asked).map(|m| m.model_id),
+            Some("m".into())
+        );
+        let answered = [
+            user("msg_1", "first", None),
+            assistant("msg_2", "scripted", "scripted-1"),
+            user("msg_3", "second", None),
+        ];
+        assert_eq!(
+            last_model(&answered).map(|m| (m.provider_id, m.model_id)),
+            Some(("scripted".into(), "scripted-1".into()))
+        );
+        let offered: Vec<String> = user_messages(&answered)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(offered, ["msg_3", "msg_1"], "newest first, the user's only");
+    }
+}
