@@ -65,25 +65,38 @@ pub enum Resolution {
 
 /// Looks for this server's pending forks among its sessions, records those it finds, and
 /// forgets every one it could decide about. Nothing pending: no request at all.
-pub async fn resolve_pending<T: Transport>(
+pub async fn resolve_pending<T: Transport + Clone>(
     client: &Client<T>,
     now: f64,
 ) -> Result<Vec<Resolution>, ApiError> {
     if !pending_forks().iter().any(|p| p.is_for(client)) {
         return Ok(Vec::new());
     }
-    let sessions = client.list_sessions().await?;
+    // Each asked about in the directory it was asked in; one list per directory.
+    let mut lists: Vec<(Option<String>, Vec<Session>)> = Vec::new();
+    for pending in pending_forks().iter().filter(|p| p.is_for(client)) {
+        if !lists.iter().any(|(d, _)| *d == pending.directory) {
+            let there = client.in_directory(pending.directory.as_deref().unwrap_or_default());
+            lists.push((pending.directory.clone(), there.list_sessions().await?));
+        }
+    }
     // Claimed in one step, reading and writing back the rest: another resolve (in this tab or
     // another one) that gets here later finds them gone instead of deciding them twice. Each
     // one claimed is decided below.
-    let (mine, rest): (Vec<_>, Vec<_>) =
-        pending_forks().into_iter().partition(|p| p.is_for(client));
+    let (mine, rest): (Vec<_>, Vec<_>) = pending_forks().into_iter().partition(|p| {
+        // One added (by another tab) in a directory not listed above waits for the next look.
+        p.is_for(client) && lists.iter().any(|(d, _)| *d == p.directory)
+    });
     // A shorter list replaces a longer one, so this write does not meet a full quota.
     let _ = keep_pending(&rest);
     let mut known = store::load(now).lineage;
     let mut resolved = Vec::new();
     for pending in mine {
-        let candidates = lost_fork_candidates(&sessions, &pending.source, pending.newest, &known);
+        let Some((_, sessions)) = lists.iter().find(|(d, _)| *d == pending.directory) else {
+            continue; // not claimed (see the partition)
+        };
+        let client = &client.in_directory(pending.directory.as_deref().unwrap_or_default());
+        let candidates = lost_fork_candidates(sessions, &pending.source, pending.newest, &known);
         let found = match candidates[..] {
             // Not there, unless another tab (the server came back for it too) recorded it
             // before this one claimed it: `known` was read after the claim.
@@ -114,9 +127,10 @@ pub async fn resolve_pending<T: Transport>(
 }
 
 impl PendingFork {
-    /// Was it asked for on the server and project `client` talks to?
+    /// Was it asked for on the server `client` talks to? (In whichever directory: a session
+    /// page asks in its session's own, which may not be the settings' project.)
     pub fn is_for<T: Transport>(&self, client: &Client<T>) -> bool {
-        self.server == client.conn.base_url && self.directory == client.conn.directory
+        self.server == client.conn.base_url
     }
 }
 
