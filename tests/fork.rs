@@ -379,16 +379,24 @@ async fn a_fork_unanswered_while_the_server_is_down_is_looked_for_when_it_is_bac
     assert_eq!(client.list_sessions().await.unwrap().len(), before);
     assert_eq!(store::load(0.0).lineage.edges.len(), 1);
 
-    // One asked for in another project of this server waits for that project: this one's list
-    // cannot say it was never made.
+    // One asked for in another directory of this server (a session page asks in its session's
+    // own) is looked for in that directory: its list, not this project's, says it was never made.
+    let other = std::env::temp_dir().join(format!("bp-elsewhere-{}", std::process::id()));
+    std::fs::create_dir_all(&other).unwrap();
     let mut elsewhere = pending.clone();
-    elsewhere.directory = Some("/another/project".into());
+    elsewhere.directory = Some(other.to_string_lossy().into_owned());
+    elsewhere.asked = 6.5; // after the fork recorded above: not that one
     storage::set(
         Area::Local,
         keys::PENDING_FORKS,
         &serde_json::to_string(std::slice::from_ref(&elsewhere)).unwrap(),
     )
     .unwrap();
-    assert!(resolve_pending(&client, 7.0).await.unwrap().is_empty());
-    assert_eq!(pending_forks(), [elsewhere]);
+    let resolved = resolve_pending(&client, 7.0).await.unwrap();
+    assert!(
+        matches!(&resolved[..], [Resolution::NotMade(p)] if *p == elsewhere),
+        "{resolved:?}"
+    );
+    assert!(pending_forks().is_empty());
+    let _ = std::fs::remove_dir_all(&other);
 }
