@@ -3,11 +3,11 @@
 
 use dioxus::prelude::*;
 
-use crate::components::ToastRegion;
+use crate::components::{CommandPalette, KeyboardHelp, ToastRegion};
 use crate::persist::prefs;
-use crate::platform::apply_theme;
+use crate::platform::{apply_theme, ChordListener, FocusMark};
 use crate::route::Route;
-use crate::state::{use_events, use_settings, StreamStatus};
+use crate::state::{use_events, use_overlays, use_settings, StreamStatus};
 
 /// The app's icon: the header's logo, and the page's icon.
 pub const ICON: Asset = asset!("/assets/icon.svg");
@@ -32,6 +32,36 @@ pub fn Shell() -> Element {
         "dark" => ("Theme: dark", ""),
         _ => ("Theme: system", "light"),
     };
+    let overlays = use_overlays();
+    let (mut palette, mut help) = (overlays.palette, overlays.help);
+    // One listener for the whole app: Ctrl+K / ⌘K (even while typing) and `?` (not while
+    // typing) open the palette and the keyboard help.
+    use_hook(|| {
+        std::rc::Rc::new(ChordListener::new(move |press| {
+            let chord = (press.ctrl || press.meta) && !press.alt;
+            if chord && press.key.eq_ignore_ascii_case("k") {
+                let open = *palette.peek();
+                let mut palette = palette;
+                palette.set(!open);
+                return true;
+            }
+            if press.key == "?" && !press.in_field && !press.ctrl && !press.meta {
+                if !*help.peek() && !*palette.peek() {
+                    let mut help = help;
+                    help.set(true);
+                }
+                return true;
+            }
+            false
+        }))
+    });
+    // Where focus was when the help opened, given back when it closes.
+    let mut help_mark = use_signal(|| None::<std::rc::Rc<FocusMark>>);
+    use_effect(move || {
+        if help() {
+            help_mark.set(Some(std::rc::Rc::new(FocusMark::here())));
+        }
+    });
     rsx! {
         header { class: "shell-header",
             Link { to: Route::Sessions {}, class: "brand", aria_label: "Branchpoint, all sessions",
@@ -42,6 +72,23 @@ pub fn Shell() -> Element {
                 Link { to: Route::Sessions {}, active_class: "active", "Sessions" }
                 Link { to: Route::Lineage { focus: String::new() }, active_class: "active", "Lineage" }
                 Link { to: Route::Settings {}, active_class: "active", "Settings" }
+            }
+            button {
+                r#type: "button",
+                class: "palette-button",
+                title: "Sessions, pages and actions (Ctrl+K / ⌘K)",
+                aria_keyshortcuts: "Control+K Meta+K",
+                onclick: move |_| palette.set(true),
+                "Go to… "
+                kbd { "Ctrl K" }
+            }
+            button {
+                r#type: "button",
+                class: "link-button keyboard-button",
+                title: "Every keyboard shortcut (?)",
+                aria_keyshortcuts: "?",
+                onclick: move |_| help.set(true),
+                "Keyboard"
             }
             span { class: "server muted", title: "OpenCode server", "{server}" }
             span { class: "stream stream-{stream_class}", role: "status", title: "Live updates from the server",
@@ -77,6 +124,20 @@ pub fn Shell() -> Element {
                     }
                 },
                 Outlet::<Route> {}
+            }
+        }
+        if palette() {
+            CommandPalette { on_close: move |_| palette.set(false) }
+        }
+        if help() {
+            KeyboardHelp {
+                groups: crate::shortcuts::all(),
+                on_close: move |_| {
+                    help.set(false);
+                    if let Some(mark) = help_mark.peek().as_ref() {
+                        mark.restore();
+                    }
+                },
             }
         }
         ToastRegion {}

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod app;
 pub mod changes;
+pub mod commands;
 pub mod compare;
 pub mod components;
 pub mod diff;
@@ -21,6 +22,7 @@ pub mod platform;
 pub mod route;
 pub mod session_list;
 pub mod shared;
+pub mod shortcuts;
 pub mod state;
 pub mod text;
 pub mod virtual_list;

@@ -375,3 +375,67 @@ async fn one_message_the_newest_ones_and_ids_made_by_the_client() {
     assert_eq!(last.parts[0].id(), part_id);
     assert_eq!(last.text(), "five");
 }
+
+#[tokio::test]
+async fn commands_files_shell_summary_and_todos() {
+    let server = OpenCode::start().await;
+    let client = server.client();
+    std::fs::create_dir_all(server.project_dir().join("src")).unwrap();
+    std::fs::write(server.project_dir().join("src/lib.rs"), "// lib\n").unwrap();
+
+    // The project's custom command, with its description.
+    let commands = client.commands().await.expect("commands");
+    let greet = commands.iter().find(|c| c.name == "greet").expect("greet");
+    assert_eq!(greet.description, "Greets someone by name");
+
+    // Files by a fuzzy query, relative to the project; one by its folder, with where it is.
+    let found = client.find_files("lib", 10).await.expect("find");
+    assert!(found.contains(&"src/lib.rs".to_owned()), "{found:?}");
+    let listed = client.list_files("src").await.expect("list");
+    let lib = listed.iter().find(|n| n.name == "lib.rs").expect("lib.rs");
+    assert!(lib.absolute.ends_with("/src/lib.rs"), "{lib:?}");
+    assert!(client.file_exists("src/lib.rs").await.unwrap());
+    assert!(!client.file_exists("src/gone.rs").await.unwrap());
+
+    // A command runs as a prompt does: its template is what the model is asked.
+    let session = client.create_session(Some("Commands")).await.unwrap();
+    let input = branchpoint::api::CommandInput {
+        command: "greet".into(),
+        arguments: "Ada".into(),
+        ..Default::default()
+    };
+    client
+        .run_command(&session.id, &input)
+        .await
+        .expect("command");
+    let messages = client.messages(&session.id).await.unwrap();
+    assert!(messages
+        .iter()
+        .any(|m| m.text().contains("Scripted reply to: Say hello to Ada")));
+
+    // A shell line: a message with the bash tool part holding its output.
+    let shell = client
+        .shell(&session.id, "build", "echo from-the-shell")
+        .await
+        .expect("shell");
+    let output = shell.parts.iter().find_map(|p| match p {
+        Part::Tool(t) => Some(format!("{:?}", t.state)),
+        _ => None,
+    });
+    assert!(
+        output.is_some_and(|o| o.contains("from-the-shell")),
+        "{:?}",
+        shell.parts
+    );
+
+    // Compacting with the session's model, and its (empty) todo list.
+    let model = branchpoint::api::ModelRef {
+        provider_id: "scripted".into(),
+        model_id: "scripted-1".into(),
+    };
+    assert!(client
+        .summarize(&session.id, &model)
+        .await
+        .expect("summarize"));
+    assert_eq!(client.todos(&session.id).await.expect("todos"), Vec::new());
+}

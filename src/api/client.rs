@@ -14,7 +14,8 @@ use serde_json::{json, Value};
 use super::error::ApiError;
 use super::ids::{check_message_id, check_session_id};
 use super::types::{
-    Agent, Message, PermissionReply, PermissionRequest, Project, Session, SessionStatus,
+    Agent, Command, Message, ModelRef, PermissionReply, PermissionRequest, Project, Session,
+    SessionStatus, Todo,
 };
 
 /// A `limit` no project reaches: "all sessions".
@@ -246,6 +247,23 @@ pub enum PartInput {
         #[serde(skip_serializing_if = "Option::is_none")]
         filename: Option<String>,
     },
+}
+
+/// A command of the server's to run in a session, as `POST /session/:id/command` takes it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct CommandInput {
+    pub command: String,
+    pub arguments: String,
+    #[serde(rename = "messageID", skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
+    /// `provider/model`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// Files to go with it (only `File` parts are taken).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<PartInput>,
 }
 
 /// What to send with a prompt.
@@ -636,6 +654,23 @@ impl<T: Transport> Client<T> {
         Ok(())
     }
 
+    /// The commands the server runs: built in, and custom ones from the project's config.
+    pub async fn commands(&self) -> Result<Vec<Command>, ApiError> {
+        self.call(Method::Get, "/command", &[], None).await
+    }
+
+    /// Files of the project whose path matches `query` (fuzzy), at most `limit`, relative to
+    /// the project directory.
+    pub async fn find_files(&self, query: &str, limit: usize) -> Result<Vec<String>, ApiError> {
+        let limit = limit.to_string();
+        let query = [
+            ("query", query),
+            ("type", "file"),
+            ("limit", limit.as_str()),
+        ];
+        self.call(Method::Get, "/find/file", &query, None).await
+    }
+
     /// The files and folders in `path` (relative to the client's directory; "" for its top).
     pub async fn list_files(&self, path: &str) -> Result<Vec<super::types::FileNode>, ApiError> {
         self.call(Method::Get, "/file", &[("path", path)], None)
@@ -705,6 +740,45 @@ impl<T: Transport> Client<T> {
             }
             Err(error) => Err(error),
         }
+    }
+
+    /// Runs one of the server's commands in a session (`POST /session/:id/command`): the
+    /// reply streams over `/event` meanwhile; this returns once it is complete.
+    pub async fn run_command(&self, id: &str, input: &CommandInput) -> Result<(), ApiError> {
+        check_session_id(id)?;
+        if let Some(message_id) = &input.message_id {
+            check_message_id(message_id)?;
+        }
+        let body = serde_json::to_value(input).map_err(|e| ApiError::Invalid {
+            message: e.to_string(),
+        })?;
+        let path = format!("/session/{id}/command");
+        let _: Value = self.call(Method::Post, &path, &[], Some(body)).await?;
+        Ok(())
+    }
+
+    /// Runs `command` in the session's shell (as `agent`); the message it makes, with the
+    /// tool part holding the output.
+    pub async fn shell(&self, id: &str, agent: &str, command: &str) -> Result<Message, ApiError> {
+        check_session_id(id)?;
+        let body = json!({ "agent": agent, "command": command });
+        let path = format!("/session/{id}/shell");
+        self.call(Method::Post, &path, &[], Some(body)).await
+    }
+
+    /// Summarizes the session with `model`, freeing the model's context (`/compact`).
+    pub async fn summarize(&self, id: &str, model: &ModelRef) -> Result<bool, ApiError> {
+        check_session_id(id)?;
+        let body = json!({ "providerID": model.provider_id, "modelID": model.model_id });
+        let path = format!("/session/{id}/summarize");
+        self.call(Method::Post, &path, &[], Some(body)).await
+    }
+
+    /// The session's todo list, as the model keeps it.
+    pub async fn todos(&self, id: &str) -> Result<Vec<Todo>, ApiError> {
+        check_session_id(id)?;
+        self.call(Method::Get, &format!("/session/{id}/todo"), &[], None)
+            .await
     }
 }
 

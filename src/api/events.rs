@@ -7,7 +7,9 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::types::part::kind_of;
-use super::types::{MessageInfo, Part, PermissionRequest, QuestionRequest, Session, SessionStatus};
+use super::types::{
+    MessageInfo, Part, PermissionRequest, QuestionRequest, Session, SessionStatus, Todo,
+};
 
 /// The most an event may hold before it ends. A server that never ends an event (or something
 /// in front of it streaming junk) would otherwise grow the buffer until the tab runs out of
@@ -135,6 +137,11 @@ pub enum Event {
         session_id: String,
         request_id: String,
     },
+    /// A session's todo list changed: the whole list.
+    TodoUpdated {
+        session_id: String,
+        todos: Vec<Todo>,
+    },
     /// Anything else, by its type name.
     Other(String),
 }
@@ -194,7 +201,8 @@ impl Event {
             | Event::PartDelta { session_id, .. }
             | Event::PartRemoved { session_id, .. }
             | Event::PermissionReplied { session_id, .. }
-            | Event::QuestionDone { session_id, .. } => Some(session_id),
+            | Event::QuestionDone { session_id, .. }
+            | Event::TodoUpdated { session_id, .. } => Some(session_id),
             Event::QuestionAsked(q) => Some(&q.session_id),
             Event::SessionError { session_id, .. } => session_id.as_deref(),
             Event::MessageUpdated(MessageInfo::User(m)) => Some(&m.session_id),
@@ -292,6 +300,19 @@ impl Event {
                     request_id: f.request_id,
                 }
             }
+            "todo.updated" => {
+                #[derive(Deserialize)]
+                struct Todos {
+                    #[serde(rename = "sessionID", default)]
+                    session_id: String,
+                    todos: Vec<Todo>,
+                }
+                let t = serde_json::from_str::<Todos>(props).ok()?;
+                Event::TodoUpdated {
+                    session_id: t.session_id,
+                    todos: t.todos,
+                }
+            }
             "permission.replied" => {
                 let f = fields();
                 Event::PermissionReplied {
@@ -369,6 +390,22 @@ mod tests {
         assert_eq!(
             parser.push("\n\ndata: next\n\n").unwrap(),
             vec![big, "next".to_owned()]
+        );
+    }
+
+    #[test]
+    fn reads_a_todo_list() {
+        let todo = r#"{"type":"todo.updated","properties":{"sessionID":"ses_1","todos":[{"content":"Write tests","status":"in_progress","priority":"high"}]}}"#;
+        assert_eq!(
+            Event::parse(todo),
+            Event::TodoUpdated {
+                session_id: "ses_1".into(),
+                todos: vec![Todo {
+                    content: "Write tests".into(),
+                    status: "in_progress".into(),
+                    priority: "high".into(),
+                }],
+            }
         );
     }
 

@@ -12,7 +12,8 @@ pub mod transport;
 pub mod types;
 
 pub use client::{
-    Client, Connection, MessagePage, PartInput, PromptInput, Request, Response, Transport,
+    Client, CommandInput, Connection, MessagePage, PartInput, PromptInput, Request, Response,
+    Transport,
 };
 pub use error::ApiError;
 pub use types::*;

@@ -103,6 +103,14 @@ pub fn MessageView(
     let worktree_here = worktree_busy.as_ref() == Some(&Some(worktree_point.clone()));
     let undo_id = id.clone();
     let element_id = dom_id(&id);
+    // A `!` line the user ran (POST /session/:id/shell): a reply of tool parts alone, with no
+    // step of a model's, whose output is what the user asked to see.
+    let ran_by_user = !is_user
+        && !message.parts.is_empty()
+        && message
+            .parts
+            .iter()
+            .all(|p| matches!(p, crate::api::Part::Tool(_)));
     let class = if undone.is_some() {
         format!("message message-{role} message-undone")
     } else {
@@ -119,7 +127,7 @@ pub fn MessageView(
             }
             div { class: "message-body",
                 for part in message.parts.iter() {
-                    PartView { key: "{part.id()}", part: part.clone() }
+                    PartView { key: "{part.id()}", part: part.clone(), shown_open: ran_by_user }
                 }
                 if let Some(error) = error {
                     p { class: "message-error", role: "alert", "⚠ {error}" }

@@ -3,18 +3,22 @@
 //! action ([`action::use_action`]).
 
 pub mod action;
+pub mod completions;
 pub mod composer;
 pub mod dialog;
 pub mod diff;
 pub mod icons;
 pub mod keyboard_help;
 pub mod message;
+pub mod palette;
 pub mod parts;
 pub mod path_strip;
+pub mod pick_message;
 pub mod prompts;
 pub mod session_header;
 pub mod status;
 pub mod toasts;
+pub mod todos;
 pub mod undo;
 pub mod worktree;
 
@@ -25,14 +29,17 @@ pub use diff::{DiffView, SessionChanges, TurnChanges, TurnRef};
 pub use icons::ForkIcon;
 pub use keyboard_help::{opens_help, KeyboardHelp, Shortcut, Shortcuts};
 pub use message::MessageView;
+pub use palette::CommandPalette;
 pub use parts::PartView;
 pub use path_strip::PathStrip;
+pub use pick_message::MessagePicker;
 pub use prompts::{PermissionPrompt, QuestionPrompt, StopButton};
 pub use session_header::{
     fork_point, BusyDialog, DeleteButton, ForkOrigin, RecordedDifferently, TitleEditor,
 };
 pub use status::{ErrorPanel, Loading};
 pub use toasts::ToastRegion;
+pub use todos::TodoList;
 pub use undo::{UndoBusyDialog, UndoneMark, UndoneNotice};
 pub use worktree::{
     BringBackButton, StepLine, StepState, WorktreeDialog, WorktreeInfo, WorktreePlace,

@@ -10,13 +10,14 @@ use crate::api::{
 use crate::markdown::{is_safe_url, to_safe_html, StreamedMarkdown};
 use crate::shared::Shared;
 
-/// Renders any part.
+/// Renders any part. `shown_open`: a tool part opens with its output (a `!` line the user
+/// ran, whose output is the point).
 #[component]
-pub fn PartView(part: Part) -> Element {
+pub fn PartView(part: Part, #[props(default)] shown_open: bool) -> Element {
     match part {
         Part::Text(p) => rsx! { TextView { part: p } },
         Part::Reasoning(p) => rsx! { ReasoningView { part: p } },
-        Part::Tool(p) => rsx! { ToolView { part: p } },
+        Part::Tool(p) => rsx! { ToolView { part: p, shown_open } },
         Part::File(p) => rsx! { FileView { part: p } },
         Part::StepStart(_) => {
             rsx! { div { class: "part part-step-start", role: "separator", aria_label: "Step started" } }
@@ -120,11 +121,11 @@ fn tool_gist(part: &ToolPart) -> String {
 }
 
 #[component]
-fn ToolView(part: ToolPart) -> Element {
+fn ToolView(part: ToolPart, shown_open: bool) -> Element {
     let status = part.state.status();
     let gist = tool_gist(&part);
     let input = pretty(part.state.input());
-    let open = matches!(part.state, ToolState::Error { .. });
+    let open = shown_open || matches!(part.state, ToolState::Error { .. });
     rsx! {
         details { class: "part part-tool tool-{status}", open,
             summary {

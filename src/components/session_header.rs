@@ -91,10 +91,21 @@ pub fn ForkOrigin(
 
 /// The title, renamed in place: Enter saves, Escape cancels.
 #[component]
-pub fn TitleEditor(session: api::Session, on_renamed: EventHandler<()>) -> Element {
+pub fn TitleEditor(
+    session: api::Session,
+    on_renamed: EventHandler<()>,
+    /// Grows when something else (`/rename`, the palette) asks for the title to be edited.
+    #[props(default)]
+    open: Option<Signal<u64>>,
+) -> Element {
     let toasts = use_toasts();
     let lineage = use_lineage();
     let mut editing = use_signal(|| false);
+    use_effect(move || {
+        if open.is_some_and(|asked| asked() > 0) {
+            editing.set(true);
+        }
+    });
     let mut draft = use_signal(|| session.title.clone());
     let title = display_title(&session.title).to_owned();
     let id = session.id.clone();
@@ -174,11 +185,15 @@ pub fn DeleteButton(
     session_id: String,
     title: String,
     #[props(default)] worktree: Option<WorktreeInfo>,
+    /// Opens the question from elsewhere (the palette's Delete).
+    #[props(default)]
+    ask: Option<Signal<bool>>,
 ) -> Element {
     let toasts = use_toasts();
     let lineage = use_lineage();
     let navigator = use_navigator();
-    let mut confirming = use_signal(|| false);
+    let own = use_signal(|| false);
+    let mut confirming = ask.unwrap_or(own);
     let remove = use_signal(|| false);
     let id = session_id.clone();
     let place = worktree.clone();

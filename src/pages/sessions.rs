@@ -65,7 +65,7 @@ pub fn Sessions() -> Element {
         Some(Ok(list)) if list.is_empty() => rsx! {
             div { class: "empty",
                 p { "No sessions yet on this server." }
-                p { class: "muted", "Start one with OpenCode (for example `opencode` in your project), then come back." }
+                p { class: "muted", "Start one with OpenCode (for example, run " code { "opencode" } " in your project), then come back." }
             }
         },
         Some(Ok(list)) => rsx! {

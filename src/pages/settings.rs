@@ -135,7 +135,7 @@ pub fn Settings() -> Element {
                         }
                     },
                 }
-                p { class: "hint muted", "Where `opencode serve` listens. Default: http://127.0.0.1:4096." }
+                p { class: "hint muted", "Where " code { "opencode serve" } " listens. Default: http://127.0.0.1:4096." }
 
                 label { r#for: "password", "Password" }
                 input {

@@ -27,6 +27,9 @@ pub const GROUP_FORKS: &str = "branchpoint.group-forks";
 /// "Scan when the app connects" on the lineage view.
 pub const SCAN_ON_CONNECT: &str = "branchpoint.scan-on-connect";
 
+/// The user said yes once to running `!` lines in a session's shell.
+pub const SHELL_CONFIRMED: &str = "branchpoint.shell-confirmed";
+
 /// A session's unsent composer text.
 pub fn draft(session_id: &str) -> String {
     format!("{DRAFT_PREFIX}{session_id}")

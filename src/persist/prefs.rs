@@ -70,3 +70,12 @@ pub fn set_lineage_as_map(map: bool) {
         if map { "map" } else { "list" },
     );
 }
+
+/// Has the user said yes once to running `!` lines in the session's shell?
+pub fn shell_confirmed() -> bool {
+    storage::get(Area::Local, keys::SHELL_CONFIRMED).as_deref() == Some("1")
+}
+
+pub fn set_shell_confirmed() {
+    let _ = storage::set(Area::Local, keys::SHELL_CONFIRMED, "1");
+}

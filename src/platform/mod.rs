@@ -5,6 +5,7 @@
 mod csp;
 mod dom;
 mod framing;
+mod keys;
 mod listeners;
 mod service_worker;
 mod viewport;
@@ -15,6 +16,7 @@ pub use dom::{
     scroll_element, scroll_to, scroll_to_end, scroll_view, window_width,
 };
 pub use framing::{is_framed, refuse_framing, FRAMED_NOTICE};
+pub use keys::{caret, pause, reveal, set_caret, ChordListener, FocusMark, KeyPress};
 pub use listeners::{on_storage_change, KeyListener, WindowListener};
 pub use service_worker::{base_path, register_service_worker};
 pub use viewport::{use_viewport, Viewport};

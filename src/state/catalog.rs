@@ -1,10 +1,10 @@
-//! What the server offers to talk to (agents, models), fetched once and only when a picker is
-//! opened: the provider list can be large.
+//! What the server offers to talk to (agents, models) and the commands it runs, fetched once
+//! and only when wanted (a picker opened, `/` typed): the provider list can be large.
 
 use dioxus::prelude::*;
 
 use super::connection::client;
-use crate::api::{Agent, Providers};
+use crate::api::{Agent, Command, Providers};
 use crate::persist::ConnectionSettings;
 
 /// Something fetched on demand: not asked for yet, on its way, here, or failed (with why).
@@ -39,6 +39,7 @@ impl<T> Load<T> {
 pub struct Catalog {
     pub agents: Signal<Load<Vec<Agent>>>,
     pub providers: Signal<Load<Providers>>,
+    pub commands: Signal<Load<Vec<Command>>>,
 }
 
 impl Catalog {
@@ -46,7 +47,22 @@ impl Catalog {
         Catalog {
             agents: Signal::new(Load::Idle),
             providers: Signal::new(Load::Idle),
+            commands: Signal::new(Load::Idle),
         }
+    }
+
+    /// Fetches the server's commands unless they are here or on their way (a failure is
+    /// tried again next time).
+    pub fn load_commands(mut self, settings: &ConnectionSettings) {
+        if matches!(*self.commands.peek(), Load::Loading | Load::Ready(_)) {
+            return;
+        }
+        self.commands.set(Load::Loading);
+        let client = client(settings);
+        spawn(async move {
+            self.commands
+                .set(Load::from_result(client.commands().await));
+        });
     }
 
     /// Fetches the agents and providers unless they are here or on their way.

@@ -1,10 +1,12 @@
 //! App-wide state, one file per store: the connection settings, toasts, the lineage (and its
-//! copy on the server), the event stream, the agent/model catalog, the scan, the fork shown before its page loads, and the
-//! work done in the background. [`provide_app_state`] sets them all up, for the app and for
-//! the server-side rendering tests alike.
+//! copy on the server), the event stream, the agent/model/command catalog, the scan, the fork
+//! shown before its page loads, the work done in the background, and what the palette and
+//! commands ask of the session page. [`provide_app_state`] sets them all up, for the app and
+//! for the server-side rendering tests alike.
 
 pub mod background;
 pub mod catalog;
+pub mod commands;
 pub mod connection;
 pub mod events;
 pub mod lineage;
@@ -17,6 +19,7 @@ pub mod toasts;
 use dioxus::prelude::*;
 
 pub use catalog::{use_catalog, Catalog, Load};
+pub use commands::{use_overlays, use_session_commands, Overlays, SessionCommand, SessionCommands};
 pub use connection::{client, use_settings, AppTransport, Offline};
 pub use events::{use_directory_events, use_events, EventBus, StreamStatus};
 pub use lineage::{use_lineage, LineageState};
@@ -39,6 +42,8 @@ pub struct AppState {
     pub catalog: Catalog,
     pub scan: ScanState,
     pub provisional: ProvisionalFork,
+    pub commands: SessionCommands,
+    pub overlays: Overlays,
 }
 
 /// Provides every app-wide store to the calling component's descendants: settings and lineage
@@ -52,6 +57,7 @@ pub fn provide_app_state() -> AppState {
     let catalog = catalog::provide();
     let scan = scan::provide(remote);
     let provisional = provisional::provide();
+    let (commands, overlays) = commands::provide();
     AppState {
         settings,
         toasts,
@@ -61,5 +67,7 @@ pub fn provide_app_state() -> AppState {
         catalog,
         scan,
         provisional,
+        commands,
+        overlays,
     }
 }

@@ -230,7 +230,14 @@ impl OpenCode {
             "small_model": "scripted/scripted-1",
             "autoupdate": false,
             "share": "disabled",
-            "permission": { "bash": if options.ask_bash { "ask" } else { "allow" } }
+            "permission": { "bash": if options.ask_bash { "ask" } else { "allow" } },
+            // A custom command, as a project's config holds one (the composer's `/` list).
+            "command": {
+                "greet": {
+                    "description": "Greets someone by name",
+                    "template": "Say hello to $ARGUMENTS"
+                }
+            }
         });
         std::fs::write(
             project.join("opencode.json"),

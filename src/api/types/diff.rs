@@ -143,6 +143,9 @@ pub struct FileNode {
     pub name: String,
     #[serde(default)]
     pub path: String,
+    /// Where it is on the server's disk.
+    #[serde(default)]
+    pub absolute: String,
     #[serde(default, rename = "type")]
     pub kind: String,
 }

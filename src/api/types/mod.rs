@@ -4,6 +4,7 @@
 //! error, so a newer server never breaks the app.
 
 mod catalog;
+mod command;
 mod diff;
 mod message;
 pub(super) mod part;
@@ -11,6 +12,7 @@ mod permission;
 mod session;
 
 pub use catalog::*;
+pub use command::*;
 pub use diff::*;
 pub use message::*;
 pub use part::*;

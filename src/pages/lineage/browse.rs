@@ -10,7 +10,6 @@ use dioxus::prelude::*;
 use super::map::{MapState, MapView};
 use super::notes::Details;
 use super::tree::{compare_choice, CompareBar, TreeList};
-use crate::components::{KeyboardHelp, Shortcut, Shortcuts};
 use crate::lineage::graph::TreeRow;
 use crate::lineage::map::{kind_mark, Scale};
 use crate::persist::prefs;
@@ -23,56 +22,6 @@ use crate::text::display_title;
 const SEARCH_ID: &str = "lineage-search";
 /// At most this many matches are listed under the search box (all are marked on the map).
 const LISTED: usize = 30;
-
-/// The map's keys, for the keyboard help.
-pub const MAP_KEYS: Shortcuts = Shortcuts {
-    heading: "On the map",
-    keys: &[
-        Shortcut {
-            keys: "↓",
-            what: "Down the lane: into the session's first fork, else the next fork point",
-        },
-        Shortcut {
-            keys: "↑",
-            what: "Up the lane: the previous fork point, then the session the lane belongs to",
-        },
-        Shortcut {
-            keys: "→ / ←",
-            what: "The next / previous fork made at the same point",
-        },
-        Shortcut {
-            keys: "Home",
-            what: "The root of the tree",
-        },
-        Shortcut {
-            keys: "End",
-            what: "The newest branch of the tree",
-        },
-        Shortcut {
-            keys: "Enter",
-            what: "Open the session",
-        },
-    ],
-};
-
-/// The page's own keys.
-pub const PAGE_KEYS: Shortcuts = Shortcuts {
-    heading: "On this page",
-    keys: &[
-        Shortcut {
-            keys: "/",
-            what: "Search every tree (Enter jumps to the first match)",
-        },
-        Shortcut {
-            keys: "?",
-            what: "This help",
-        },
-        Shortcut {
-            keys: "Esc",
-            what: "Close a dialog, or empty the search",
-        },
-    ],
-};
 
 /// The trees as a map or a list, with search and details.
 #[component]
@@ -113,24 +62,18 @@ pub fn Browse(
             .collect()
     });
     let state = use_hook(MapState::new);
-    let mut help = use_signal(|| false);
+    // `?` is the app's: its keyboard help lists this page's keys too (shortcuts::all).
+    let mut help = crate::state::use_overlays().help;
     use_hook(|| {
         Rc::new(KeyListener::new(move |key, typing| {
             if typing || *help.peek() {
                 return false;
             }
-            match key {
-                "/" => {
-                    crate::platform::focus(SEARCH_ID);
-                    true
-                }
-                "?" => {
-                    let mut help = help;
-                    help.set(true);
-                    true
-                }
-                _ => false,
+            if key == "/" {
+                crate::platform::focus(SEARCH_ID);
+                return true;
             }
+            false
         }))
     });
     // A match chosen: the keyboard goes there (the map), or the list scrolls to it.
@@ -189,12 +132,6 @@ pub fn Browse(
         } else {
             CompareBar { choice: compare_choice(&rows.read(), &selected.read()), selected }
             TreeList { rows, focus: focus.clone(), now, selected, matched }
-        }
-        if help() {
-            KeyboardHelp {
-                groups: if as_map() { vec![MAP_KEYS, PAGE_KEYS] } else { vec![PAGE_KEYS] },
-                on_close: move |_| help.set(false),
-            }
         }
     }
 }

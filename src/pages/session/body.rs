@@ -4,6 +4,7 @@
 
 use dioxus::prelude::*;
 
+use super::commands::{use_page_commands, user_messages, PageCommands};
 use super::earlier::{use_earlier_pages, EarlierButton};
 use super::fork::{use_fork_action, ForkAction};
 use super::live::{use_live_session, LiveSession};
@@ -14,10 +15,10 @@ use crate::api::ApiError;
 use crate::api::{Message, PromptInput, Session};
 use crate::changes::{changes_of, closes_turn, turn_changes, TurnChange};
 use crate::components::{
-    BringBackButton, BusyDialog, Composer, DeleteButton, ErrorPanel, ForkOrigin, MessageView,
-    PathStrip, PermissionPrompt, QuestionPrompt, RecordedDifferently, SessionChanges, StopButton,
-    TitleEditor, TurnRef, UndoBusyDialog, UndoneNotice, WorktreeDialog, WorktreeInfo,
-    WorktreePlace,
+    BringBackButton, BusyDialog, Composer, DeleteButton, ErrorPanel, ForkOrigin, MessagePicker,
+    MessageView, PathStrip, PermissionPrompt, QuestionPrompt, RecordedDifferently, SessionChanges,
+    StopButton, TitleEditor, TodoList, TurnRef, UndoBusyDialog, UndoneNotice, WorktreeDialog,
+    WorktreeInfo, WorktreePlace,
 };
 use crate::fork::{is_running, ForkPoint, WhenBusy};
 use crate::lineage::graph::Note;
@@ -72,6 +73,7 @@ pub fn SessionBody(
     let fork = use_fork_action(live);
     let undo = use_undo_action(live);
     let worktree = use_worktree_action(live);
+    let commands = use_page_commands(live, fork, undo, worktree);
     let turns = use_memo(move || turn_changes(&live.messages.read()));
     let lineage_state = use_lineage();
     let lineage = lineage_state.0;
@@ -197,9 +199,24 @@ pub fn SessionBody(
             fork,
             worktree,
             place,
+            commands,
             on_changed,
         }
         PathStrip { session_id: session.id.clone() }
+        if (commands.picking)() {
+            MessagePicker {
+                messages: user_messages(&messages),
+                on_pick: move |id: String| {
+                    let mut picking = commands.picking;
+                    picking.set(false);
+                    fork.start(ForkPoint::Before(id), WhenBusy::Ask);
+                },
+                on_cancel: move |_| {
+                    let mut picking = commands.picking;
+                    picking.set(false);
+                },
+            }
+        }
         match worktree_stage {
             Stage::Busy(point) => rsx! {
                 BusyDialog {
@@ -280,7 +297,7 @@ pub fn SessionBody(
                 div { class: "list-spacer", aria_hidden: "true", style: "height: {window.after}px" }
             }
         }
-        Dock { live, running, pending, session_id: session.id.clone(), undo, notice }
+        Dock { live, running, pending, session_id: session.id.clone(), undo, notice, commands }
     }
 }
 
@@ -329,6 +346,7 @@ fn Header(
     worktree: WorktreeAction,
     /// Where the session's code lives, when in a worktree.
     place: Option<WorktreeInfo>,
+    commands: PageCommands,
     on_changed: EventHandler<()>,
 ) -> Element {
     let now = now_ms();
@@ -354,7 +372,7 @@ fn Header(
                     " Forking… the server is copying {counted(count, \"message\")}. You can write your next message meanwhile: it is sent once the fork exists."
                 }
             } else {
-                TitleEditor { session: session.clone(), on_renamed: move |_| on_changed.call(()) }
+                TitleEditor { session: session.clone(), on_renamed: move |_| on_changed.call(()), open: commands.edit_title }
             }
             if let Some(info) = place.clone() {
                 WorktreePlace { info }
@@ -398,7 +416,7 @@ fn Header(
                 }
                 button { r#type: "button", onclick: move |_| on_changed.call(()), "Reload" }
                 Link { class: "button", to: Route::Lineage { focus: session.id.clone() }, "Lineage" }
-                DeleteButton { session_id: session.id.clone(), title: title.clone(), worktree: place.clone() }
+                DeleteButton { session_id: session.id.clone(), title: title.clone(), worktree: place.clone(), ask: commands.deleting }
             }
             if !whole_forks.is_empty() {
                 nav { class: "fork-marker", aria_label: "Copies of this session",
@@ -431,6 +449,7 @@ fn Dock(
     undo: UndoAction,
     /// While undone: the excerpt of the message undone from, and the branch keeping it.
     notice: Option<(String, Option<Edge>)>,
+    commands: PageCommands,
 ) -> Element {
     let connected = *use_events().status.read() == StreamStatus::Live;
     let composer = (undo.composer)();
@@ -463,6 +482,7 @@ fn Dock(
                     "The connection to the server is lost, so the reply stopped arriving here. What came is kept; the page catches up when the server is back."
                 }
             }
+            TodoList { session_id: session_id.clone() }
             // A list of one, keyed by the count: when what is kept changed under it, the
             // composer is made again from what is kept (a key alone does not remount).
             for epoch in std::iter::once(composer) {
@@ -472,6 +492,7 @@ fn Dock(
                     waiting: pending.then(|| "Send waits until the fork is made; your text is kept.".to_owned()),
                     newest: newest(),
                     on_sent: move |input: PromptInput| live.show_sent(&input),
+                    on_builtin: move |(builtin, arguments)| commands.builtin(builtin, arguments),
                 }
             }
         }

@@ -2,9 +2,11 @@
 //! from, its siblings, rename in place, and a composer. This file loads the session; the page
 //! is built from hooks, one file each: `live` (the event stream), `window` (which messages
 //! are in the DOM), `fork` (the fork buttons), `undo` (undo and redo), `worktree` (fork into a
-//! worktree, where a session's code lives); `body` draws it.
+//! worktree, where a session's code lives), `commands` (what `/` commands and the palette ask
+//! of it); `body` draws it.
 
 mod body;
+mod commands;
 mod earlier;
 mod fork;
 mod live;
