@@ -626,8 +626,11 @@ pub async fn write<T: Transport>(
             .set_metadata(id, &merged)
             .await
             .map_err(WriteError::Api)?;
+        // The write moved the session's update time: not activity (see persist::own_writes).
+        crate::persist::own_writes::note(id, written.time.updated);
         wrote = true;
         let after = client.get_session(id).await.map_err(WriteError::Api)?;
+        crate::persist::own_writes::note(id, after.time.updated);
         let kept = after.metadata.as_ref().and_then(|m| m.get(KEY)) == Some(record);
         if kept || after.time.updated == written.time.updated {
             return Ok(Written::Written);

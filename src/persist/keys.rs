@@ -29,6 +29,8 @@ pub const SCAN_ON_CONNECT: &str = "branchpoint.scan-on-connect";
 
 /// The user said yes once to running `!` lines in a session's shell.
 pub const SHELL_CONFIRMED: &str = "branchpoint.shell-confirmed";
+/// The `time.updated` each session got from this browser's own metadata write (not activity).
+pub const OWN_WRITES: &str = "branchpoint.own-writes";
 
 /// A session's unsent composer text.
 pub fn draft(session_id: &str) -> String {

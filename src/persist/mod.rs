@@ -6,6 +6,7 @@
 pub mod drafts;
 pub mod keys;
 pub mod open_texts;
+pub mod own_writes;
 pub mod prefs;
 pub mod room;
 pub mod settings;

@@ -36,6 +36,8 @@ impl LineageState {
             sessions
                 .iter()
                 .filter(|s| known.contains_key(s.id.as_str()))
+                // An update time our own lineage write gave it is not activity.
+                .filter(|s| !crate::persist::own_writes::is_ours(&s.id, s.time.updated))
                 .filter(|s| {
                     lineage
                         .active
