@@ -4,8 +4,9 @@
 mod support;
 
 use branchpoint::api::PromptInput;
+use branchpoint::lineage::remote::KEY;
 use support::app::{App, WAIT};
-use support::{root, OpenCode};
+use support::{metadata_until, root, OpenCode};
 
 #[tokio::test]
 async fn the_lineage_view_shows_the_trees_even_with_the_server_down() {
@@ -533,6 +534,12 @@ async fn trees_follow_their_latest_activity_online_and_off() {
     app.open("/lineage").await;
     app.see(".lineage-node.depth-1", "Older tree").await;
     assert_eq!(roots(&app).await, ["Newer tree", "Older tree"]);
+    // The browser writes both records to the server (moving the sessions' update times, which
+    // is no work done in them); the work below comes after.
+    for fork in [&older_fork, &newer_fork] {
+        let id = fork.id.as_str();
+        metadata_until(&client, id, |m| m[KEY]["session"] == id).await;
+    }
 
     // Work goes on in the older tree; the sessions list sees it and the lineage keeps it.
     let mut input = PromptInput::text("more work here");
@@ -549,6 +556,34 @@ async fn trees_follow_their_latest_activity_online_and_off() {
     let kept = format!(
         "(JSON.parse(localStorage.getItem('branchpoint.lineage')).sessions || []).some(s => s[0] === '{}' && Number(s[2]) >= {updated})",
         older_fork.id
+    );
+    app.browser.wait_until(&kept, WAIT).await.unwrap();
+
+    // More work in the older tree, then a label on the newer one: the label's write moves the
+    // newer fork's update time past that work, and a label is no work.
+    let mut input = PromptInput::text("and more");
+    input.no_reply = true;
+    client.prompt(&older.id, &input).await.unwrap();
+    let worked = client.get_session(&older.id).await.unwrap().time.updated;
+    app.open("/lineage").await;
+    let newer_title = "Newer tree (fork #1)";
+    app.see(".lineage-node", newer_title).await;
+    app.click("button", &format!("Label and note for “{newer_title}”"))
+        .await;
+    let label = app.browser.wait_for("#note-label", WAIT).await.unwrap();
+    label.send_keys("paused").await.unwrap();
+    app.click("button", "Save").await;
+    let id = newer_fork.id.as_str();
+    metadata_until(&client, id, |m| m[KEY]["label"] == "paused").await;
+    let labelled = client.get_session(id).await.unwrap().time.updated;
+    assert!(labelled > worked, "the label was written after the work");
+    // The sessions list sees both: the work is kept (so the list was read), the label is not
+    // taken for work.
+    app.open("/").await;
+    app.see("a", newer_title).await;
+    let kept = format!(
+        "(JSON.parse(localStorage.getItem('branchpoint.lineage')).sessions || []).some(s => s[0] === '{}' && Number(s[2]) >= {worked})",
+        older.id
     );
     app.browser.wait_until(&kept, WAIT).await.unwrap();
 

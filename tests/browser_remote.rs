@@ -7,33 +7,10 @@ mod support;
 
 use std::time::Duration;
 
-use branchpoint::api::{Client, Transport};
 use branchpoint::lineage::remote::KEY;
-use serde_json::{json, Value};
+use serde_json::json;
 use support::app::{App, WAIT};
-use support::{root, FaultProxy, OpenCode};
-
-/// Waits until session `id`'s metadata on the server satisfies `wanted`, and returns it.
-async fn metadata_until<T: Transport>(
-    client: &Client<T>,
-    id: &str,
-    wanted: impl Fn(&Value) -> bool,
-) -> Value {
-    let mut last = Value::Null;
-    for _ in 0..150 {
-        last = client
-            .get_session(id)
-            .await
-            .ok()
-            .and_then(|s| s.metadata)
-            .unwrap_or(Value::Null);
-        if wanted(&last) {
-            return last;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    panic!("the metadata of {id} never became what was wanted: {last}");
-}
+use support::{metadata_until, root, FaultProxy, OpenCode};
 
 async fn screenshot(app: &App, name: &str) {
     app.browser

@@ -622,6 +622,8 @@ pub async fn write<T: Transport>(
         if size > MAX_METADATA_BYTES {
             return Err(WriteError::TooLarge(size));
         }
+        // Noted before it is sent: a page gone before the answer leaves it known.
+        crate::persist::own_writes::begin(id, current.time.updated, record);
         let written = client
             .set_metadata(id, &merged)
             .await

@@ -5,8 +5,8 @@ use dioxus::prelude::*;
 
 use super::toasts::{ToastKind, Toasts};
 use crate::api::Session;
-use crate::lineage::{store, LineageGraph};
-use crate::persist::open_texts;
+use crate::lineage::{remote, store, LineageGraph};
+use crate::persist::{open_texts, own_writes};
 use crate::platform::now_ms;
 
 /// The fork lineage as last read from or written to storage.
@@ -36,15 +36,13 @@ impl LineageState {
             sessions
                 .iter()
                 .filter(|s| known.contains_key(s.id.as_str()))
-                // An update time our own lineage write gave it is not activity.
-                .filter(|s| !crate::persist::own_writes::is_ours(&s.id, s.time.updated))
-                .filter(|s| {
-                    lineage
-                        .active
-                        .get(&s.id)
-                        .is_none_or(|&at| at < s.time.updated)
+                .filter_map(|s| {
+                    // An update time our own lineage write gave it is not activity.
+                    let held = s.metadata.as_ref().and_then(|m| m.get(remote::KEY));
+                    let at = own_writes::judge(&s.id, s.time.updated, held);
+                    let newer = lineage.active.get(&s.id).is_none_or(|&was| was < at);
+                    newer.then(|| (s.id.clone(), at))
                 })
-                .map(|s| (s.id.clone(), s.time.updated))
                 .collect()
         };
         if !newer.is_empty() {

@@ -20,6 +20,28 @@ use branchpoint::api::{
     ApiError, Client, Connection, PromptInput, Request, Response, Session, Transport,
 };
 
+/// Waits until session `id`'s metadata on the server satisfies `wanted`, and returns it.
+pub async fn metadata_until<T: Transport>(
+    client: &Client<T>,
+    id: &str,
+    wanted: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let mut last = serde_json::Value::Null;
+    for _ in 0..150 {
+        last = client
+            .get_session(id)
+            .await
+            .ok()
+            .and_then(|s| s.metadata)
+            .unwrap_or(serde_json::Value::Null);
+        if wanted(&last) {
+            return last;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("the metadata of {id} never became what was wanted: {last}");
+}
+
 /// The project's root folder.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
