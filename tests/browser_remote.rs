@@ -336,3 +336,53 @@ async fn hostile_metadata_is_shown_as_text_and_too_much_of_it_is_told() {
     app.see(".lineage-node", "Plain source (fork #1)").await;
     assert_eq!(app.toasts_saying("carries 20 KB").await, 1);
 }
+
+#[tokio::test]
+async fn an_imported_fork_the_server_has_gets_its_record_there_and_a_gone_one_is_not_asked_for() {
+    let server = OpenCode::start().await;
+    let client = server.client();
+    let source = server.seed("Imported source", &["one", "two"]).await;
+    let fork = client.fork(&source.id, None).await.unwrap();
+    let base = server.base_url();
+    let edge = |child: &str| {
+        json!({"child": child, "parent": source.id, "kind": "whole", "created": 1.764e12,
+            "parent_title": "Imported source", "child_title": "Imported fork",
+            "server": base, "directory": source.directory})
+    };
+    // Exported by another browser: one fork the server has, one deleted since.
+    let file_dir = support::TempDir::new("import-remote");
+    let file = file_dir.0.join("lineage.json");
+    let document = json!({"version": 1, "edges": [edge(&fork.id), edge("ses_importedgone0001")]});
+    std::fs::write(&file, document.to_string()).unwrap();
+
+    let app = App::start(&base, None).await;
+    app.prefer_list().await;
+    app.open("/lineage").await;
+    app.see("p", "No forks yet.").await;
+    app.browser.browser_log().await; // the settings page's, before the app knew the server
+    let input = app.browser.find("input[type=file]").await.unwrap();
+    input.send_keys(file.to_str().unwrap()).await.unwrap();
+    app.see("[role=status]", "2 new forks").await;
+    let id = fork.id.as_str();
+    let written = metadata_until(&client, id, |m| m[KEY]["session"] == id).await;
+    assert_eq!(written[KEY]["parent"], source.id.as_str());
+    assert_eq!(
+        app.browser
+            .local_storage("branchpoint.lineage-outbox")
+            .await
+            .unwrap(),
+        None,
+        "nothing left waiting"
+    );
+    let errors: Vec<String> = app
+        .browser
+        .browser_log()
+        .await
+        .into_iter()
+        .filter(|line| line.starts_with("SEVERE"))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "the gone session was asked for: {errors:#?}"
+    );
+}

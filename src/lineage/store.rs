@@ -564,10 +564,8 @@ pub fn import(raw: &str, now: f64) -> Result<Imported, String> {
     lineage.merge(&incoming);
     let added = lineage.edges.len() - before;
     write(&mut lineage)?;
-    let new = lineage.edges[before..]
-        .iter()
-        .filter(|e| !lineage.from_server.contains(&e.child));
-    queue_edges(new);
+    // Not queued for the server here: a file names sessions of any server, most perhaps gone;
+    // the next sessions list writes the records of those its server has.
     Ok(Imported {
         lineage,
         added,

@@ -127,6 +127,7 @@ pub fn ScanOnConnect() -> Element {
 #[component]
 pub fn LineageOnServer() -> Element {
     let status = use_events().status;
+    #[cfg(target_arch = "wasm32")]
     let settings = use_settings();
     let remote = use_remote_lineage();
     use_effect(move || {
@@ -135,12 +136,7 @@ pub fn LineageOnServer() -> Element {
             if remote.page_lists_sessions() {
                 return;
             }
-            let client = client(&settings.peek());
-            spawn(async move {
-                if let Ok(sessions) = client.list_sessions().await {
-                    remote.merge(&sessions);
-                }
-            });
+            remote.reread();
         }
     });
     #[cfg(target_arch = "wasm32")]

@@ -86,6 +86,17 @@ impl RemoteLineage {
         self.flush();
     }
 
+    /// Lists the current server's sessions (in a task of its own) and merges them: what they
+    /// hold comes here, and what this browser knows of them is written there.
+    pub fn reread(self) {
+        let client = client(&self.settings.peek());
+        dioxus::dioxus_core::spawn_forever(async move {
+            if let Ok(sessions) = client.list_sessions().await {
+                self.merge(&sessions);
+            }
+        });
+    }
+
     /// Does a page on screen list the server's sessions itself?
     pub fn page_lists_sessions(self) -> bool {
         *self.listers.peek() > 0

@@ -77,7 +77,10 @@ pub fn Lineage(focus: ReadSignal<String>) -> Element {
             .map_err(|error| format!("Could not read {name}: {error}"))?;
         let imported = store::import(&raw, now_ms())?;
         state.show(imported.lineage);
-        remote.flush();
+        // The imported forks the server has get their records written there.
+        if *status.peek() == StreamStatus::Live {
+            remote.reread();
+        }
         let skipped = match imported.skipped {
             0 => String::new(),
             n => format!(
