@@ -342,7 +342,11 @@ async fn one_message_the_newest_ones_and_ids_made_by_the_client() {
     let client = server.client();
     let session = server.seed("Paged", &["one", "two", "three", "four"]).await;
     let all = client.messages(&session.id).await.unwrap();
-    let newest = client.recent_messages(&session.id, 2).await.unwrap();
+    let newest = client
+        .messages_page(&session.id, 2, None)
+        .await
+        .unwrap()
+        .messages;
     let ids = |m: &[branchpoint::api::Message]| -> Vec<String> {
         m.iter().map(|m| m.info.id().to_owned()).collect()
     };

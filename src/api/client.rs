@@ -456,15 +456,6 @@ impl<T: Transport> Client<T> {
         Ok(MessagePage { messages, older })
     }
 
-    /// A session's newest `limit` messages, oldest first.
-    pub async fn recent_messages(&self, id: &str, limit: usize) -> Result<Vec<Message>, ApiError> {
-        check_session_id(id)?;
-        let limit = limit.to_string();
-        let path = format!("/session/{id}/message");
-        self.call(Method::Get, &path, &[("limit", &limit)], None)
-            .await
-    }
-
     /// One message of a session, with its parts.
     pub async fn message(&self, id: &str, message_id: &str) -> Result<Message, ApiError> {
         check_session_id(id)?;

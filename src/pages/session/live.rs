@@ -174,9 +174,9 @@ pub fn use_live_session(
                         Fetch::Recent => {
                             // Cleared first: a reply ending during this fetch asks again.
                             recent_asked.set(false);
-                            if let Ok(recent) = client.recent_messages(&sid, RECENT).await {
+                            if let Ok(recent) = client.messages_page(&sid, RECENT, None).await {
                                 let mut messages = shown.write();
-                                reconcile(&mut messages, recent, RECENT);
+                                reconcile(&mut messages, recent.messages, RECENT);
                             }
                         }
                     }
