@@ -61,6 +61,14 @@ pub fn excerpt(text: &str, max: usize) -> String {
     out
 }
 
+/// An excerpt in quotes, or what stands for one that has no text (an old or imported record).
+pub fn quoted(excerpt: &str) -> String {
+    match excerpt.trim() {
+        "" => "a message with no text".to_owned(),
+        text => format!("“{text}”"),
+    }
+}
+
 /// A message's excerpt, or a description of it when it has no text (a tool-only reply).
 pub fn message_excerpt(message: &Message) -> String {
     let text = message.text();

@@ -35,12 +35,12 @@ pub use path_strip::PathStrip;
 pub use pick_message::MessagePicker;
 pub use prompts::{PermissionPrompt, QuestionPrompt, StopButton};
 pub use session_header::{
-    fork_point, BusyDialog, DeleteButton, ForkOrigin, RecordedDifferently, TitleEditor,
+    fork_point, BusyDialog, BusyFor, DeleteButton, ForkOrigin, RecordedDifferently, TitleEditor,
 };
 pub use status::{ErrorPanel, Loading};
 pub use toasts::ToastRegion;
 pub use todos::TodoList;
-pub use undo::{UndoBusyDialog, UndoneMark, UndoneNotice};
+pub use undo::{UndoneMark, UndoneNotice};
 pub use worktree::{
     BringBackButton, StepLine, StepState, WorktreeDialog, WorktreeInfo, WorktreePlace,
     WorktreeSummary,

@@ -13,17 +13,18 @@ use crate::lineage::graph::Note;
 use crate::lineage::{Edge, ForkKind};
 use crate::route::Route;
 use crate::state::{use_lineage, use_remote_lineage, use_toasts, ToastKind};
-use crate::text::display_title;
+use crate::text::{display_title, quoted};
 
 /// Where a fork left its source, in words: "after “…”", "editing “…”", "a copy of the whole
 /// session".
 pub fn fork_point(edge: &Edge) -> String {
+    let quoted = quoted(&edge.excerpt);
     match edge.kind {
         ForkKind::Whole => "a copy of the whole session".to_owned(),
-        ForkKind::Through => format!("after “{}”", edge.excerpt),
-        ForkKind::Before => format!("editing “{}”", edge.excerpt),
-        ForkKind::Undo => format!("kept before undoing “{}”", edge.excerpt),
-        ForkKind::Worktree => format!("into a worktree, after “{}”", edge.excerpt),
+        ForkKind::Through => format!("after {quoted}"),
+        ForkKind::Before => format!("editing {quoted}"),
+        ForkKind::Undo => format!("kept before undoing {quoted}"),
+        ForkKind::Worktree => format!("into a worktree, after {quoted}"),
     }
 }
 
@@ -296,22 +297,46 @@ fn WorktreeRemoval(place: WorktreeInfo, session_id: String, remove: Signal<bool>
     }
 }
 
-/// The ask when forking a session that is still writing a reply.
+/// What waits for a session still writing a reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BusyFor {
+    /// A fork: of everything once stopped, or of what is complete.
+    Fork,
+    /// An undo: only once stopped.
+    Undo,
+}
+
+/// The ask when forking or undoing in a session that is still writing a reply: stop it first,
+/// (a fork) take only what is complete, or cancel. `on_complete` is for a fork only.
 #[component]
 pub fn BusyDialog(
+    what: BusyFor,
     on_stop: EventHandler<()>,
-    on_complete: EventHandler<()>,
+    on_complete: Option<EventHandler<()>>,
     on_cancel: EventHandler<()>,
 ) -> Element {
+    let (explain, stop) = match what {
+        BusyFor::Fork => (
+            "Stop the reply and fork everything, or fork only what is complete and let it run.",
+            "Stop and fork",
+        ),
+        BusyFor::Undo => (
+            "An undo needs the session at rest. Stop the reply and undo (what is undone, the \
+             stopped reply with it, is kept as a branch), or cancel.",
+            "Stop and undo",
+        ),
+    };
     rsx! {
         Dialog {
             role: "dialog",
             heading: "This session is still writing a reply",
             on_cancel: move |_| on_cancel.call(()),
-            p { "Stop the reply and fork everything, or fork only what is complete and let it run." }
+            p { "{explain}" }
             div { class: "actions",
-                FirstChoice { label: "Stop and fork", on_click: move |_| on_stop.call(()) }
-                button { r#type: "button", onclick: move |_| on_complete.call(()), "Fork what is complete" }
+                FirstChoice { label: stop, on_click: move |_| on_stop.call(()) }
+                if let Some(on_complete) = on_complete {
+                    button { r#type: "button", onclick: move |_| on_complete.call(()), "Fork what is complete" }
+                }
                 button { r#type: "button", onclick: move |_| on_cancel.call(()), "Cancel" }
             }
         }
@@ -350,5 +375,28 @@ pub fn RecordedDifferently(child: String) -> Element {
                 button { r#type: "button", onclick: move |_| remote.choose(&keep, true), "Keep this browser's" }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lineage::graph::tests::edge;
+
+    #[test]
+    fn a_fork_point_quotes_its_excerpt_and_says_when_there_is_none() {
+        let mut through = edge(
+            "ses_child0000001",
+            "ses_parent000001",
+            Some("msg_anchor000001"),
+            1.0,
+        );
+        through.kind = ForkKind::Through;
+        through.excerpt = "add tests".to_owned();
+        assert_eq!(fork_point(&through), "after “add tests”");
+        through.excerpt = "  ".to_owned();
+        assert_eq!(fork_point(&through), "after a message with no text");
+        through.kind = ForkKind::Before;
+        assert_eq!(fork_point(&through), "editing a message with no text");
     }
 }

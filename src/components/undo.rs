@@ -1,29 +1,11 @@
-//! What an undo shows: the ask before undoing while a reply runs, the mark on each undone
-//! message ("Undone — kept as …"), and the notice by the composer with Redo.
+//! What an undo shows: the mark on each undone message ("Undone — kept as …"), and the notice
+//! by the composer with Redo. The ask while a reply runs is `BusyDialog`.
 
 use dioxus::prelude::*;
 
-use super::dialog::{Dialog, FirstChoice};
 use crate::lineage::Edge;
 use crate::route::Route;
-use crate::text::display_title;
-
-/// The ask when undoing in a session that is still writing a reply.
-#[component]
-pub fn UndoBusyDialog(on_stop: EventHandler<()>, on_cancel: EventHandler<()>) -> Element {
-    rsx! {
-        Dialog {
-            role: "dialog",
-            heading: "This session is still writing a reply",
-            on_cancel: move |_| on_cancel.call(()),
-            p { "An undo needs the session at rest. Stop the reply and undo (what is undone, the stopped reply with it, is kept as a branch), or cancel." }
-            div { class: "actions",
-                FirstChoice { label: "Stop and undo", on_click: move |_| on_stop.call(()) }
-                button { r#type: "button", onclick: move |_| on_cancel.call(()), "Cancel" }
-            }
-        }
-    }
-}
+use crate::text::{display_title, quoted};
 
 /// The link to the branch that keeps what was undone, or what happens without one.
 #[component]
@@ -64,7 +46,7 @@ pub fn UndoneNotice(
     rsx! {
         div { class: "undone-notice", role: "status",
             p {
-                "Undone from “{excerpt}”, "
+                "Undone from {quoted(&excerpt)}, "
                 KeptAs { kept }
                 ". Sending a new message deletes the undone messages from this session"
                 if has_branch { " (the branch keeps them)" }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::ids::{check_message_id, check_session_id};
 use crate::api::{ApiError, Message, MessageInfo, Part, Role};
 use crate::lineage::ForkKind;
-use crate::text::{display_title, excerpt, message_excerpt};
+use crate::text::{display_title, excerpt, message_excerpt, quoted};
 
 /// Where to fork.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,14 +177,17 @@ pub fn fork_title(parent_title: &str, plan: &ForkPlan) -> String {
     match (&plan.kind, &plan.anchor) {
         (ForkKind::Whole, _) | (_, None) => format!("{base} (copy)"),
         (ForkKind::Through, Some(anchor)) => {
-            format!("{base} — after “{}”", excerpt(&anchor.excerpt, 32))
+            format!("{base} — after {}", quoted(&excerpt(&anchor.excerpt, 32)))
         }
         (ForkKind::Before, Some(anchor)) => {
-            format!("{base} — edit of “{}”", excerpt(&anchor.excerpt, 32))
+            format!("{base} — edit of {}", quoted(&excerpt(&anchor.excerpt, 32)))
         }
         (ForkKind::Undo, _) => format!("{base} — before undo"),
         (ForkKind::Worktree, Some(anchor)) => {
-            format!("{base} — worktree after “{}”", excerpt(&anchor.excerpt, 32))
+            format!(
+                "{base} — worktree after {}",
+                quoted(&excerpt(&anchor.excerpt, 32))
+            )
         }
     }
 }

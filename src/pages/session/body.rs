@@ -15,9 +15,9 @@ use crate::api::ApiError;
 use crate::api::{Message, PromptInput, Session};
 use crate::changes::{changes_of, closes_turn, turn_changes, TurnChange};
 use crate::components::{
-    BringBackButton, BusyDialog, Composer, DeleteButton, ErrorPanel, ForkOrigin, MessagePicker,
-    MessageView, PathStrip, PermissionPrompt, QuestionPrompt, RecordedDifferently, SessionChanges,
-    StopButton, TitleEditor, TodoList, TurnRef, UndoBusyDialog, UndoneNotice, WorktreeDialog,
+    BringBackButton, BusyDialog, BusyFor, Composer, DeleteButton, ErrorPanel, ForkOrigin,
+    MessagePicker, MessageView, PathStrip, PermissionPrompt, QuestionPrompt, RecordedDifferently,
+    SessionChanges, StopButton, TitleEditor, TodoList, TurnRef, UndoneNotice, WorktreeDialog,
     WorktreeInfo, WorktreePlace,
 };
 use crate::fork::{is_running, ForkPoint, WhenBusy};
@@ -149,12 +149,17 @@ pub fn SessionBody(
         })
         .map(|e| (*e).clone())
         .collect();
-    let notice = revert_at.as_ref().and_then(|(at, _)| {
-        let excerpt = messages
-            .get(*at)
-            .map(|m| crate::text::excerpt(&message_excerpt(m), 48))?;
-        Some((excerpt, kept.clone()))
-    });
+    // Shown once an undo made here is over: the server's word that the session is undone can
+    // come first, before the undone message is back in the composer the notice speaks of.
+    let notice = revert_at
+        .as_ref()
+        .filter(|_| !undo.undoing())
+        .and_then(|(at, _)| {
+            let excerpt = messages
+                .get(*at)
+                .map(|m| crate::text::excerpt(&message_excerpt(m), 48))?;
+            Some((excerpt, kept.clone()))
+        });
     // An unfinished reply counts as running unless the server says it is not writing one (a
     // reply cut off by a crash stays unfinished on the server forever).
     let running = (live.busy)() || (server_busy.is_none() && messages.iter().any(is_running));
@@ -220,6 +225,7 @@ pub fn SessionBody(
         match worktree_stage {
             Stage::Busy(point) => rsx! {
                 BusyDialog {
+                    what: BusyFor::Fork,
                     on_stop: {
                         let point = point.clone();
                         move |_| worktree.start(point.clone(), WhenBusy::StopFirst)
@@ -247,13 +253,15 @@ pub fn SessionBody(
             Stage::Idle => rsx! {},
         }
         if let Some(message_id) = asking_undo.read().clone() {
-            UndoBusyDialog {
+            BusyDialog {
+                what: BusyFor::Undo,
                 on_stop: move |_| undo.start(message_id.clone(), WhenBusy::StopFirst),
                 on_cancel: move |_| asking_undo.set(None),
             }
         }
         if let Some(point) = asking.read().clone() {
             BusyDialog {
+                what: BusyFor::Fork,
                 on_stop: {
                     let point = point.clone();
                     move |_| fork.start(point.clone(), WhenBusy::StopFirst)

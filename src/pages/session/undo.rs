@@ -53,6 +53,11 @@ impl UndoAction {
         self.undo.running() || self.redo.running()
     }
 
+    /// Is an undo running here? (Read reactively.)
+    pub fn undoing(&self) -> bool {
+        self.undo.running()
+    }
+
     /// Is a redo running? (Read reactively.)
     pub fn redoing(&self) -> bool {
         self.redo.running()
