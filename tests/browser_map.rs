@@ -389,25 +389,12 @@ async fn the_map_opens_cold_with_nothing_answering_and_reads_at_390_px() {
     let mut server = OpenCode::start().await;
     let app = App::start(&server.base_url(), None).await;
     let t = make_tree(&server, &app).await;
-    app.browser
-        .wait_until(
-            "navigator.serviceWorker && navigator.serviceWorker.controller !== null",
-            WAIT,
-        )
-        .await
-        .unwrap();
+    app.wait_for_service_worker().await;
     app.open("/lineage").await;
     app.see(".map-node", "Map root").await;
 
     server.stop();
-    let App { browser, site } = app;
-    let lineage = site.url("/lineage");
-    drop(site);
-    assert!(
-        reqwest::get(&lineage).await.is_err(),
-        "the static host is down"
-    );
-    browser.goto(&lineage).await.unwrap();
+    let (browser, lineage) = app.open_with_nothing_answering("/lineage").await;
     browser
         .wait_for_text(".map-node", "whole copy", WAIT)
         .await

@@ -23,12 +23,13 @@ pub enum ForkKind {
 }
 
 impl ForkKind {
+    /// The kind in a word, the same on the map and in the list.
     pub fn label(self) -> &'static str {
         match self {
-            ForkKind::Through => "forked after",
-            ForkKind::Before => "edited",
-            ForkKind::Whole => "whole session",
-            ForkKind::Undo => "kept before undo",
+            ForkKind::Through => "fork",
+            ForkKind::Before => "edit and resend",
+            ForkKind::Whole => "whole copy",
+            ForkKind::Undo => "undo kept",
             ForkKind::Worktree => "worktree",
         }
     }

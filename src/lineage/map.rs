@@ -488,13 +488,14 @@ pub fn kind_mark(edge: Option<&Edge>) -> (&'static str, &'static str) {
     if edge.discovered {
         return ("◌", "discovered");
     }
-    match edge.kind {
-        ForkKind::Through => ("○", "fork"),
-        ForkKind::Before => ("◇", "edit and resend"),
-        ForkKind::Whole => ("□", "whole copy"),
-        ForkKind::Worktree => ("⬡", "worktree"),
-        ForkKind::Undo => ("△", "undo kept"),
-    }
+    let mark = match edge.kind {
+        ForkKind::Through => "○",
+        ForkKind::Before => "◇",
+        ForkKind::Whole => "□",
+        ForkKind::Worktree => "⬡",
+        ForkKind::Undo => "△",
+    };
+    (mark, edge.kind.label())
 }
 
 #[cfg(test)]

@@ -46,6 +46,30 @@ impl App {
         app
     }
 
+    /// Waits until the service worker controls the page: a visit from then on caches the
+    /// shell and its assets.
+    pub async fn wait_for_service_worker(&self) {
+        self.browser
+            .wait_until(
+                "navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+                WAIT,
+            )
+            .await
+            .unwrap();
+    }
+
+    /// Takes the app's own host down too (the OpenCode server is the caller's to stop) and
+    /// opens `path` cold: what answers is only what the browser kept. The browser, and the
+    /// page's address (to open again).
+    pub async fn open_with_nothing_answering(self, path: &str) -> (Browser, String) {
+        let App { browser, site } = self;
+        let url = site.url(path);
+        drop(site);
+        assert!(reqwest::get(&url).await.is_err(), "the static host is down");
+        browser.goto(&url).await.unwrap();
+        (browser, url)
+    }
+
     pub async fn open(&self, path: &str) {
         self.browser.goto(&self.site.url(path)).await.unwrap();
     }
