@@ -250,6 +250,19 @@ async fn compare_shows_each_branchs_code_and_the_file_both_changed_side_by_side(
     app.screenshot("compare-code-dark-390").await;
 }
 
+/// The composer holds the undone second prompt (put back by an undo): returned, to write in.
+async fn composer_holds_turn_2(app: &App) -> support::webdriver::Element {
+    let composer = app.browser.find("#composer-input").await.unwrap();
+    let text = composer.property("value").await.unwrap();
+    assert!(
+        text.as_str()
+            .unwrap_or_default()
+            .starts_with("turn 2 [[tool:bash:"),
+        "{text}"
+    );
+    composer
+}
+
 #[tokio::test]
 async fn undo_from_here_keeps_the_branch_puts_the_files_back_and_redo_restores_them() {
     let server = OpenCode::start().await;
@@ -277,14 +290,7 @@ async fn undo_from_here_keeps_the_branch_puts_the_files_back_and_redo_restores_t
     assert_eq!(server.read("b.txt"), None);
     assert_eq!(server.read("notes.txt").as_deref(), Some("keep me\n"));
     assert_eq!(server.read("a.txt").as_deref(), Some("one\ntwo\nthree\n"));
-    let composer = app.browser.find("#composer-input").await.unwrap();
-    let text = composer.property("value").await.unwrap();
-    assert!(
-        text.as_str()
-            .unwrap_or_default()
-            .starts_with("turn 2 [[tool:bash:"),
-        "{text}"
-    );
+    composer_holds_turn_2(&app).await;
     let kept = client
         .get_session(&session.id)
         .await
@@ -327,7 +333,9 @@ async fn undo_from_here_keeps_the_branch_puts_the_files_back_and_redo_restores_t
     // Undo again, then write something else: the kept branch stays, linked from the header.
     app.click_in_user_message(1, "Undo from here").await;
     app.see(".undone-notice", "Undone from").await;
-    let composer = app.browser.find("#composer-input").await.unwrap();
+    // The notice comes with the undone message back in the composer (the server's word that
+    // the session is undone may come first: the notice waits for the message).
+    let composer = composer_holds_turn_2(&app).await;
     composer.clear().await.unwrap();
     composer.send_keys("something else instead").await.unwrap();
     app.browser.press("\u{E007}").await.unwrap();
@@ -357,12 +365,12 @@ async fn undo_from_here_keeps_the_branch_puts_the_files_back_and_redo_restores_t
         .unwrap();
     app.see(".fork-banner", "kept before undoing “turn 2").await;
     app.see("article", "turn 2 [[tool:bash:").await;
-    // And the lineage view marks the edges as kept before undo.
+    // And the lineage view marks the edges: undo kept.
     app.open(&format!("/lineage?focus={}", session.id)).await;
     app.see(".map-node", "undo kept").await;
     app.screenshot("undo-lineage-map").await;
     app.click("button", "List").await;
-    app.see(".lineage-node", "kept before undo").await;
+    app.see(".lineage-node", "undo kept").await;
     app.screenshot("undo-lineage").await;
 }
 

@@ -585,9 +585,12 @@ impl Element {
         self.post("value", json!({ "text": text })).await.map(drop)
     }
 
-    /// Clears an input or textarea.
+    /// Empties an input or textarea as a person does: select all, then Backspace. The page
+    /// hears it as input (WebDriver's own "clear" sets the value behind the page's back: no
+    /// input event, so a page that keeps the text itself still holds the old one, and the
+    /// next keys typed land after it once the page draws its text again).
     pub async fn clear(&self) -> Result<(), String> {
-        self.post("clear", json!({})).await.map(drop)
+        self.send_keys("\u{E009}a\u{E000}\u{E003}").await
     }
 
     /// Whether the element is enabled (not `disabled`).
