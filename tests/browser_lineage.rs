@@ -150,6 +150,9 @@ async fn the_app_opens_cold_with_no_network_at_all() {
     app.open(&format!("/session/{}", source.id)).await;
     app.see("article", "hello").await;
     app.click("button", "Fork session").await;
+    // The fork is made (the page becomes its own) before the person leaves the page: a page
+    // left while "Forking…" loses the edge (see the note of stop 21).
+    app.landed_on(&source.id).await;
     app.see(".fork-banner", "Forked from Kept offline").await;
     // The service worker takes control, and a visit under it caches the shell and its assets.
     app.wait_for_service_worker().await;
