@@ -219,9 +219,10 @@ async fn outside_git_the_control_says_why_not() {
     let app = App::start(&server.base_url(), None).await;
     app.open(&format!("/session/{}", session.id)).await;
     app.see("article", "hello").await;
+    // The reason shows "Checking whether…" while the directory is read, then the answer.
     app.browser
         .wait_until(
-            "document.querySelector('#worktree-unavailable') !== null",
+            "(document.querySelector('#worktree-unavailable')?.textContent ?? '').includes('needs a git repository')",
             WAIT,
         )
         .await
