@@ -5,7 +5,7 @@
 //! A write is [`begin`]-noted before it is sent (with the session's update time before it and
 //! the record sent), then [`note`]-d with the update times its answer and the read after it
 //! gave. A page closed or reloaded between the server taking the write and its answer leaves
-//! the begun write behind: the next sessions list that shows the record there ([`judge`])
+//! the begun write behind: the next sessions list that shows the record there ([`OwnWrites::judge`])
 //! takes the update time it shows as the write's. Kept per session (the newest write only), at
 //! most [`KEPT`] sessions.
 
@@ -78,36 +78,63 @@ pub fn begin(session: &str, updated: f64, record: &Value) {
 
 /// Notes that `session`'s `time.updated` became `updated` through a write of ours.
 pub fn note(session: &str, updated: f64) {
-    touch(session, |w| {
-        // The write's own answer and the read after it (a server may say either).
-        if !w.times.contains(&updated) {
-            w.times.push(updated);
-        }
-        let extra = w.times.len().saturating_sub(2);
-        w.times.drain(..extra);
-        w.begun = None;
-    });
+    touch(session, |w| answered(w, updated));
 }
 
-/// The activity time to take from `session` listed with update time `updated` and our key in
-/// its metadata `held`: `updated` itself, unless a write of ours gave it; then the update time
-/// the session had before that write.
-pub fn judge(session: &str, updated: f64, held: Option<&Value>) -> f64 {
-    let writes = all();
-    let Some(w) = writes.get(session) else {
-        return updated;
-    };
-    if w.times.contains(&updated) {
-        return w.before;
+/// A write of ours gave the update time `updated`: the write is no longer only begun.
+fn answered(w: &mut Writes, updated: f64) {
+    // The write's own answer and the read after it (a server may say either).
+    if !w.times.contains(&updated) {
+        w.times.push(updated);
     }
-    match &w.begun {
-        // A write sent, never answered here, and the server holds what it sent: the update
-        // time is that write's.
-        Some(record) if held == Some(record) && updated > w.before => {
-            note(session, updated);
-            w.before
+    let extra = w.times.len().saturating_sub(2);
+    w.times.drain(..extra);
+    w.begun = None;
+}
+
+/// This browser's own writes, read once for a whole sessions list and written back once, only
+/// if judging them learnt something.
+pub struct OwnWrites {
+    writes: BTreeMap<String, Writes>,
+    learnt: bool,
+}
+
+impl OwnWrites {
+    pub fn load() -> Self {
+        Self {
+            writes: all(),
+            learnt: false,
         }
-        _ => updated,
+    }
+
+    /// The activity time to take from `session` listed with update time `updated` and our key
+    /// in its metadata `held`: `updated` itself, unless a write of ours gave it; then the
+    /// update time the session had before that write.
+    pub fn judge(&mut self, session: &str, updated: f64, held: Option<&Value>) -> f64 {
+        let Some(w) = self.writes.get_mut(session) else {
+            return updated;
+        };
+        if w.times.contains(&updated) {
+            return w.before;
+        }
+        match &w.begun {
+            // A write sent, never answered here, and the server holds what it sent: the
+            // update time is that write's.
+            Some(record) if held == Some(record) && updated > w.before => {
+                answered(w, updated);
+                w.at = crate::platform::now_ms();
+                self.learnt = true;
+                w.before
+            }
+            _ => updated,
+        }
+    }
+
+    /// Writes back what judging learnt (nothing when it learnt nothing).
+    pub fn save(self) {
+        if self.learnt {
+            keep(self.writes);
+        }
     }
 }
 
@@ -115,6 +142,14 @@ pub fn judge(session: &str, updated: f64, held: Option<&Value>) -> f64 {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// One judgement, read and written back as a sessions list does it.
+    fn judge(session: &str, updated: f64, held: Option<&Value>) -> f64 {
+        let mut writes = OwnWrites::load();
+        let at = writes.judge(session, updated, held);
+        writes.save();
+        at
+    }
 
     #[test]
     fn a_write_of_ours_is_known_by_its_exact_time_and_gives_the_time_before_it() {

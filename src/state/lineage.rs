@@ -33,17 +33,20 @@ impl LineageState {
         let newer: Vec<(String, f64)> = {
             let lineage = self.0.peek();
             let known = lineage.places();
-            sessions
+            let mut writes = own_writes::OwnWrites::load();
+            let newer = sessions
                 .iter()
                 .filter(|s| known.contains_key(s.id.as_str()))
                 .filter_map(|s| {
                     // An update time our own lineage write gave it is not activity.
                     let held = s.metadata.as_ref().and_then(|m| m.get(remote::KEY));
-                    let at = own_writes::judge(&s.id, s.time.updated, held);
+                    let at = writes.judge(&s.id, s.time.updated, held);
                     let newer = lineage.active.get(&s.id).is_none_or(|&was| was < at);
                     newer.then(|| (s.id.clone(), at))
                 })
-                .collect()
+                .collect();
+            writes.save();
+            newer
         };
         if !newer.is_empty() {
             let _ = self.update(|l| {
