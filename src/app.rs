@@ -15,6 +15,9 @@ const STYLE: Asset = asset!("/assets/main.css");
 pub fn App() -> Element {
     let state = provide_app_state();
     use_hook(|| {
+        // Before any page here can ask for a fork: those an earlier page in this tab was
+        // making when it went are to be looked for.
+        crate::fork::pending::adopt_left();
         let base = crate::platform::base_path(&ICON.to_string());
         crate::platform::register_service_worker(&base);
         // Everywhere but Settings (where other servers are tried), the page may connect only

@@ -282,7 +282,7 @@ async fn a_server_killed_mid_fork_loses_no_edge_and_no_draft() {
     server.launch(port).await;
     let told = app
         .browser
-        .wait_for_text("[role=alert]", "never reached it", RECONNECT)
+        .wait_for_text("[role=alert]", "never reached the server", RECONNECT)
         .await
         .unwrap();
     assert!(
@@ -334,6 +334,88 @@ async fn a_server_killed_mid_fork_loses_no_edge_and_no_draft() {
     app.see("nav[aria-label='Forks from this message']", "1 fork here")
         .await;
     assert_eq!(composer_value(&app).await, json!("a draft in progress"));
+}
+
+#[tokio::test]
+async fn a_page_reloaded_while_its_fork_is_made_finds_the_fork_and_what_was_typed() {
+    let mut server = OpenCode::start().await;
+    let source = server.seed("Reloaded mid-fork", &["alpha", "beta"]).await;
+    // The server makes the fork at once; its answer is held back 5 s.
+    let proxy = FaultProxy::start_with(
+        &server.base_url(),
+        &[
+            "--hold",
+            r"^POST /session/[^/]+/fork$",
+            "--delay-ms",
+            "5000",
+        ],
+    );
+    let app = App::start(&proxy.url(), None).await;
+    app.open(&format!("/session/{}", source.id)).await;
+    app.see("article", "beta").await;
+    app.see(".stream", "Live").await;
+    app.click_in_article(0, "Fork from here").await;
+    app.see_role("status", "Forking…").await;
+    type_in_composer(&app, "typed while forking").await;
+    let client = server.client();
+    let made = loop {
+        let sessions = client.list_sessions().await.unwrap();
+        if let Some(made) = sessions.into_iter().find(|s| s.id != source.id) {
+            break made;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    // Made, its answer still on the way: the server goes, and the page is reloaded.
+    let port = server.port;
+    server.kill();
+    app.browser.refresh().await.unwrap();
+    let looking = app.see("[role=status]", "Looking for the fork").await;
+    let said = looking.text().await.unwrap();
+    assert!(
+        said.contains("The fork of “Reloaded mid-fork” was being made when this page was reloaded"),
+        "{said}"
+    );
+    screenshot(&app, "fault-fork-page-reloaded").await;
+    app.theme("dark").await;
+    app.width(Some(390)).await;
+    app.keeps_its_width().await;
+    screenshot(&app, "fault-fork-page-reloaded-dark-390").await;
+    app.width(None).await;
+    app.theme("light").await;
+    assert_eq!(lineage(&app).await, None);
+
+    // Back: the page finds it, records it and opens it, with what was typed.
+    server.launch(port).await;
+    app.browser
+        .wait_until(
+            &format!("location.pathname === '/session/{}'", made.id),
+            RECONNECT,
+        )
+        .await
+        .unwrap();
+    app.see(
+        "[role=status]",
+        "The fork of “Reloaded mid-fork” asked for as the page was reloaded or left had been made",
+    )
+    .await;
+    app.see(".fork-banner", "Forked from Reloaded mid-fork")
+        .await;
+    assert_eq!(composer_value(&app).await, json!("typed while forking"));
+    let stored = lineage(&app).await.expect("the edge is stored");
+    let edge = stored.parent_of(&made.id).cloned().expect("its edge");
+    assert_eq!(edge.parent, source.id);
+    assert_eq!(edge.child_title, "Reloaded mid-fork — after “alpha”");
+    for (area, key) in [
+        ("localStorage", "branchpoint.pending-forks"),
+        ("sessionStorage", "branchpoint.forks-in-flight"),
+    ] {
+        let left = app
+            .browser
+            .execute(&format!("return {area}.getItem('{key}')"), vec![])
+            .await
+            .unwrap();
+        assert_eq!(left, json!(null), "nothing left to look for in {key}");
+    }
 }
 
 /// Clicks "Try again" if the page still offers it (the event stream may have brought the

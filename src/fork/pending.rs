@@ -1,6 +1,9 @@
-//! Forks asked for while the server could not even be asked whether it made them: kept in
-//! localStorage ([`PendingFork`]) and looked for once it answers again ([`resolve_pending`]),
-//! so no lineage edge is lost and nothing is sent twice.
+//! Forks asked for while the server could not even be asked whether it made them, or whose
+//! page was reloaded before their answer came: kept in localStorage ([`PendingFork`]) and
+//! looked for once the server answers ([`resolve_pending`]), so no lineage edge is lost and
+//! nothing is sent twice. A fork being asked for is marked in this tab's sessionStorage
+//! ([`InFlight`]) until its answer is handled; the next page in the tab finds the marks an
+//! earlier one left ([`adopt_left`]).
 
 use super::lost::lost_fork_candidates;
 use super::run::{finish, Forked};
@@ -27,6 +30,100 @@ pub struct PendingFork {
     pub plan: ForkPlan,
     /// When it was asked for (ms, this browser's clock).
     pub asked: f64,
+    /// Why it waits to be looked for.
+    #[serde(default)]
+    pub why: Waited,
+    /// The token of the page that showed it being made (`/session/forking-<token>`), if one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u64>,
+}
+
+/// Why a fork's answer was never handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Waited {
+    /// No answer came, and the server could not be asked whether it made it.
+    #[default]
+    Unreachable,
+    /// The page asking for it was reloaded (or left) before its answer came.
+    PageLeft,
+}
+
+impl Waited {
+    /// How the fork is told apart from the user's others: "asked for …".
+    pub fn when(self) -> &'static str {
+        match self {
+            Waited::Unreachable => "asked for while the server was unreachable",
+            Waited::PageLeft => "asked for as the page was reloaded or left",
+        }
+    }
+}
+
+/// A fork this page is asking for, marked in sessionStorage for as long as the mark lives:
+/// made before the request goes, dropped once its answer is handled (recorded, or kept as
+/// pending). A page gone in between leaves the mark for [`adopt_left`].
+#[must_use]
+pub struct InFlight {
+    source: String,
+    asked: f64,
+}
+
+impl InFlight {
+    /// Marks `fork` as being asked for. Storage refusing the mark does not stop the fork.
+    pub fn begin(fork: PendingFork) -> InFlight {
+        let mark = InFlight {
+            source: fork.source.id.clone(),
+            asked: fork.asked,
+        };
+        let mut all = in_flight();
+        all.push(PendingFork {
+            why: Waited::PageLeft,
+            ..fork
+        });
+        let _ = keep_in_flight(&all);
+        mark
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let mut all = in_flight();
+        all.retain(|f| !(f.source.id == self.source && f.asked == self.asked));
+        let _ = keep_in_flight(&all);
+    }
+}
+
+fn in_flight() -> Vec<PendingFork> {
+    storage::get_json(Area::Session, keys::FORKS_IN_FLIGHT).unwrap_or_default()
+}
+
+fn keep_in_flight(forks: &[PendingFork]) -> Result<(), String> {
+    if forks.is_empty() {
+        storage::remove(Area::Session, keys::FORKS_IN_FLIGHT);
+        return Ok(());
+    }
+    let json = serde_json::to_string(forks).map_err(|e| e.to_string())?;
+    storage::set(Area::Session, keys::FORKS_IN_FLIGHT, &json)
+}
+
+/// At the page's start, before it can ask for a fork itself: the forks an earlier page in this
+/// tab was asking for when it went are pending now, to be looked for like those the server
+/// never answered. The marks stay if they cannot be kept as pending (storage full).
+pub fn adopt_left() {
+    let left = in_flight();
+    if left.is_empty() {
+        return;
+    }
+    let mut all = pending_forks();
+    all.extend(left);
+    if keep_pending(&all).is_ok() {
+        storage::remove(Area::Session, keys::FORKS_IN_FLIGHT);
+    }
+}
+
+/// The pending fork the page `/session/forking-<token>` showed being made, if it waits.
+pub fn shown_at(token: u64) -> Option<PendingFork> {
+    pending_forks().into_iter().find(|p| p.page == Some(token))
 }
 
 /// The forks still to be looked for, on every server. Unreadable storage reads as none.
@@ -143,4 +240,53 @@ fn recorded_since(lineage: &LineageGraph, pending: &PendingFork) -> bool {
             && e.anchor.as_deref() == anchor
             && e.created >= pending.asked
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lineage::ForkKind;
+
+    fn asked(at: f64, page: Option<u64>) -> PendingFork {
+        PendingFork {
+            server: "http://127.0.0.1:4096".into(),
+            directory: None,
+            source: Session {
+                id: "ses_source123".into(),
+                title: "Source".into(),
+                ..Session::default()
+            },
+            newest: 1_000.0,
+            plan: ForkPlan {
+                session_id: "ses_source123".into(),
+                before: None,
+                kind: ForkKind::Whole,
+                anchor: None,
+                copied: 2,
+                resend: None,
+            },
+            asked: at,
+            why: Waited::Unreachable,
+            page,
+        }
+    }
+
+    #[test]
+    fn a_fork_answered_leaves_no_mark_and_one_whose_page_went_is_looked_for_by_the_next() {
+        // Answered (recorded, or kept as pending): the mark goes with it.
+        drop(InFlight::begin(asked(1.0, None)));
+        adopt_left();
+        assert!(pending_forks().is_empty(), "nothing left when none went");
+        // The page went with the request out: no drop ran, the mark stays for the next page.
+        let second = InFlight::begin(asked(2.0, Some(77)));
+        assert_eq!(in_flight().len(), 1);
+        std::mem::forget(second);
+        adopt_left();
+        assert!(in_flight().is_empty());
+        let waiting = shown_at(77).expect("looked for");
+        assert_eq!(waiting.why, Waited::PageLeft);
+        assert_eq!(waiting.asked, 2.0);
+        assert_eq!(shown_at(78), None);
+        assert!(Waited::PageLeft.when().contains("reloaded"));
+    }
 }

@@ -6,7 +6,7 @@
 //! Generic over the transport, so native tests run it against a real server.
 
 use super::lost::find_lost_fork;
-use super::pending::{self, PendingFork};
+use super::pending::{self, InFlight, PendingFork, Waited};
 use super::plan::{complete_only, fork_title, is_running, plan, ForkPlan, ForkPoint};
 use crate::api::{ApiError, Client, Message, Session, SessionStatus, Transport};
 use crate::lineage::{store, Edge, LineageGraph};
@@ -161,6 +161,8 @@ pub struct ForkRequest {
     /// or `None`, fetches them fresh.
     pub known: Option<Vec<Message>>,
     pub naming: NameWhen,
+    /// The token of the page showing the fork while it is made (`/session/forking-<token>`).
+    pub page: Option<u64>,
 }
 
 impl ForkRequest {
@@ -172,6 +174,7 @@ impl ForkRequest {
             when_busy: WhenBusy::Ask,
             known: None,
             naming: NameWhen::Now,
+            page: None,
         }
     }
 
@@ -190,6 +193,14 @@ impl ForkRequest {
             ..self
         }
     }
+
+    /// Shown while it is made on the page `/session/forking-<token>`.
+    pub fn shown_at(self, token: u64) -> ForkRequest {
+        ForkRequest {
+            page: Some(token),
+            ..self
+        }
+    }
 }
 
 /// Forks as `request` says. `now` stamps the lineage edge.
@@ -204,12 +215,26 @@ pub async fn fork<T: Transport>(
         when_busy,
         known,
         naming,
+        page,
     } = request;
-    let forked = fork_unnamed(client, &source, known, &point, when_busy, now).await?;
+    let asked = Asked {
+        when_busy,
+        page,
+        now,
+    };
+    let forked = fork_unnamed(client, &source, known, &point, asked).await?;
     Ok(match naming {
         NameWhen::Now => forked.named(client).await,
         NameWhen::Later => forked,
     })
+}
+
+/// How a fork was asked for: what to do when the source is busy, the page showing it while it
+/// is made, and when (stamping its lineage edge).
+struct Asked {
+    when_busy: WhenBusy,
+    page: Option<u64>,
+    now: f64,
 }
 
 /// [`fork`] up to its telling title: the fork is made, its edge recorded (with that title) and
@@ -219,29 +244,37 @@ async fn fork_unnamed<T: Transport>(
     source: &Session,
     known: Option<Vec<Message>>,
     point: &ForkPoint,
-    when_busy: WhenBusy,
-    now: f64,
+    asked: Asked,
 ) -> Result<Forked, ForkError> {
+    let Asked {
+        when_busy,
+        page,
+        now,
+    } = asked;
     let (messages, plan) = planned(client, source, known, point, when_busy).await?;
+    let newest = messages
+        .iter()
+        .map(|m| m.info.created())
+        .fold(0.0, f64::max);
+    let pending = PendingFork {
+        server: client.conn.base_url.clone(),
+        directory: client.conn.directory.clone(),
+        source: source.clone(),
+        newest,
+        plan: plan.clone(),
+        asked: now,
+        why: Waited::Unreachable,
+        page,
+    };
+    // Until its answer is handled: a page reloaded meanwhile leaves it to be looked for.
+    let _in_flight = InFlight::begin(pending.clone());
     let created = match client.fork(&source.id, plan.before.as_deref()).await {
         Ok(created) => created,
         // No answer: look (never re-send) whether the server made the fork all the same, so
         // its lineage edge is not lost.
         Err(error @ ApiError::Network { .. }) => {
-            let newest = messages
-                .iter()
-                .map(|m| m.info.created())
-                .fold(0.0, f64::max);
             let Ok(sessions) = client.list_sessions().await else {
                 // Not even that answers: look again when the server is back.
-                let pending = PendingFork {
-                    server: client.conn.base_url.clone(),
-                    directory: client.conn.directory.clone(),
-                    source: source.clone(),
-                    newest,
-                    plan,
-                    asked: now,
-                };
                 return Err(match pending::add(pending) {
                     Ok(()) => ForkError::Pending(error),
                     Err(_) => ForkError::Unanswered(error),

@@ -20,6 +20,9 @@ pub const PASSWORDS: &str = "branchpoint.passwords";
 pub const LEGACY_PASSWORD: &str = "branchpoint.password";
 /// Forks whose answer was lost while the server could not be asked (see `fork::pending`).
 pub const PENDING_FORKS: &str = "branchpoint.pending-forks";
+/// Forks this tab's page is asking for, until their answer is handled (in sessionStorage): a
+/// page reloaded meanwhile leaves them to be looked for (see `fork::pending`).
+pub const FORKS_IN_FLIGHT: &str = "branchpoint.forks-in-flight";
 /// The colour theme: "light", "dark", or absent for the system's.
 pub const THEME: &str = "branchpoint.theme";
 /// "Show forks under their source" on the sessions list.

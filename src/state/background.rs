@@ -8,17 +8,19 @@ use dioxus::prelude::*;
 use super::connection::{client, use_settings};
 use super::events::{use_events, StreamStatus};
 use super::lineage::{use_lineage, LineageState};
+use super::provisional::{use_provisional_fork, LeftFork, ProvisionalFork};
 use super::remote::use_remote_lineage;
 use super::scan::use_scan;
 use super::toasts::{use_toasts, ToastKind};
-use crate::fork::pending::{resolve_pending, Resolution};
+use crate::fork::pending::{resolve_pending, PendingFork, Resolution};
+use crate::persist::drafts;
 use crate::persist::prefs;
 use crate::platform::now_ms;
 
-/// Forks whose answer was lost while the server could not be reached: looked for each time
-/// the event stream goes live (the server is back), and every 20 s while any wait (a fork can
-/// go unanswered while the stream stays up); recorded when found, the user told either way. A
-/// list that fails leaves them pending for the next time.
+/// Forks whose answer was lost (the server could not be reached, or the page asking was
+/// reloaded): looked for each time the event stream goes live (the server is back), and every
+/// 20 s while any wait (a fork can go unanswered while the stream stays up); recorded when
+/// found, the user told either way. A list that fails leaves them pending for the next time.
 #[component]
 pub fn PendingForks() -> Element {
     let status = use_events().status;
@@ -26,6 +28,7 @@ pub fn PendingForks() -> Element {
     let lineage = use_lineage();
     let remote = use_remote_lineage();
     let toasts = use_toasts();
+    let provisional = use_provisional_fork();
     // Cheap when nothing waits: resolve_pending then returns before any request.
     let settle = move || {
         let client = client(&settings.peek());
@@ -37,7 +40,7 @@ pub fn PendingForks() -> Element {
                 remote.flush();
             }
             for resolution in resolved {
-                if let Some((kind, text)) = told(resolution, lineage) {
+                if let Some((kind, text)) = told(resolution, lineage, provisional) {
                     toasts.push(kind, text);
                 }
             }
@@ -61,39 +64,65 @@ pub fn PendingForks() -> Element {
 }
 
 /// What the user is told about a pending fork once settled (recording a found one's edge in
-/// `lineage`); nothing when another tab had settled it.
-fn told(resolution: Resolution, lineage: LineageState) -> Option<(ToastKind, String)> {
+/// `lineage`); nothing when another tab had settled it. A fork whose page was reloaded while
+/// it was made: what was typed there goes to the fork (or back to its source), and the page,
+/// if shown again, follows ([`LeftFork`]).
+fn told(
+    resolution: Resolution,
+    lineage: LineageState,
+    provisional: ProvisionalFork,
+) -> Option<(ToastKind, String)> {
+    let page = |pending: &PendingFork, outcome: LeftFork| {
+        if let Some(token) = pending.page {
+            let typed = drafts::making(token);
+            let _ = match &outcome {
+                LeftFork::Made(id) => drafts::move_to(&typed, id),
+                _ => drafts::give_back(&typed, &pending.source.id),
+            };
+            provisional.settle_left(token, outcome);
+        }
+    };
     Some(match resolution {
         Resolution::Found(pending, forked) => match forked.lineage {
             Some(stored) => {
                 lineage.show(stored);
+                page(&pending, LeftFork::Made(forked.session.id.clone()));
                 (
                     ToastKind::Info,
                     format!(
-                        "The fork of “{}” asked for while the server was unreachable had been \
-                         made: it is recorded as “{}”.",
-                        pending.source.title, forked.session.title
+                        "The fork of “{}” {} had been made: it is recorded as “{}”.",
+                        pending.source.title,
+                        pending.why.when(),
+                        forked.session.title
                     ),
                 )
             }
             None => (ToastKind::Error, forked.warning.unwrap_or_default()),
         },
-        Resolution::NotMade(pending) => (
-            ToastKind::Error,
-            format!(
-                "The fork of “{}” asked for while the server was unreachable never reached it: \
-                 nothing was made. Fork again if you still want it.",
-                pending.source.title
-            ),
-        ),
-        Resolution::Unsure(pending) => (
-            ToastKind::Error,
-            format!(
-                "More than one session could be the fork of “{}” asked for while the server \
-                 was unreachable: look in the sessions list.",
-                pending.source.title
-            ),
-        ),
+        Resolution::NotMade(pending) => {
+            page(&pending, LeftFork::NotMade(pending.source.id.clone()));
+            (
+                ToastKind::Error,
+                format!(
+                    "The fork of “{}” {} never reached the server: nothing was made. Fork \
+                     again if you still want it.",
+                    pending.source.title,
+                    pending.why.when()
+                ),
+            )
+        }
+        Resolution::Unsure(pending) => {
+            page(&pending, LeftFork::Unsure);
+            (
+                ToastKind::Error,
+                format!(
+                    "More than one session could be the fork of “{}” {}: look in the sessions \
+                     list.",
+                    pending.source.title,
+                    pending.why.when()
+                ),
+            )
+        }
         Resolution::Settled(_) => return None,
     })
 }

@@ -24,7 +24,7 @@ pub use connection::{client, use_settings, AppTransport, Offline};
 pub use events::{use_directory_events, use_events, EventBus, StreamStatus};
 pub use lineage::{use_lineage, LineageState};
 pub use place::{provide_session_place, use_session_place, SessionPlace};
-pub use provisional::{use_provisional_fork, Making, ProvisionalFork};
+pub use provisional::{use_provisional_fork, LeftFork, Making, ProvisionalFork};
 pub use remote::{use_page_lists_sessions, use_remote_lineage, RemoteLineage};
 pub use scan::{use_scan, ScanState};
 pub use toasts::{use_toasts, Toast, ToastKind, Toasts};

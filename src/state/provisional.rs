@@ -61,6 +61,20 @@ struct Shown {
     /// Sessions shown first under another id (a fork made from the page that showed it being
     /// made): the page keeps its identity, so nothing typed is lost.
     aliases: HashMap<String, String>,
+    /// What became of forks whose page was reloaded while they were made, by that page's token.
+    left: HashMap<u64, LeftFork>,
+}
+
+/// What became of a fork whose page (`/session/forking-<token>`) was reloaded or left before
+/// the server's answer came, once the server was asked.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LeftFork {
+    /// It had been made: this session.
+    Made(String),
+    /// The server never got it: nothing was made from this source session.
+    NotMade(String),
+    /// More than one session could be it.
+    Unsure,
 }
 
 /// A naming in flight: the session, and the future that ends when the server has answered.
@@ -177,6 +191,17 @@ impl ProvisionalFork {
             .get(session_id)
             .cloned()
             .unwrap_or_else(|| session_id.to_owned())
+    }
+
+    /// The fork shown being made on the page `token` was looked for after that page was left.
+    pub fn settle_left(self, token: u64, outcome: LeftFork) {
+        let mut signal = self.0;
+        signal.write().left.insert(token, outcome);
+    }
+
+    /// What became of the fork shown being made on the page `token` (read reactively).
+    pub fn left(self, token: u64) -> Option<LeftFork> {
+        self.0.read().left.get(&token).cloned()
     }
 
     /// `session_id`'s page has loaded (or failed): its stand-in goes.

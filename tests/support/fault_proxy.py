@@ -7,6 +7,8 @@ JSON error body (or --body verbatim). Prints `listening on PORT` first.
 
 More faults, each chosen by a regex over "METHOD /path" like --fail:
   --delay REGEX --delay-ms MS   wait MS before forwarding (a slow server; other requests go on)
+  --hold REGEX                  forward at once, then wait --delay-ms before answering (the
+                                server has done it; its answer is slow to come)
   --drop REGEX                  forward, then cut the answer off halfway (with no body: half
                                 the status line) and close the connection
   --down-drops                  when the target does not answer, close without a reply (as a
@@ -39,6 +41,7 @@ class Proxy(BaseHTTPRequestHandler):
     body = None
     delay = None
     delay_ms = 0
+    hold = None
     drop = None
     down_drops = False
     log = None
@@ -98,6 +101,8 @@ class Proxy(BaseHTTPRequestHandler):
                 return
             self.send_error(502, f"upstream failed: {error}")
             return
+        if self.hold and self.command != "OPTIONS" and self.hold.search(line):
+            time.sleep(self.delay_ms / 1000.0)
         dropping = self.drop and self.command != "OPTIONS" and self.drop.search(line)
         if dropping and not data:
             # No body to cut: cut the status line. (Closing with no byte at all would not do:
@@ -147,6 +152,7 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--delay", default=None)
     parser.add_argument("--delay-ms", type=int, default=5000)
+    parser.add_argument("--hold", default=None)
     parser.add_argument("--drop", default=None)
     parser.add_argument("--down-drops", action="store_true")
     parser.add_argument("--log", default=None)
@@ -160,6 +166,7 @@ def main():
     Proxy.body = args.body
     Proxy.delay = re.compile(args.delay) if args.delay else None
     Proxy.delay_ms = args.delay_ms
+    Proxy.hold = re.compile(args.hold) if args.hold else None
     Proxy.drop = re.compile(args.drop) if args.drop else None
     Proxy.down_drops = args.down_drops
     Proxy.log = args.log

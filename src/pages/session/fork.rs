@@ -74,13 +74,15 @@ impl ForkAction {
         }
         let source = self.live.session.peek().clone();
         let plan = plan(&source.id, &messages, point).ok()?;
+        let token = now_ms() as u64;
         let request = ForkRequest::new(&source, point.clone())
             .known(Some(messages.clone()))
-            .name_later();
+            .name_later()
+            .shown_at(token);
         Some(Early {
             request,
             plan,
-            token: now_ms() as u64,
+            token,
         })
     }
 }

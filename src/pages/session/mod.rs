@@ -1,7 +1,7 @@
 //! `/session/:id`: one session with every message and part, its fork actions, where it came
 //! from, its siblings, rename in place, and a composer. This file loads the session; the page
 //! is built from hooks, one file each: `live` (the event stream), `window` (which messages
-//! are in the DOM), `fork` (the fork buttons), `undo` (undo and redo), `worktree` (fork into a
+//! are in the DOM), `fork` (the fork buttons), `undo` (undo and redo), `left` (a fork's page reloaded while it was made), `worktree` (fork into a
 //! worktree, where a session's code lives), `commands` (what `/` commands and the palette ask
 //! of it); `body` draws it.
 
@@ -9,6 +9,7 @@ mod body;
 mod commands;
 mod earlier;
 mod fork;
+mod left;
 mod live;
 mod undo;
 mod window;
@@ -26,6 +27,7 @@ use crate::state::{
     client, use_events, use_lineage, use_provisional_fork, use_remote_lineage, use_settings,
 };
 use body::SessionBody;
+use left::LeftForkPanel;
 
 /// A session as first fetched: the session, its newest page of messages, and where the page
 /// before them starts (`None`: they are all).
@@ -194,13 +196,10 @@ pub fn Session(id: ReadSignal<String>) -> Element {
                 }
             }
         }
-        _ if id_now.starts_with(drafts::MAKING_PREFIX) => rsx! {
-            section { class: "error-panel", role: "status",
-                h1 { "No fork is being made here" }
-                p { "A fork shows here while the server makes it; this one has ended, or was asked for in a page since reloaded. The forks that were made are in the sessions list and the lineage." }
-                Link { to: Route::Sessions {}, class: "button", "All sessions" }
-            }
-        },
+        _ if id_now.starts_with(drafts::MAKING_PREFIX) => {
+            let token = id_now[drafts::MAKING_PREFIX.len()..].parse().unwrap_or(0);
+            rsx! { LeftForkPanel { token } }
+        }
         _ if !is_session_id(&id_now) => rsx! {
             section { class: "error-panel", role: "alert",
                 h1 { "Not a valid session id" }
