@@ -1,8 +1,9 @@
 //! Faults in the browser, against a real server: killed in the middle of a streaming reply, of
-//! the sessions list and of a fork; a 500 that is not JSON; a 401 after the password changed;
-//! a server that answers in 5 s; answers cut off halfway. Each ends in a clear state, GETs can
-//! be retried, POSTs are never retried behind the user's back, and no lineage edge or unsent
-//! draft is lost. Slow, cut and blocked answers come from `tests/support/fault_proxy.py`.
+//! the sessions list and of a fork; a page reloaded while its fork is made; a 500 that is not
+//! JSON; a 401 after the password changed; a server that answers in 5 s; answers cut off
+//! halfway. Each ends in a clear state, GETs can be retried, POSTs are never retried behind the
+//! user's back, and no lineage edge or unsent draft is lost. Slow, cut and blocked answers come
+//! from `tests/support/fault_proxy.py`.
 
 mod support;
 
