@@ -225,9 +225,12 @@ async fn main() {
         }
         let mut storage = bp_storage.clone();
         storage["branchpoint.lineage"] = json!(lineage);
+        // The list, which renders every record. (The map, the default on wide screens, draws
+        // only what is in view: the newest record need not be in its DOM.)
+        storage["branchpoint.lineage-view"] = json!("list");
         let browser = fresh_browser(&site.url(""), &storage, "", LINEAGE_MARKER).await;
-        // Rendered: the newest record in the DOM (the view renders every record; which
-        // tree comes first on screen is its own business).
+        // Rendered: the newest record in the DOM (which tree comes first on screen is the
+        // view's own business).
         let url = site.url("/lineage");
         let load = measure(&browser, &url, &mut sizes, LINEAGE_WAIT, "found").await;
         say(&load.line("lineage"));
