@@ -98,12 +98,24 @@ fn in_flight() -> Vec<PendingFork> {
 }
 
 fn keep_in_flight(forks: &[PendingFork]) -> Result<(), String> {
+    keep_list(Area::Session, keys::FORKS_IN_FLIGHT, forks, |json| {
+        storage::set(Area::Session, keys::FORKS_IN_FLIGHT, json)
+    })
+}
+
+/// Keeps `forks` under `key` in `area` through `set` (given their JSON); none: the key goes.
+fn keep_list(
+    area: Area,
+    key: &str,
+    forks: &[PendingFork],
+    set: impl FnOnce(&str) -> Result<(), String>,
+) -> Result<(), String> {
     if forks.is_empty() {
-        storage::remove(Area::Session, keys::FORKS_IN_FLIGHT);
+        storage::remove(area, key);
         return Ok(());
     }
     let json = serde_json::to_string(forks).map_err(|e| e.to_string())?;
-    storage::set(Area::Session, keys::FORKS_IN_FLIGHT, &json)
+    set(&json)
 }
 
 /// At the page's start, before it can ask for a fork itself: the forks an earlier page in this
@@ -139,12 +151,9 @@ pub fn add(pending: PendingFork) -> Result<(), String> {
 }
 
 fn keep_pending(pending: &[PendingFork]) -> Result<(), String> {
-    if pending.is_empty() {
-        storage::remove(Area::Local, keys::PENDING_FORKS);
-        return Ok(());
-    }
-    let json = serde_json::to_string(pending).map_err(|e| e.to_string())?;
-    room::set(keys::PENDING_FORKS, &json, Worth::Precious)
+    keep_list(Area::Local, keys::PENDING_FORKS, pending, |json| {
+        room::set(keys::PENDING_FORKS, json, Worth::Precious)
+    })
 }
 
 /// What became of a pending fork once the server answered.
