@@ -15,7 +15,7 @@
 //! to the server's own fork time for the same session; the lineage view with 5,000 records; a
 //! long reply streamed in (`BENCH_LONG` bytes in `BENCH_PIECES` deltas): the page's main-thread
 //! and script time while it streams, and its end on screen after the last delta.
-//! `BENCH_ONLY=long` measures that alone.
+//! `BENCH_ONLY=long` measures that alone; `BENCH_ONLY=fork` the fork click alone.
 //!
 //! Run with `make bench` (or `cargo run --example bench --features bench`); needs `dist/`.
 
@@ -76,6 +76,8 @@ const PROBE: &str = r#"(() => {
   };
   const poll = () => { if (!polling) { polling = true; requestAnimationFrame(check); } };
   B.watch = (marker, within) => { B.marker = marker; B.within = within; B.visible = null; B.found = null; target = null; B.from = location.pathname; poll(); };
+  B.tasks = [];
+  try { new PerformanceObserver((l) => B.tasks.push(...l.getEntries())).observe({ type: 'longtask', buffered: true }); } catch (e) {}
   new MutationObserver((records) => {
     if (B.visible !== null) return;
     for (const r of records) {
@@ -145,6 +147,24 @@ async fn main() {
         let server = OpenCode::start().await;
         let site = StaticSite::start();
         long_replies(&server, &site, runs).await;
+        return;
+    }
+    if std::env::var("BENCH_ONLY").as_deref() == Ok("fork") {
+        let server = OpenCode::start().await;
+        let session = seed(&server, "Bench: 1,000 messages", 1_000).await;
+        let site = StaticSite::start();
+        let settings =
+            json!({ "server_url": server.base_url(), "remember_password": false, "directory": "" });
+        let storage = json!({ "branchpoint.settings.v1": settings.to_string() });
+        let mut clicks = Vec::new();
+        for _ in 0..runs {
+            let (ms, fork_ms) = fork_click(&site, &session.id, &storage).await;
+            say(&format!(
+                "    fork click → visible {ms:.0} ms, of which the server's fork {fork_ms:.0} ms"
+            ));
+            clicks.push(ms);
+        }
+        say(&format!("  fork click: median {:.0} ms", median(clicks)));
         return;
     }
     say(&format!(
@@ -374,7 +394,6 @@ async fn visible(browser: &Browser) -> Option<f64> {
     visible_within(browser, WAIT, "visible").await
 }
 
-/// Waits for the probe's stamp `what`: "visible" (on screen) or "found" (in the DOM).
 /// With the lineage view open (its records decoded at the app's start): back to the sessions
 /// page, then a click on "Lineage" until the newest record is in the DOM, in ms. The view's
 /// own render time, without the page load and the wasm download before it.
@@ -405,6 +424,7 @@ async fn lineage_in_app(browser: &Browser) -> f64 {
         .map_or(f64::NAN, |found| found - start)
 }
 
+/// Waits for the probe's stamp `what`: "visible" (on screen) or "found" (in the DOM).
 async fn visible_within(browser: &Browser, wait: Duration, what: &str) -> Option<f64> {
     let ok = browser
         .wait_until(
@@ -598,6 +618,7 @@ async fn long_replies(server: &OpenCode, site: &StaticSite, runs: usize) {
     let storage = json!({ "branchpoint.settings.v1": settings.to_string() });
     let client = server.client();
     let (mut busy, mut script, mut after) = (Vec::new(), Vec::new(), Vec::new());
+    let mut whole = Vec::new();
     for _ in 0..runs {
         let session = client
             .create_session(Some("Bench: a long reply"))
@@ -664,15 +685,75 @@ async fn long_replies(server: &OpenCode, site: &StaticSite, runs: usize) {
         busy.push(task);
         script.push(js);
         after.push(shown - answered);
+        // One render of the finished reply, to compare: to the sessions list and back to this
+        // session in the app (its messages fetched, parsed and drawn once), measured the same way.
+        let once = render_once(&browser, &session.id, &metrics).await;
+        say(&format!(
+            "    one render of the finished reply: main thread {once:.0} ms ({:.1}× for the stream)",
+            task / once
+        ));
+        whole.push(once);
     }
     say(&format!(
-        "  long reply ({} KB, {pieces} deltas {pause} ms apart): main thread {:.0} ms, script {:.0} ms, end on screen {:.0} ms after the server's answer (medians of {})",
+        "  long reply ({} KB, {pieces} deltas {pause} ms apart): main thread {:.0} ms, script {:.0} ms, end on screen {:.0} ms after the server's answer; one render of the finished reply {:.0} ms (medians of {})",
         bytes / 1000,
-        median(busy),
+        median(busy.clone()),
         median(script),
         median(after),
+        median(whole.clone()),
         runs
     ));
+    say(&format!(
+        "  streaming ≤ 3× one render of the finished reply: {:.1}×",
+        median(busy) / median(whole)
+    ));
+}
+
+/// Main-thread time of opening `session` once from the sessions list, in the app, until its
+/// end marker is on screen and the page has settled (as after the stream), in ms.
+async fn render_once(
+    browser: &Browser,
+    session: &str,
+    metrics: &impl Fn(Value) -> (f64, f64, f64, f64),
+) -> f64 {
+    let clicked = browser
+        .execute(
+            "const a = document.querySelector('nav.crumbs a'); if (!a) return false; a.click(); return true;",
+            vec![],
+        )
+        .await
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    let link = format!("a[href$='/session/{session}']");
+    if !clicked || browser.wait_for(&link, WAIT).await.is_err() {
+        say("    the sessions list did not open");
+        return f64::NAN;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = metrics(
+        browser
+            .cdp("Performance.getMetrics", json!({}))
+            .await
+            .unwrap_or_default(),
+    );
+    let _ = browser
+        .execute(
+            "window.__bench.watch('END-OF-LONG-REPLY', 'article'); document.querySelector(arguments[0]).click();",
+            vec![json!(link)],
+        )
+        .await;
+    if visible(browser).await.is_none() {
+        return f64::NAN;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let end = metrics(
+        browser
+            .cdp("Performance.getMetrics", json!({}))
+            .await
+            .unwrap_or_default(),
+    );
+    end.0 - before.0
 }
 
 async fn fork_click(site: &StaticSite, session: &str, storage: &Value) -> (f64, f64) {
@@ -682,6 +763,15 @@ async fn fork_click(site: &StaticSite, session: &str, storage: &Value) -> (f64, 
         return (f64::NAN, f64::NAN);
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
+    // `BENCH_PROFILE=<file>`: a CPU profile of the click, for Chromium's DevTools.
+    let profile = std::env::var("BENCH_PROFILE").ok();
+    if profile.is_some() {
+        let _ = browser.cdp("Profiler.enable", json!({})).await;
+        let _ = browser
+            .cdp("Profiler.setSamplingInterval", json!({ "interval": 100 }))
+            .await;
+        let _ = browser.cdp("Profiler.start", json!({})).await;
+    }
     let clicked = browser
         .execute(
             "const buttons = [...document.querySelectorAll('article')].filter(a => a.textContent.includes(arguments[0])).map(a => [...a.querySelectorAll('button')].find(b => b.textContent.includes('Fork from here'))).filter(Boolean);
@@ -700,6 +790,32 @@ async fn fork_click(site: &StaticSite, session: &str, storage: &Value) -> (f64, 
         return (f64::NAN, f64::NAN);
     };
     let shown = visible(&browser).await.map_or(f64::NAN, |v| v - t);
+    if let Some(file) = &profile {
+        if let Ok(taken) = browser.cdp("Profiler.stop", json!({})).await {
+            let _ = std::fs::write(file, taken["profile"].to_string());
+        }
+    }
+    let found = browser
+        .execute(
+            "return window.__bench.found === null ? null : window.__bench.found - arguments[0];",
+            vec![json!(t)],
+        )
+        .await
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(f64::NAN);
+    let tasks = browser
+        .execute(
+            "return (window.__bench.tasks || []).filter(e => e.startTime >= arguments[0] - 5).map(e => `${Math.round(e.startTime - arguments[0])}+${Math.round(e.duration)}`).join(', ');",
+            vec![json!(t)],
+        )
+        .await
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    say(&format!(
+        "    the copied message in the DOM at {found:.0} ms; long tasks (start+ms): {tasks}"
+    ));
     // The fork is on screen before the server has made it: wait for the server's answer (up to
     // 2 minutes), to say how long it took next to the figure.
     for _ in 0..600 {
