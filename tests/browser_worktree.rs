@@ -207,6 +207,72 @@ async fn a_worktree_another_session_lives_in_is_never_removed() {
     assert!(Path::new(&dir).exists(), "the worktree stays");
 }
 
+/// A long session opens with its newest page of messages only: its worktree fork still carries
+/// the changes of turns older than that page.
+#[tokio::test]
+async fn a_long_sessions_worktree_fork_carries_the_turns_its_page_had_not_loaded() {
+    let server = OpenCode::start().await;
+    server.commit_all("start");
+    let client = server.client();
+    let source = server
+        .code("Long", &[r"printf 'early\n' > early.txt"])
+        .await;
+    for i in 1..=70 {
+        let mut note = PromptInput::text(format!("later note {i}"));
+        note.no_reply = true;
+        client.prompt(&source.id, &note).await.unwrap();
+    }
+    let late = PromptInput::text(r"turn 2 [[tool:bash:printf 'late\n' > late.txt]]");
+    client.prompt(&source.id, &late).await.unwrap();
+    server.settled(&source.id).await;
+    let app = App::start(&server.base_url(), None).await;
+    app.open(&format!("/session/{}", source.id)).await;
+    app.see("article", "turn 2").await;
+    app.see(".session-header", "the newest").await;
+    // The header sums the turns it has, and says so.
+    app.see_role(
+        "button",
+        "1 file changed, +1 −0 in 1 turn of the messages loaded",
+    )
+    .await;
+    assert_eq!(
+        app.browser
+            .execute(
+                "return [...document.querySelectorAll('article')].some(a => a.textContent.includes('early.txt'));",
+                vec![],
+            )
+            .await
+            .unwrap(),
+        json!(false),
+        "the first turn is not on the page"
+    );
+    // The whole session into a worktree: the dialog counts the first turn's change.
+    app.browser
+        .wait_until(
+            "[...document.querySelectorAll('.session-actions button')].some(b => b.textContent === 'Fork into worktree' && !b.disabled)",
+            WAIT,
+        )
+        .await
+        .unwrap();
+    app.browser
+        .execute(
+            "[...document.querySelectorAll('.session-actions button')].find(b => b.textContent === 'Fork into worktree').click();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let dialog = app.see("[role=dialog]", "Fork into a worktree").await;
+    let said = dialog.text().await.unwrap();
+    assert!(said.contains("2 files changed, +2 −0 in 2 turns"), "{said}");
+    app.confirm_dialog("Fork into a worktree").await;
+    let fork = app.landed_on(&source.id).await;
+    app.see(".worktree-place", "Worktree ").await;
+    let dir = client.get_session(&fork).await.unwrap().directory;
+    let dir = Path::new(&dir);
+    assert_eq!(read(dir, "early.txt").as_deref(), Some("early\n"));
+    assert_eq!(read(dir, "late.txt").as_deref(), Some("late\n"));
+}
+
 #[tokio::test]
 async fn outside_git_the_control_says_why_not() {
     let server = OpenCode::start().await;

@@ -217,15 +217,26 @@ pub fn TurnChanges(session_id: String, message_id: String, changes: Vec<FileChan
 /// The session's changes in all (the sum of its turns; the server's own total is empty on
 /// 1.18.33), opened into the same view, every turn's patch fetched then.
 #[component]
-pub fn SessionChanges(session_id: String, turns: Vec<TurnChange>) -> Element {
+pub fn SessionChanges(
+    session_id: String,
+    turns: Vec<TurnChange>,
+    /// The page holds the newest messages only: `turns` are the ones among them.
+    #[props(default)]
+    partial: bool,
+) -> Element {
     if turns.is_empty() {
         return rsx! {};
     }
     let totals = Totals::of(turns.iter().flat_map(|t| &t.changes));
     let label = format!(
-        "{} in {}",
+        "{} in {}{}",
         totals.line(),
-        crate::text::count(turns.len(), "turn")
+        crate::text::count(turns.len(), "turn"),
+        if partial {
+            " of the messages loaded"
+        } else {
+            ""
+        }
     );
     rsx! {
         ChangesLine { class: "session-changes", label, session_id, turns }

@@ -480,15 +480,21 @@ impl OpenCode {
         session
     }
 
-    /// Waits until every user message of `session_id` carries the server's summary of its
-    /// turn's file changes.
+    /// Waits until every replied-to user message of `session_id` carries the server's summary
+    /// of its turn's file changes (one sent with no reply never gets one).
     pub async fn settled(&self, session_id: &str) {
+        use branchpoint::api::MessageInfo;
         let client = self.client();
         for _ in 0..100 {
             let messages = client.messages(session_id).await.expect("messages");
+            let replied = |id: &str| {
+                messages
+                    .iter()
+                    .any(|m| matches!(&m.info, MessageInfo::Assistant(a) if a.parent_id == id))
+            };
             let done = messages.iter().all(|m| match &m.info {
-                branchpoint::api::MessageInfo::User(u) => u.summary.is_some(),
-                branchpoint::api::MessageInfo::Assistant(a) => a.time.completed.is_some(),
+                MessageInfo::User(u) => u.summary.is_some() || !replied(&u.id),
+                MessageInfo::Assistant(a) => a.time.completed.is_some(),
             });
             if done {
                 return;

@@ -397,7 +397,7 @@ fn Header(
                 if running { " · writing a reply…" }
             }
             if !pending {
-                SessionChanges { session_id: session.id.clone(), turns }
+                SessionChanges { session_id: session.id.clone(), turns, partial }
             }
             div { class: "session-actions", hidden: pending,
                 button {

@@ -179,7 +179,10 @@ pub fn use_worktree_action(live: LiveSession) -> WorktreeAction {
     }));
     let prepare = use_action(move |client, (point, when_busy): (ForkPoint, WhenBusy)| {
         let source = live.session.peek().clone();
-        let known = (*stream.peek() == StreamStatus::Live).then(|| live.messages.peek().clone());
+        // Every copied turn's changes go into the worktree: the page's messages do only when
+        // they are all the session's (not the newest page of a long one), else all are fetched.
+        let whole = *stream.peek() == StreamStatus::Live && live.older.peek().is_none();
+        let known = whole.then(|| live.messages.peek().clone());
         async move {
             let result = prepare(&client, &source, &point, known, when_busy).await;
             reading.set(None);
