@@ -515,6 +515,51 @@ async fn a_fork_shows_before_the_server_has_made_it_and_becomes_the_real_one() {
     app.see("article", "beta").await;
 }
 
+/// A long session's page holds its newest messages only: the fork shown early says it copies
+/// the earlier ones too, and is windowed like its source (not every copied message drawn).
+#[tokio::test]
+async fn an_early_fork_of_a_long_session_is_windowed_and_says_it_copies_the_earlier_ones() {
+    let server = OpenCode::start().await;
+    let client = server.client();
+    let source = server
+        .seed_many("Long", 100, |i| format!("long message {i}"))
+        .await;
+    let proxy = FaultProxy::start_with(
+        &server.base_url(),
+        &[
+            "--delay",
+            r"^POST /session/[^/]+/fork$",
+            "--delay-ms",
+            "3000",
+        ],
+    );
+    let app = App::start(&proxy.url(), None).await;
+    app.open(&format!("/session/{}", source.id)).await;
+    app.see("article", "long message 100").await;
+    app.see_role("status", "Live").await;
+    let last = app.count("article").await - 1;
+    app.click_in_article(last, "Fork from here").await;
+
+    forking(&app).await;
+    app.see_role(
+        "status",
+        "copying these 60 messages and the earlier ones before them",
+    )
+    .await;
+    app.see("article", "long message 100").await;
+    let drawn = app.count("article").await;
+    assert!(
+        drawn < 60,
+        "{drawn} of the 60 copied messages drawn at once"
+    );
+    app.screenshots("fork-early-long").await;
+
+    // Made: the fork holds all 100, its page the newest of them.
+    let fork = app.landed_on(&source.id).await;
+    assert_eq!(texts(&client, &fork).await.len(), 100);
+    app.see(".session-header", "the newest 60 messages").await;
+}
+
 #[tokio::test]
 async fn a_refused_early_fork_goes_back_to_the_source_with_its_draft() {
     let server = OpenCode::start().await;

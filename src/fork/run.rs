@@ -81,6 +81,9 @@ pub struct Forked {
     /// The messages the new session starts with, as they were in the source (their ids are
     /// the source's: the server gives the copies new ones).
     pub copied: Vec<Message>,
+    /// `copied` are the newest of what the fork holds only: they came from a page that had not
+    /// loaded the source's older messages (see [`ForkRequest::newest_only`]).
+    pub partial: bool,
     /// The lineage as stored after recording this fork.
     pub lineage: Option<LineageGraph>,
     /// Something the user should know although the fork succeeded (for example: the lineage
@@ -160,6 +163,8 @@ pub struct ForkRequest {
     /// session does not wait for them to be fetched again. A reply still running among them,
     /// or `None`, fetches them fresh.
     pub known: Option<Vec<Message>>,
+    /// `known` are the session's newest messages only (its page had not loaded the older).
+    pub newest_only: bool,
     pub naming: NameWhen,
     /// The token of the page showing the fork while it is made (`/session/forking-<token>`).
     pub page: Option<u64>,
@@ -173,6 +178,7 @@ impl ForkRequest {
             point,
             when_busy: WhenBusy::Ask,
             known: None,
+            newest_only: false,
             naming: NameWhen::Now,
             page: None,
         }
@@ -185,6 +191,14 @@ impl ForkRequest {
     /// Plans against these messages (see [`ForkRequest::known`]); `None` fetches them.
     pub fn known(self, known: Option<Vec<Message>>) -> ForkRequest {
         ForkRequest { known, ..self }
+    }
+
+    /// The `known` messages are the newest only: the session has older ones before them.
+    pub fn newest_only(self, newest_only: bool) -> ForkRequest {
+        ForkRequest {
+            newest_only,
+            ..self
+        }
     }
 
     pub fn name_later(self) -> ForkRequest {
@@ -214,11 +228,13 @@ pub async fn fork<T: Transport>(
         point,
         when_busy,
         known,
+        newest_only,
         naming,
         page,
     } = request;
     let asked = Asked {
         when_busy,
+        newest_only,
         page,
         now,
     };
@@ -233,6 +249,8 @@ pub async fn fork<T: Transport>(
 /// is made, and when (stamping its lineage edge).
 struct Asked {
     when_busy: WhenBusy,
+    /// The known messages are the newest only.
+    newest_only: bool,
     page: Option<u64>,
     now: f64,
 }
@@ -248,10 +266,12 @@ async fn fork_unnamed<T: Transport>(
 ) -> Result<Forked, ForkError> {
     let Asked {
         when_busy,
+        newest_only,
         page,
         now,
     } = asked;
-    let (messages, plan) = planned(client, source, known, point, when_busy).await?;
+    let (messages, plan, fetched) = planned(client, source, known, point, when_busy).await?;
+    let partial = newest_only && !fetched;
     let newest = messages
         .iter()
         .map(|m| m.info.created())
@@ -284,12 +304,16 @@ async fn fork_unnamed<T: Transport>(
             let found = find_lost_fork(&sessions, source, newest, &known)
                 .ok_or(ForkError::Unanswered(error))?;
             let copied = messages[..plan.copied.min(messages.len())].to_vec();
-            return Ok(finish(client, source, plan, found, copied, now, true));
+            let mut forked = finish(client, source, plan, found, copied, now, true);
+            forked.partial = partial;
+            return Ok(forked);
         }
         Err(error) => return Err(error.into()),
     };
     let copied = messages[..plan.copied.min(messages.len())].to_vec();
-    Ok(finish(client, source, plan, created, copied, now, false))
+    let mut forked = finish(client, source, plan, created, copied, now, false);
+    forked.partial = partial;
+    Ok(forked)
 }
 
 /// The lineage edge a fork of `source` planned as `plan` gets (made `now`, on `server`), but for
@@ -313,20 +337,20 @@ pub fn planned_edge(source: &Session, plan: &ForkPlan, server: &str, now: f64) -
     }
 }
 
-/// The source's messages as they are now (`known` when the page's are current), and the plan
-/// of the fork against them; a running reply is asked about, stopped, or left out as
-/// `when_busy` says.
+/// The source's messages as they are now (`known` when the page's are current), the plan of
+/// the fork against them, and whether they were fetched here (all of them) rather than known;
+/// a running reply is asked about, stopped, or left out as `when_busy` says.
 pub(super) async fn planned<T: Transport>(
     client: &Client<T>,
     source: &Session,
     known: Option<Vec<Message>>,
     point: &ForkPoint,
     when_busy: WhenBusy,
-) -> Result<(Vec<Message>, ForkPlan), ForkError> {
+) -> Result<(Vec<Message>, ForkPlan, bool), ForkError> {
     // Plan against the session as it is now, not as the page may have seen it.
-    let mut messages = match known {
-        Some(known) if !known.iter().any(is_running) => known,
-        _ => client.messages(&source.id).await?,
+    let (mut messages, mut fetched) = match known {
+        Some(known) if !known.iter().any(is_running) => (known, false),
+        _ => (client.messages(&source.id).await?, true),
     };
     // A reply cut off by a server crash stays unfinished forever: ask the server whether it is
     // really writing one (and assume so if it will not say).
@@ -337,6 +361,7 @@ pub(super) async fn planned<T: Transport>(
             WhenBusy::StopFirst => {
                 client.abort(&source.id).await?;
                 messages = settle(client, &source.id).await?;
+                fetched = true;
             }
             WhenBusy::CompleteOnly => {}
         }
@@ -345,7 +370,7 @@ pub(super) async fn planned<T: Transport>(
     if when_busy == WhenBusy::CompleteOnly {
         plan = complete_only(plan, &messages);
     }
-    Ok((messages, plan))
+    Ok((messages, plan, fetched))
 }
 
 /// Everything after the server made the fork `created`: its lineage edge (under its telling
@@ -392,6 +417,7 @@ pub(super) fn finish<T: Transport>(
         session,
         plan,
         copied,
+        partial: false,
         lineage,
         warning,
         naming: Some(naming),

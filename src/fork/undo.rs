@@ -294,6 +294,7 @@ mod tests {
                 resend: None,
             },
             copied: Vec::new(),
+            partial: false,
             lineage: None,
             warning: None,
             naming: None,

@@ -73,7 +73,7 @@ pub async fn prepare<T: Transport>(
     known: Option<Vec<Message>>,
     when_busy: WhenBusy,
 ) -> Result<Prepared, ForkError> {
-    let (messages, mut plan) = planned(client, source, known, point, when_busy).await?;
+    let (messages, mut plan, _) = planned(client, source, known, point, when_busy).await?;
     plan.kind = ForkKind::Worktree;
     let copied = messages[..plan.copied.min(messages.len())].to_vec();
     let turns = fetch_turns(client, &source.id, &turn_changes(&copied)).await?;

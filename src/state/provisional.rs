@@ -31,6 +31,8 @@ pub struct Making {
     pub edge: Edge,
     /// The messages it copies, as the source's page had them.
     pub copied: Shared<Vec<Message>>,
+    /// The page had not loaded the source's older messages: the fork copies those too.
+    pub partial: bool,
     /// Answered while its page showed it: kept until that page moves on (so it does not
     /// flash "no such session" while it is being left).
     pub ended: bool,
@@ -48,6 +50,8 @@ impl Making {
 pub struct StandIn {
     pub session: Session,
     pub messages: Shared<Vec<Message>>,
+    /// The session has older messages than these (its page had not loaded them).
+    pub partial: bool,
     /// Set while it is a fork still being made.
     pub making: Option<Making>,
 }
@@ -55,7 +59,7 @@ pub struct StandIn {
 #[derive(Debug, Clone, PartialEq, Default)]
 struct Shown {
     making: Option<Making>,
-    made: Option<(Session, Shared<Vec<Message>>)>,
+    made: Option<StandIn>,
     /// The session page on screen.
     viewing: String,
     /// Sessions shown first under another id (a fork made from the page that showed it being
@@ -141,22 +145,33 @@ impl ProvisionalFork {
             return false;
         };
         making.ended = true;
-        let (page, copied) = (making.page_id(), making.copied.clone());
+        let (page, copied, partial) = (making.page_id(), making.copied.clone(), making.partial);
         let viewed = shown.viewing == page;
         if !viewed {
             shown.making = None;
         }
         if let Some(session) = made {
             shown.aliases.insert(session.id.clone(), page);
-            shown.made = Some((session, copied));
+            shown.made = Some(StandIn {
+                session,
+                messages: copied,
+                partial,
+                making: None,
+            });
         }
         viewed
     }
 
-    /// Shows `session` with `messages` until its page has loaded.
-    pub fn show(self, session: Session, messages: Shared<Vec<Message>>) {
+    /// Shows `session` with `messages` (`partial`: the newest of its messages only) until its
+    /// page has loaded.
+    pub fn show(self, session: Session, messages: Shared<Vec<Message>>, partial: bool) {
         let mut signal = self.0;
-        signal.write().made = Some((session, messages));
+        signal.write().made = Some(StandIn {
+            session,
+            messages,
+            partial,
+            making: None,
+        });
     }
 
     /// What stands in for `session_id`, if anything (read reactively).
@@ -172,15 +187,15 @@ impl ProvisionalFork {
             return Some(StandIn {
                 session,
                 messages: making.copied.clone(),
+                partial: making.partial,
                 making: Some(making.clone()),
             });
         }
-        let (session, messages) = shown.made.as_ref().filter(|(s, _)| s.id == session_id)?;
-        Some(StandIn {
-            session: session.clone(),
-            messages: messages.clone(),
-            making: None,
-        })
+        shown
+            .made
+            .as_ref()
+            .filter(|made| made.session.id == session_id)
+            .cloned()
     }
 
     /// The identity of `session_id`'s page: its own id, or the one it was first shown under.
@@ -206,7 +221,7 @@ impl ProvisionalFork {
 
     /// `session_id`'s page has loaded (or failed): its stand-in goes.
     pub fn settle(self, session_id: &str) {
-        let mine = matches!(&self.0.peek().made, Some((s, _)) if s.id == session_id);
+        let mine = matches!(&self.0.peek().made, Some(made) if made.session.id == session_id);
         if mine {
             let mut signal = self.0;
             signal.write().made = None;

@@ -45,6 +45,10 @@ pub fn SessionBody(
     /// it was): no fork action yet.
     #[props(default)]
     provisional: bool,
+    /// A stand-in holding the newest of the session's messages only (its source's page had not
+    /// loaded the older ones): windowed like a long session, and said to be partial.
+    #[props(default)]
+    partial: bool,
     /// The fork being made that this page shows, if it is one.
     #[props(default)]
     making: Option<Making>,
@@ -59,7 +63,14 @@ pub fn SessionBody(
 ) -> Element {
     // First: every request below is about this session, in its own directory.
     let place = provide_session_place(&session.directory);
-    let live = use_live_session(session, messages.clone(), older, server_busy, provisional);
+    let live = use_live_session(
+        session,
+        messages.clone(),
+        older,
+        server_busy,
+        provisional,
+        partial,
+    );
     use_directory_events(place.0);
     use_effect(move || {
         let directory = live.session.read().directory.clone();
@@ -68,7 +79,7 @@ pub fn SessionBody(
             place.set(directory);
         }
     });
-    let window = use_message_window(live.messages, live.older);
+    let window = use_message_window(live.messages, live.older, live.partial);
     let earlier = use_earlier_pages(live);
     let fork = use_fork_action(live);
     let undo = use_undo_action(live);
@@ -198,7 +209,7 @@ pub fn SessionBody(
             gone_undos,
             turns: turns(),
             count,
-            partial: live.older.read().is_some(),
+            partial: live.older.read().is_some() || *live.partial.read(),
             running,
             held: held.clone(),
             fork,
@@ -377,7 +388,12 @@ fn Header(
                 div { class: "title-row", h1 { "{title}" } }
                 p { class: "muted forking", role: "status", aria_busy: "true",
                     span { class: "spinner", aria_hidden: "true" }
-                    " Forking… the server is copying {counted(count, \"message\")}. You can write your next message meanwhile: it is sent once the fork exists."
+                    if partial {
+                        " Forking… the server is copying these {counted(count, \"message\")} and the earlier ones before them."
+                    } else {
+                        " Forking… the server is copying {counted(count, \"message\")}."
+                    }
+                    " You can write your next message meanwhile: it is sent once the fork exists."
                 }
             } else {
                 TitleEditor { session: session.clone(), on_renamed: move |_| on_changed.call(()), open: commands.edit_title }

@@ -77,6 +77,7 @@ impl ForkAction {
         let token = now_ms() as u64;
         let request = ForkRequest::new(&source, point.clone())
             .known(Some(messages.clone()))
+            .newest_only(self.live.older.peek().is_some())
             .name_later()
             .shown_at(token);
         Some(Early {
@@ -106,6 +107,7 @@ pub fn use_fork_action(live: LiveSession) -> ForkAction {
         let request = ForkRequest::new(&source, point.clone())
             .when_busy(when_busy)
             .known(known)
+            .newest_only(live.older.peek().is_some())
             .name_later();
         async move {
             let result = fork(&client, request, now_ms()).await;
@@ -119,7 +121,7 @@ pub fn use_fork_action(live: LiveSession) -> ForkAction {
                 Err(error) => return Err(error.to_string()),
             };
             let copied = std::mem::take(&mut forked.copied);
-            provisional.show(forked.session.clone(), Shared::from(copied));
+            provisional.show(forked.session.clone(), Shared::from(copied), forked.partial);
             let id = forked.session.id.clone();
             made(forked, &client, lineage, remote, provisional, toasts);
             navigator.push(Route::Session { id });
@@ -134,7 +136,7 @@ pub fn use_fork_action(live: LiveSession) -> ForkAction {
             token,
         } = early;
         let source = request.source.clone();
-        let known = request.known.clone();
+        let (known, partial) = (request.known.clone(), request.newest_only);
         let copied = known
             .as_ref()
             .map(|m| m[..plan.copied.min(m.len())].to_vec())
@@ -150,6 +152,7 @@ pub fn use_fork_action(live: LiveSession) -> ForkAction {
             edge: planned_edge(&source, &plan, &server, now_ms()),
             source: source.clone(),
             copied: Shared::from(copied),
+            partial: request.newest_only,
             ended: false,
         };
         let page = making.page_id();
@@ -176,7 +179,7 @@ pub fn use_fork_action(live: LiveSession) -> ForkAction {
                         // Back on the source, shown as it was until its page has loaded (or
                         // for as long as the server cannot be reached).
                         if let Some(known) = known {
-                            provisional.show(source.clone(), Shared::from(known));
+                            provisional.show(source.clone(), Shared::from(known), partial);
                         }
                         navigator.go_back();
                     }

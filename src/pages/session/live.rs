@@ -34,6 +34,9 @@ pub struct LiveSession {
     pub messages: Signal<Vec<Message>>,
     /// Where the page of messages before those loaded starts; `None` once the first is loaded.
     pub older: Signal<Option<String>>,
+    /// A stand-in holding the newest of the session's messages only, with no way to load the
+    /// older ones (its source's page had not): until the session itself replaces it.
+    pub partial: Signal<bool>,
     /// Whether a reply is being written.
     pub busy: Signal<bool>,
     /// The provider failed and the server retries: the attempt and the provider's words.
@@ -60,13 +63,15 @@ enum Fetch {
 /// stored yet (it died mid-reply); `server_busy` is the server's word on whether a reply runs.
 /// A `stand_in` (a fork's copied messages, which carry its source's ids) is replaced whole by
 /// the session as loaded; the session it stood in for may have had another id (a fork being
-/// made), so everything here follows the id of the session shown now.
+/// made), so everything here follows the id of the session shown now. A `partial` stand-in
+/// holds the newest of the session's messages only.
 pub fn use_live_session(
     session: Session,
     messages: Shared<Vec<Message>>,
     older: Option<String>,
     server_busy: Option<bool>,
     stand_in: bool,
+    partial: bool,
 ) -> LiveSession {
     // Text that streamed into a reply the server then left unfinished is put back: the server
     // stores an open part empty. Not while a reply runs: its next deltas would follow the kept
@@ -81,10 +86,12 @@ pub fn use_live_session(
     let mut busy = use_signal(|| server_busy.unwrap_or_else(|| messages.iter().any(is_running)));
     let mut current = use_signal(|| session.clone());
     let mut cursor = use_signal(|| older.clone());
+    let mut newest_only = use_signal(|| stand_in && partial);
     let live = LiveSession {
         session: current,
         messages: shown,
         older: cursor,
+        partial: newest_only,
         busy,
         retry: use_signal(|| None),
         deleted: use_signal(|| false),
@@ -103,6 +110,7 @@ pub fn use_live_session(
             // The session itself, at last: none of the stand-in's messages may stay.
             shown.set(Vec::clone(&messages));
             cursor.set(older);
+            newest_only.set(false);
             if let Some(now_busy) = server_busy {
                 busy.set(now_busy);
             }
@@ -284,6 +292,7 @@ impl LiveSession {
             mut deleted,
             mut permissions,
             mut questions,
+            partial: _,
         } = self;
         match event {
             Event::SessionStatus { status, .. } => {

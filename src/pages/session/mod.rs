@@ -46,6 +46,8 @@ struct Shown {
     older: Option<String>,
     server_busy: Option<bool>,
     stand_in: bool,
+    /// A stand-in holding the newest of the session's messages only.
+    partial: bool,
     making: Option<crate::state::Making>,
 }
 
@@ -161,6 +163,7 @@ pub fn Session(id: ReadSignal<String>) -> Element {
             older: None,
             server_busy: None,
             stand_in: true,
+            partial: stand_in.partial,
             making: stand_in.making.clone(),
         }),
         (None, Some(Ok(loaded))) => Some(Shown {
@@ -169,6 +172,7 @@ pub fn Session(id: ReadSignal<String>) -> Element {
             older: loaded.older.clone(),
             server_busy: loaded.server_busy,
             stand_in: false,
+            partial: false,
             making: None,
         }),
         _ => None,
@@ -188,6 +192,7 @@ pub fn Session(id: ReadSignal<String>) -> Element {
                     messages: shown.messages,
                     older: shown.older,
                     provisional: shown.stand_in,
+                    partial: shown.partial,
                     making: shown.making,
                     unreachable,
                     server_busy: shown.server_busy,

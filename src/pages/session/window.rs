@@ -23,12 +23,13 @@ pub struct MessageWindow {
     heights: Signal<HashMap<String, f64>>,
     view: Signal<View>,
     older: Signal<Option<String>>,
+    partial: Signal<bool>,
 }
 
 impl MessageWindow {
     /// The messages to render now, of `messages` (read reactively: scrolling re-renders).
     pub fn slice(&self, messages: &[Message]) -> Slice {
-        let whole = self.older.read().is_none();
+        let whole = self.older.read().is_none() && !*self.partial.read();
         slice(
             &heights_of(messages, &self.heights.read()),
             (self.view)(),
@@ -38,10 +39,12 @@ impl MessageWindow {
 }
 
 /// Follows the window's scrolling over `messages` (`older`: where the messages not loaded yet
-/// start, if any), measuring each message once rendered. The listener goes with the page.
+/// start, if any; `partial`: older ones exist but cannot be loaded here), measuring each
+/// message once rendered. The listener goes with the page.
 pub fn use_message_window(
     messages: Signal<Vec<Message>>,
     older: Signal<Option<String>>,
+    partial: Signal<bool>,
 ) -> MessageWindow {
     let mut heights = use_signal(HashMap::<String, f64>::new);
     let view = use_signal(|| View::Bottom { height: 900.0 });
@@ -60,7 +63,7 @@ pub fn use_message_window(
             let moved = {
                 let messages = messages.peek();
                 let all = heights_of(&messages, &heights.peek());
-                let whole = older.peek().is_none();
+                let whole = older.peek().is_none() && !*partial.peek();
                 let (a, b) = (slice(&all, current, whole), slice(&all, next, whole));
                 (a.start, a.end) != (b.start, b.end)
             };
@@ -97,6 +100,7 @@ pub fn use_message_window(
         heights,
         view,
         older,
+        partial,
     }
 }
 
