@@ -58,12 +58,14 @@ impl LineageState {
     }
 
     /// Records how many messages `session` has (the length of its lane on the map), if the
-    /// lineage knows it and the count changed.
-    pub fn note_messages(self, session: &str, n: usize) {
+    /// lineage knows it and the count changed. `at_least`: `n` are the ones a page has loaded
+    /// of a longer session, which never shortens what was known (a scan counted them all).
+    pub fn note_messages(self, session: &str, n: usize, at_least: bool) {
         let n = u32::try_from(n).unwrap_or(u32::MAX);
         let new = {
             let lineage = self.0.peek();
-            lineage.messages.get(session) != Some(&n) && lineage.mentions(session)
+            let known = lineage.messages.get(session).copied();
+            count_changed(known, n, at_least) && lineage.mentions(session)
         };
         if new {
             let _ = self.update(|l| {
@@ -106,4 +108,30 @@ pub(super) fn provide(toasts: Toasts) -> LineageState {
 /// The app's lineage.
 pub fn use_lineage() -> LineageState {
     use_context::<LineageState>()
+}
+
+/// Whether a session's message count `n` (a lower bound when `at_least`) says more than the
+/// `known` one.
+fn count_changed(known: Option<u32>, n: u32, at_least: bool) -> bool {
+    match known {
+        Some(known) if at_least => n > known,
+        known => known != Some(n),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_changed;
+
+    #[test]
+    fn a_page_of_a_long_session_never_shortens_its_lane() {
+        // The newest 60 of 1,000 counted by a scan: still 1,000.
+        assert!(!count_changed(Some(1000), 60, true));
+        // More loaded than known: more.
+        assert!(count_changed(Some(60), 260, true));
+        assert!(count_changed(None, 60, true));
+        // All loaded: exactly what the page holds, shorter too (messages undone).
+        assert!(count_changed(Some(1000), 998, false));
+        assert!(!count_changed(Some(998), 998, false));
+    }
 }

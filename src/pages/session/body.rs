@@ -93,7 +93,8 @@ pub fn SessionBody(
     use_effect(move || {
         let n = count_now();
         if !provisional {
-            lineage_state.note_messages(&live.session.peek().id, n);
+            let partial = live.older.peek().is_some() || *live.partial.peek();
+            lineage_state.note_messages(&live.session.peek().id, n, partial);
         }
     });
 
