@@ -77,19 +77,37 @@ pub fn to_safe_html(source: &str) -> String {
 /// the block still being written is rendered again as text arrives. Rendering the whole text
 /// on every delta costs its length each time: a long reply became quadratic. (Across blocks,
 /// reference links wait for the finished part, which is rendered whole.)
+/// Finished blocks are kept [`GROUP`] to a value: a page then holds (and diffs, and lays out)
+/// one element per group, not one per block of a reply thousands of blocks long.
 #[derive(Debug, Default)]
 pub struct StreamedMarkdown {
     /// The text the finished blocks were rendered from.
     done: String,
-    /// Their HTML, one per block.
+    /// The HTML of each full group of finished blocks.
+    groups: Vec<crate::shared::Shared<String>>,
+    /// The HTML of the finished blocks after them (fewer than a group), one per block.
     blocks: Vec<crate::shared::Shared<String>>,
+}
+
+/// How many finished blocks make a group.
+pub const GROUP: usize = 32;
+
+/// Streamed markdown as [`StreamedMarkdown::render`] gives it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Streamed {
+    /// Full groups of finished blocks, each the same value from the render that made it on.
+    pub groups: Vec<crate::shared::Shared<String>>,
+    /// The finished blocks after them, each the same value from its first render on.
+    pub blocks: Vec<crate::shared::Shared<String>>,
+    /// The block still being written.
+    pub tail: String,
 }
 
 impl StreamedMarkdown {
     /// The HTML of `text`: the finished blocks (the same values as last time for those that
     /// were finished then) and the block still being written. Text that is not the last text
     /// grown at its end is rendered afresh.
-    pub fn render(&mut self, text: &str) -> (Vec<crate::shared::Shared<String>>, String) {
+    pub fn render(&mut self, text: &str) -> Streamed {
         if !text.starts_with(self.done.as_str()) {
             *self = StreamedMarkdown::default();
         }
@@ -97,12 +115,24 @@ impl StreamedMarkdown {
         while let Some(end) = block_end(text, from) {
             let block = text.get(from..end).unwrap_or_default();
             self.blocks.push(to_safe_html(block).into());
+            if self.blocks.len() == GROUP {
+                let group: String = self
+                    .blocks
+                    .drain(..)
+                    .map(|b| b.as_str().to_owned())
+                    .collect();
+                self.groups.push(group.into());
+            }
             from = end;
         }
         self.done
             .push_str(text.get(self.done.len()..from).unwrap_or_default());
         let tail = text.get(from..).unwrap_or_default();
-        (self.blocks.clone(), to_safe_html(tail))
+        Streamed {
+            groups: self.groups.clone(),
+            blocks: self.blocks.clone(),
+            tail: to_safe_html(tail),
+        }
     }
 }
 
@@ -193,7 +223,7 @@ mod tests {
         let mut streamed = StreamedMarkdown::default();
         let mut previous: Vec<crate::shared::Shared<String>> = Vec::new();
         for end in (1..=whole.len()).filter(|&i| whole.is_char_boundary(i)) {
-            let (blocks, tail) = streamed.render(&whole[..end]);
+            let Streamed { blocks, tail, .. } = streamed.render(&whole[..end]);
             // A block once finished is the very same value ever after: never rendered again.
             assert!(blocks.len() >= previous.len());
             for (old, new) in previous.iter().zip(&blocks) {
@@ -202,7 +232,7 @@ mod tests {
             previous = blocks;
             let _ = tail;
         }
-        let (blocks, tail) = streamed.render(whole);
+        let Streamed { blocks, tail, .. } = streamed.render(whole);
         let html: String = blocks.iter().map(|b| b.as_str()).collect::<String>() + &tail;
         assert_eq!(
             blocks.len(),
@@ -211,8 +241,44 @@ mod tests {
         );
         assert_eq!(html, to_safe_html(whole), "the same HTML as the whole text");
         // Text that is not the same text grown starts over.
-        let (blocks, tail) = streamed.render("Other");
+        let Streamed { blocks, tail, .. } = streamed.render("Other");
         assert!(blocks.is_empty() && tail.contains("Other"));
+    }
+
+    #[test]
+    fn a_long_streamed_reply_keeps_its_finished_blocks_in_groups() {
+        let whole: String = (1..=100)
+            .map(|i| format!("Paragraph {i} with **bold**.\n\n"))
+            .collect::<String>()
+            + "The end";
+        let mut streamed = StreamedMarkdown::default();
+        let mut previous: Vec<crate::shared::Shared<String>> = Vec::new();
+        for end in (1..=whole.len()).step_by(7) {
+            let shown = streamed.render(&whole[..end]);
+            // A group once made is the very same value ever after.
+            for (old, new) in previous.iter().zip(&shown.groups) {
+                assert!(old == new, "a group was rendered again at {end}");
+            }
+            assert!(shown.blocks.len() < GROUP);
+            previous = shown.groups;
+        }
+        let shown = streamed.render(&whole);
+        assert_eq!(
+            (shown.groups.len(), shown.blocks.len()),
+            (3, 100 - 3 * GROUP)
+        );
+        let html: String = shown
+            .groups
+            .iter()
+            .chain(&shown.blocks)
+            .map(|b| b.as_str())
+            .collect::<String>()
+            + &shown.tail;
+        assert_eq!(
+            html,
+            to_safe_html(&whole),
+            "the same HTML as the whole text"
+        );
     }
 
     #[test]

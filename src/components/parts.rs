@@ -70,15 +70,25 @@ fn Markdown(class: &'static str, text: String, open: bool) -> Element {
         let html = to_safe_html(&text);
         return rsx! { div { class, dangerous_inner_html: "{html}" } };
     }
-    let (blocks, tail) = streamed.borrow_mut().render(&text);
+    let shown = streamed.borrow_mut().render(&text);
+    let grouped = shown.groups.len() * crate::markdown::GROUP;
     rsx! {
         div { class: "{class} streaming",
-            for (i, html) in blocks.into_iter().enumerate() {
-                HtmlBlock { key: "{i}", html }
+            for (i, html) in shown.groups.into_iter().enumerate() {
+                HtmlGroup { key: "g{i}", html }
             }
-            div { class: "md-block", dangerous_inner_html: "{tail}" }
+            for (i, html) in shown.blocks.into_iter().enumerate() {
+                HtmlBlock { key: "{grouped + i}", html }
+            }
+            div { class: "md-block", dangerous_inner_html: "{shown.tail}" }
         }
     }
+}
+
+/// A group of finished blocks of streamed markdown, one element for them all.
+#[component]
+fn HtmlGroup(html: Shared<String>) -> Element {
+    rsx! { div { class: "md-group", dangerous_inner_html: html.as_str() } }
 }
 
 /// A finished block of streamed markdown: the same HTML value is never drawn again.
