@@ -15,7 +15,8 @@
 //! to the server's own fork time for the same session; the lineage view with 5,000 records; a
 //! long reply streamed in (`BENCH_LONG` bytes in `BENCH_PIECES` deltas): the page's main-thread
 //! and script time while it streams, and its end on screen after the last delta.
-//! `BENCH_ONLY=long` measures that alone; `BENCH_ONLY=fork` the fork click alone.
+//! `BENCH_ONLY=long` measures that alone; `BENCH_ONLY=fork` the fork click alone;
+//! `BENCH_PROFILE=<file>` writes a CPU profile of the fork click or the long reply there.
 //!
 //! Run with `make bench` (or `cargo run --example bench --features bench`); needs `dist/`.
 
@@ -631,38 +632,14 @@ async fn long_replies(server: &OpenCode, site: &StaticSite, runs: usize) {
             continue;
         }
         let _ = browser.cdp("Performance.enable", json!({})).await;
-        let metrics = |v: Value| {
-            let get = |name: &str| {
-                v["metrics"]
-                    .as_array()
-                    .and_then(|m| m.iter().find(|m| m["name"] == name))
-                    .and_then(|m| m["value"].as_f64())
-                    .unwrap_or(f64::NAN)
-            };
-            (
-                get("TaskDuration") * 1000.0,
-                get("ScriptDuration") * 1000.0,
-                get("LayoutDuration") * 1000.0,
-                get("RecalcStyleDuration") * 1000.0,
-            )
-        };
-        let before = metrics(
-            browser
-                .cdp("Performance.getMetrics", json!({}))
-                .await
-                .unwrap_or_default(),
-        );
+        let before = main_thread(&browser).await;
+        let profile = profile_start(&browser).await;
         let prompt = branchpoint::api::PromptInput::text(format!(
             "[[long:{bytes}:{pieces}]] [[slow:{pause}]]"
         ));
         // Sent by the bench, not the page: only what the page does as the reply arrives counts.
         let sent = client.prompt(&session.id, &prompt).await;
-        let answered = browser
-            .execute("return performance.now();", vec![])
-            .await
-            .ok()
-            .and_then(|v| v.as_f64())
-            .unwrap_or(f64::NAN);
+        let answered = number(&browser, "return performance.now();", vec![]).await;
         if sent.is_err() {
             say("    the prompt failed");
             continue;
@@ -670,12 +647,8 @@ async fn long_replies(server: &OpenCode, site: &StaticSite, runs: usize) {
         let shown = visible(&browser).await.unwrap_or(f64::NAN);
         // The reply finished: the page settles on the whole text.
         tokio::time::sleep(Duration::from_millis(500)).await;
-        let end = metrics(
-            browser
-                .cdp("Performance.getMetrics", json!({}))
-                .await
-                .unwrap_or_default(),
-        );
+        let end = main_thread(&browser).await;
+        profile_end(&browser, profile).await;
         let (task, js) = (end.0 - before.0, end.1 - before.1);
         let (layout, style) = (end.2 - before.2, end.3 - before.3);
         say(&format!(
@@ -687,7 +660,7 @@ async fn long_replies(server: &OpenCode, site: &StaticSite, runs: usize) {
         after.push(shown - answered);
         // One render of the finished reply, to compare: to the sessions list and back to this
         // session in the app (its messages fetched, parsed and drawn once), measured the same way.
-        let once = render_once(&browser, &session.id, &metrics).await;
+        let once = render_once(&browser, &session.id).await;
         say(&format!(
             "    one render of the finished reply: main thread {once:.0} ms ({:.1}× for the stream)",
             task / once
@@ -711,11 +684,7 @@ async fn long_replies(server: &OpenCode, site: &StaticSite, runs: usize) {
 
 /// Main-thread time of opening `session` once from the sessions list, in the app, until its
 /// end marker is on screen and the page has settled (as after the stream), in ms.
-async fn render_once(
-    browser: &Browser,
-    session: &str,
-    metrics: &impl Fn(Value) -> (f64, f64, f64, f64),
-) -> f64 {
+async fn render_once(browser: &Browser, session: &str) -> f64 {
     let clicked = browser
         .execute(
             "const a = document.querySelector('nav.crumbs a'); if (!a) return false; a.click(); return true;",
@@ -731,12 +700,7 @@ async fn render_once(
         return f64::NAN;
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let before = metrics(
-        browser
-            .cdp("Performance.getMetrics", json!({}))
-            .await
-            .unwrap_or_default(),
-    );
+    let before = main_thread(browser).await;
     let _ = browser
         .execute(
             "window.__bench.watch('END-OF-LONG-REPLY', 'article'); document.querySelector(arguments[0]).click();",
@@ -747,13 +711,30 @@ async fn render_once(
         return f64::NAN;
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let end = metrics(
-        browser
-            .cdp("Performance.getMetrics", json!({}))
-            .await
-            .unwrap_or_default(),
-    );
-    end.0 - before.0
+    main_thread(browser).await.0 - before.0
+}
+
+/// The page's main-thread time so far, in ms (CDP `Performance.getMetrics`, once
+/// `Performance.enable`d): in all, in script, in layout, in style.
+async fn main_thread(browser: &Browser) -> (f64, f64, f64, f64) {
+    let v = browser
+        .cdp("Performance.getMetrics", json!({}))
+        .await
+        .unwrap_or_default();
+    let get = |name: &str| {
+        v["metrics"]
+            .as_array()
+            .and_then(|m| m.iter().find(|m| m["name"] == name))
+            .and_then(|m| m["value"].as_f64())
+            .unwrap_or(f64::NAN)
+            * 1000.0
+    };
+    (
+        get("TaskDuration"),
+        get("ScriptDuration"),
+        get("LayoutDuration"),
+        get("RecalcStyleDuration"),
+    )
 }
 
 async fn fork_click(site: &StaticSite, session: &str, storage: &Value) -> (f64, f64) {
@@ -763,15 +744,7 @@ async fn fork_click(site: &StaticSite, session: &str, storage: &Value) -> (f64, 
         return (f64::NAN, f64::NAN);
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
-    // `BENCH_PROFILE=<file>`: a CPU profile of the click, for Chromium's DevTools.
-    let profile = std::env::var("BENCH_PROFILE").ok();
-    if profile.is_some() {
-        let _ = browser.cdp("Profiler.enable", json!({})).await;
-        let _ = browser
-            .cdp("Profiler.setSamplingInterval", json!({ "interval": 100 }))
-            .await;
-        let _ = browser.cdp("Profiler.start", json!({})).await;
-    }
+    let profile = profile_start(&browser).await;
     let clicked = browser
         .execute(
             "const buttons = [...document.querySelectorAll('article')].filter(a => a.textContent.includes(arguments[0])).map(a => [...a.querySelectorAll('button')].find(b => b.textContent.includes('Fork from here'))).filter(Boolean);
@@ -790,29 +763,19 @@ async fn fork_click(site: &StaticSite, session: &str, storage: &Value) -> (f64, 
         return (f64::NAN, f64::NAN);
     };
     let shown = visible(&browser).await.map_or(f64::NAN, |v| v - t);
-    if let Some(file) = &profile {
-        if let Ok(taken) = browser.cdp("Profiler.stop", json!({})).await {
-            let _ = std::fs::write(file, taken["profile"].to_string());
-        }
-    }
-    let found = browser
-        .execute(
-            "return window.__bench.found === null ? null : window.__bench.found - arguments[0];",
-            vec![json!(t)],
-        )
-        .await
-        .ok()
-        .and_then(|v| v.as_f64())
-        .unwrap_or(f64::NAN);
-    let tasks = browser
-        .execute(
-            "return (window.__bench.tasks || []).filter(e => e.startTime >= arguments[0] - 5).map(e => `${Math.round(e.startTime - arguments[0])}+${Math.round(e.duration)}`).join(', ');",
-            vec![json!(t)],
-        )
-        .await
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
+    profile_end(&browser, profile).await;
+    let found = number(
+        &browser,
+        "return window.__bench.found === null ? null : window.__bench.found - arguments[0];",
+        vec![json!(t)],
+    )
+    .await;
+    let tasks = words(
+        &browser,
+        "return (window.__bench.tasks || []).filter(e => e.startTime >= arguments[0] - 5).map(e => `${Math.round(e.startTime - arguments[0])}+${Math.round(e.duration)}`).join(', ');",
+        vec![json!(t)],
+    )
+    .await;
     say(&format!(
         "    the copied message in the DOM at {found:.0} ms; long tasks (start+ms): {tasks}"
     ));
@@ -834,26 +797,60 @@ async fn fork_click(site: &StaticSite, session: &str, storage: &Value) -> (f64, 
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     // Where the time went: the API calls the click made, from the click on.
-    let calls = browser
-        .execute(
-            "return performance.getEntriesByType('resource').filter(e => e.startTime >= arguments[0] && !e.name.endsWith('/event')).map(e => `${new URL(e.name).pathname.replace(/ses_[A-Za-z0-9]+/g, 'ses')} ${Math.round(e.startTime - arguments[0])}→${Math.round(e.responseEnd - arguments[0])}`).join(', ');",
-            vec![json!(t)],
-        )
-        .await
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
+    let calls = words(
+        &browser,
+        "return performance.getEntriesByType('resource').filter(e => e.startTime >= arguments[0] && !e.name.endsWith('/event')).map(e => `${new URL(e.name).pathname.replace(/ses_[A-Za-z0-9]+/g, 'ses')} ${Math.round(e.startTime - arguments[0])}→${Math.round(e.responseEnd - arguments[0])}`).join(', ');",
+        vec![json!(t)],
+    )
+    .await;
     say(&format!("    after the click (ms): {calls}"));
-    let fork = browser
-        .execute(
-            "const f = performance.getEntriesByType('resource').find(e => e.startTime >= arguments[0] && new URL(e.name).pathname.endsWith('/fork')); return f ? f.responseEnd - f.startTime : null;",
-            vec![json!(t)],
-        )
+    let fork = number(
+        &browser,
+        "const f = performance.getEntriesByType('resource').find(e => e.startTime >= arguments[0] && new URL(e.name).pathname.endsWith('/fork')); return f ? f.responseEnd - f.startTime : null;",
+        vec![json!(t)],
+    )
+    .await;
+    (shown, fork)
+}
+
+/// The number `script` returns (NaN for none).
+async fn number(browser: &Browser, script: &str, args: Vec<Value>) -> f64 {
+    browser
+        .execute(script, args)
         .await
         .ok()
         .and_then(|v| v.as_f64())
-        .unwrap_or(f64::NAN);
-    (shown, fork)
+        .unwrap_or(f64::NAN)
+}
+
+/// The string `script` returns (empty for none).
+async fn words(browser: &Browser, script: &str, args: Vec<Value>) -> String {
+    browser
+        .execute(script, args)
+        .await
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// `BENCH_PROFILE=<file>`: starts a CPU profile (sampled every 100 µs), for Chromium's
+/// DevTools; [`profile_end`] writes it there.
+async fn profile_start(browser: &Browser) -> Option<String> {
+    let file = std::env::var("BENCH_PROFILE").ok()?;
+    let _ = browser.cdp("Profiler.enable", json!({})).await;
+    let _ = browser
+        .cdp("Profiler.setSamplingInterval", json!({ "interval": 100 }))
+        .await;
+    let _ = browser.cdp("Profiler.start", json!({})).await;
+    Some(file)
+}
+
+async fn profile_end(browser: &Browser, file: Option<String>) {
+    if let Some(file) = file {
+        if let Ok(taken) = browser.cdp("Profiler.stop", json!({})).await {
+            let _ = std::fs::write(file, taken["profile"].to_string());
+        }
+    }
 }
 
 fn lineage_records(server: &str, n: usize) -> LineageGraph {
