@@ -453,6 +453,14 @@ async fn at(app: &App, path: &str) {
         .unwrap_or_else(|e| panic!("{e}"));
 }
 
+/// A proxy to `server` that holds every fork `ms` milliseconds before passing it on.
+fn slow_forks(server: &OpenCode, ms: &str) -> FaultProxy {
+    FaultProxy::start_with(
+        &server.base_url(),
+        &["--delay", r"^POST /session/[^/]+/fork$", "--delay-ms", ms],
+    )
+}
+
 /// Waits until the page shows a fork being made.
 async fn forking(app: &App) {
     app.browser
@@ -467,15 +475,7 @@ async fn a_fork_shows_before_the_server_has_made_it_and_becomes_the_real_one() {
     let client = server.client();
     let source = server.seed("Early", &["alpha", "beta"]).await;
     // The server takes its time over every fork.
-    let proxy = FaultProxy::start_with(
-        &server.base_url(),
-        &[
-            "--delay",
-            r"^POST /session/[^/]+/fork$",
-            "--delay-ms",
-            "3000",
-        ],
-    );
+    let proxy = slow_forks(&server, "3000");
     let app = App::start(&proxy.url(), None).await;
     app.open(&format!("/session/{}", source.id)).await;
     app.see("article", "beta").await;
@@ -524,15 +524,7 @@ async fn an_early_fork_of_a_long_session_is_windowed_and_says_it_copies_the_earl
     let source = server
         .seed_many("Long", 100, |i| format!("long message {i}"))
         .await;
-    let proxy = FaultProxy::start_with(
-        &server.base_url(),
-        &[
-            "--delay",
-            r"^POST /session/[^/]+/fork$",
-            "--delay-ms",
-            "3000",
-        ],
-    );
+    let proxy = slow_forks(&server, "3000");
     let app = App::start(&proxy.url(), None).await;
     app.open(&format!("/session/{}", source.id)).await;
     app.see("article", "long message 100").await;
@@ -615,15 +607,7 @@ async fn leaving_an_early_fork_keeps_the_fork_going_and_records_it() {
     let server = OpenCode::start().await;
     let client = server.client();
     let source = server.seed("Left", &["alpha", "beta"]).await;
-    let proxy = FaultProxy::start_with(
-        &server.base_url(),
-        &[
-            "--delay",
-            r"^POST /session/[^/]+/fork$",
-            "--delay-ms",
-            "2000",
-        ],
-    );
+    let proxy = slow_forks(&server, "2000");
     let app = App::start(&proxy.url(), None).await;
     app.open(&format!("/session/{}", source.id)).await;
     app.see("article", "beta").await;
