@@ -360,8 +360,22 @@ async fn a_disagreement_is_kept_in_view_until_one_is_chosen() {
     );
     let mut settled = store::load(0.0).lineage;
     let listed = client.list_sessions().await.unwrap();
-    assert!(reconcile(&settled, &listed, &url).apply(&mut settled));
+    reconcile(&settled, &listed, &url).apply(&mut settled);
     assert!(settled.conflicts.is_empty());
+
+    // The page that kept ours may be gone before it heard the write was taken: the write goes
+    // again from the queue. Someone wrote theirs again meanwhile: a new disagreement, shown,
+    // and theirs stays (the user's choice was spent on the write that went).
+    remote::write(&client, &child.id, &theirs, |_| true)
+        .await
+        .unwrap();
+    outbox::queue(&url, [child.id.as_str()]);
+    let again = flush(&client, &store::load(0.0).lineage).await;
+    assert_eq!((again.written, again.disagree.len()), (0, 1), "{again:?}");
+    assert_eq!(
+        metadata(&client, &child.id).await[KEY]["parent"],
+        b.id.as_str()
+    );
 }
 
 #[tokio::test]

@@ -157,6 +157,25 @@ pub async fn flush<T: Transport + Clone>(client: &Client<T>, lineage: &LineageGr
     }
     let server = client.conn.base_url.clone();
     let ids = waiting(&server);
+    // A disagreement the user settled for this browser's record allows one write over the
+    // server's, spent as the write goes: a write sent again because its page was gone before
+    // the answer came never overwrites what someone wrote there after it (that is a new
+    // disagreement, shown). Sent and lost, the user is asked again.
+    let spent: Vec<&str> = ids
+        .iter()
+        .map(String::as_str)
+        .filter(|id| lineage.conflicts.get(*id).is_some_and(|c| c.dismissed))
+        .collect();
+    if !spent.is_empty() {
+        let _ = super::store::update(
+            |l| {
+                for id in &spent {
+                    l.conflicts.remove(*id);
+                }
+            },
+            crate::platform::now_ms(),
+        );
+    }
     let places = &lineage.places();
     let mut done: Vec<String> = Vec::new();
     for batch in ids.chunks(BATCH) {

@@ -123,21 +123,10 @@ impl RemoteLineage {
                         l.merge_remote(&flushed.disagree);
                     });
                 }
-                // A disagreement settled for this browser's record is over once the server
-                // holds that record: a later change there is a new one.
-                let settled: Vec<&String> = flushed
-                    .holds
-                    .iter()
-                    .filter(|id| lineage.conflicts.contains_key(id.as_str()))
-                    .collect();
-                if !settled.is_empty() {
-                    let _ = self.lineage.update(|l| {
-                        for id in &settled {
-                            if l.conflicts.get(id.as_str()).is_some_and(|c| c.dismissed) {
-                                l.conflicts.remove(id.as_str());
-                            }
-                        }
-                    });
+                // A disagreement settled for this browser's record is over once its write
+                // went (`outbox::flush` spent it): a later change there is a new one.
+                if lineage.conflicts.values().any(|c| c.dismissed) {
+                    self.lineage.show(store::load(now_ms()).lineage);
                 }
                 if !*again.peek() {
                     break;
