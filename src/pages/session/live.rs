@@ -102,6 +102,7 @@ pub fn use_live_session(
     // A refetch brought new messages (the ones the page started with are already shown).
     let started_with = use_hook(|| messages.clone());
     let was_stand_in = use_hook(|| Rc::new(Cell::new(stand_in)));
+    let showing_stand_in = was_stand_in.clone();
     use_effect(use_reactive!(|messages, older, server_busy, stand_in| {
         if messages == started_with {
             return;
@@ -206,6 +207,12 @@ pub fn use_live_session(
                 if event.session_id() != Some(sid.as_str()) {
                     return;
                 }
+                // A stand-in's messages carry another session's ids (a fork's, its source's):
+                // the server's word on this session's messages would sit beside them, twice
+                // over, until the session as loaded replaces it whole (which brings that word).
+                if showing_stand_in.get() && about_messages(event) {
+                    return;
+                }
                 match live.follow(event) {
                     Followed::Error(message) => toasts.push(ToastKind::Error, message),
                     Followed::Deleted => lineage.mark_deleted(&sid),
@@ -250,6 +257,18 @@ pub fn use_live_session(
         }
     });
     live
+}
+
+/// Whether `event` is about a message or its parts.
+fn about_messages(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::MessageUpdated(_)
+            | Event::MessageRemoved { .. }
+            | Event::PartUpdated { .. }
+            | Event::PartDelta { .. }
+            | Event::PartRemoved { .. }
+    )
 }
 
 /// What following an event asks of the page beyond its own signals.
