@@ -288,8 +288,8 @@ async fn fork_unnamed<T: Transport>(
     };
     // Until its answer is handled: a page reloaded meanwhile leaves it to be looked for.
     let _in_flight = InFlight::begin(pending.clone());
-    let created = match client.fork(&source.id, plan.before.as_deref()).await {
-        Ok(created) => created,
+    let (created, answer_lost) = match client.fork(&source.id, plan.before.as_deref()).await {
+        Ok(created) => (created, false),
         // No answer: look (never re-send) whether the server made the fork all the same, so
         // its lineage edge is not lost.
         Err(error @ ApiError::Network { .. }) => {
@@ -303,15 +303,12 @@ async fn fork_unnamed<T: Transport>(
             let known = store::load(now).lineage;
             let found = find_lost_fork(&sessions, source, newest, &known)
                 .ok_or(ForkError::Unanswered(error))?;
-            let copied = messages[..plan.copied.min(messages.len())].to_vec();
-            let mut forked = finish(client, source, plan, found, copied, now, true);
-            forked.partial = partial;
-            return Ok(forked);
+            (found, true)
         }
         Err(error) => return Err(error.into()),
     };
     let copied = messages[..plan.copied.min(messages.len())].to_vec();
-    let mut forked = finish(client, source, plan, created, copied, now, false);
+    let mut forked = finish(client, source, plan, created, copied, now, answer_lost);
     forked.partial = partial;
     Ok(forked)
 }

@@ -152,7 +152,7 @@ pub fn use_fork_action(live: LiveSession) -> ForkAction {
             edge: planned_edge(&source, &plan, &server, now_ms()),
             source: source.clone(),
             copied: Shared::from(copied),
-            partial: request.newest_only,
+            partial,
             ended: false,
         };
         let page = making.page_id();
