@@ -317,6 +317,24 @@ fn session_of(info: &MessageInfo) -> &str {
     }
 }
 
+/// The text of the text or reasoning part `part_id`, looked for from the newest message back
+/// (a part being written is in the newest message or close to it).
+pub fn part_text<'a>(messages: &'a [Message], part_id: &str) -> Option<&'a str> {
+    messages
+        .iter()
+        .rev()
+        .flat_map(|m| &m.parts)
+        .filter(|p| p.id() == part_id)
+        .find_map(text_of)
+        .map(String::as_str)
+}
+
+/// Is `event` text arriving for a part (a delta of its `text`)? Such an event only makes a
+/// part's text longer: nothing but that part's own view needs to be drawn again.
+pub fn is_text_delta(event: &Event) -> bool {
+    matches!(event, Event::PartDelta { field, .. } if field == "text")
+}
+
 /// While a part streams, the server may send it again with the text it had when it started
 /// (often empty): keep the text the deltas built unless the update carries more.
 fn keep_longer_text(existing: &Part, mut update: Part) -> Part {
@@ -427,6 +445,37 @@ mod tests {
             field: "text".into(),
             delta: text.into(),
         }
+    }
+
+    #[test]
+    fn a_parts_text_is_found_by_its_id_and_text_deltas_are_told_apart() {
+        let mut messages = vec![
+            Message {
+                info: info("msg_1", "user"),
+                parts: vec![text_part("prt_1", "hi")],
+            },
+            Message {
+                info: info("msg_2", "assistant"),
+                parts: vec![
+                    Part::from_value(json!({"id": "prt_2", "type": "reasoning", "text": "hm"})),
+                    text_part("prt_3", "Hel"),
+                ],
+            },
+        ];
+        assert!(is_text_delta(&delta("prt_3", "lo")));
+        let other_field = Event::PartDelta {
+            session_id: "ses_1".into(),
+            message_id: "msg_2".into(),
+            part_id: "prt_3".into(),
+            field: "metadata".into(),
+            delta: "x".into(),
+        };
+        assert!(!is_text_delta(&other_field));
+        assert!(apply(&mut messages, "ses_1", &delta("prt_3", "lo")));
+        assert_eq!(part_text(&messages, "prt_3"), Some("Hello"));
+        assert_eq!(part_text(&messages, "prt_2"), Some("hm"));
+        assert_eq!(part_text(&messages, "prt_1"), Some("hi"));
+        assert_eq!(part_text(&messages, "prt_9"), None);
     }
 
     #[test]

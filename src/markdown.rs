@@ -4,6 +4,8 @@
 
 use pulldown_cmark::{html, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
+use crate::shared::Shared;
+
 /// Is this a link target we are willing to put in an `href`?
 pub fn is_safe_url(url: &str) -> bool {
     let url = url.trim();
@@ -75,30 +77,33 @@ pub fn to_safe_html(source: &str) -> String {
 /// Markdown that grows at its end (a reply streaming in), rendered block by block: a block
 /// followed by a blank line and more text is finished, so it is rendered once and kept; only
 /// the block still being written is rendered again as text arrives. Rendering the whole text
-/// on every delta costs its length each time: a long reply became quadratic. (Across blocks,
-/// reference links wait for the finished part, which is rendered whole.)
-/// Finished blocks are kept [`GROUP`] to a value: a page then holds (and diffs, and lays out)
-/// one element per group, not one per block of a reply thousands of blocks long.
+/// on every delta costs its length each time: a long reply became quadratic.
+/// Finished blocks are kept in groups of [`GROUP`]: a page draws each block once, into the
+/// group it stays in, and a full group never changes again (the page skips it whole when
+/// drawing, and the browser lays it out only while it is on screen).
 #[derive(Debug, Default)]
 pub struct StreamedMarkdown {
     /// The text the finished blocks were rendered from.
     done: String,
-    /// The HTML of each full group of finished blocks.
-    groups: Vec<crate::shared::Shared<String>>,
-    /// The HTML of the finished blocks after them (fewer than a group), one per block.
-    blocks: Vec<crate::shared::Shared<String>>,
+    /// The HTML of the finished blocks, one per block, in groups; the last may be filling.
+    groups: Vec<Shared<Vec<Shared<String>>>>,
+    /// For a text written to its end, of this length: whether the blocks make the same HTML
+    /// as the whole text (asked once, the answer kept).
+    finished: Option<(usize, bool)>,
 }
 
 /// How many finished blocks make a group.
 pub const GROUP: usize = 32;
 
+/// A group of finished blocks: the same value for as long as no block joins it.
+pub type Group = Shared<Vec<Shared<String>>>;
+
 /// Streamed markdown as [`StreamedMarkdown::render`] gives it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Streamed {
-    /// Full groups of finished blocks, each the same value from the render that made it on.
-    pub groups: Vec<crate::shared::Shared<String>>,
-    /// The finished blocks after them, each the same value from its first render on.
-    pub blocks: Vec<crate::shared::Shared<String>>,
+    /// The finished blocks in groups: a full group, and each block, is the same value from the
+    /// render that made it on.
+    pub groups: Vec<Group>,
     /// The block still being written.
     pub tail: String,
 }
@@ -112,26 +117,65 @@ impl StreamedMarkdown {
             *self = StreamedMarkdown::default();
         }
         let mut from = self.done.len();
+        let mut added: Vec<Shared<String>> = Vec::new();
         while let Some(end) = block_end(text, from) {
             let block = text.get(from..end).unwrap_or_default();
-            self.blocks.push(to_safe_html(block).into());
-            if self.blocks.len() == GROUP {
-                let group: String = self
-                    .blocks
-                    .drain(..)
-                    .map(|b| b.as_str().to_owned())
-                    .collect();
-                self.groups.push(group.into());
-            }
+            added.push(to_safe_html(block).into());
             from = end;
+        }
+        for block in added {
+            match self.groups.last_mut() {
+                Some(group) if group.len() < GROUP => {
+                    let mut blocks = Vec::clone(group);
+                    blocks.push(block);
+                    *group = blocks.into();
+                }
+                _ => self.groups.push(vec![block].into()),
+            }
         }
         self.done
             .push_str(text.get(self.done.len()..from).unwrap_or_default());
         let tail = text.get(from..).unwrap_or_default();
         Streamed {
             groups: self.groups.clone(),
-            blocks: self.blocks.clone(),
             tail: to_safe_html(tail),
+        }
+    }
+}
+
+impl Streamed {
+    /// Whether these pieces, one after the other, are exactly `html`.
+    fn spells(&self, html: &str) -> bool {
+        let mut rest = html;
+        for piece in self.groups.iter().flat_map(|g| g.iter()) {
+            match rest.strip_prefix(piece.as_str()) {
+                Some(after) => rest = after,
+                None => return false,
+            }
+        }
+        rest == self.tail
+    }
+}
+
+impl StreamedMarkdown {
+    /// The HTML of `text`, written to its end, as the blocks it was drawn in while it streamed
+    /// — when they make the very same HTML as the whole text, so what is on screen can stay as
+    /// it is. They do not where the whole text is read across blocks (a list loose over a blank
+    /// line, a link defined in another block): then `Err` with the whole text's HTML.
+    pub fn finish(&mut self, text: &str) -> Result<Streamed, String> {
+        let shown = self.render(text);
+        match self.finished {
+            Some((len, true)) if len == text.len() => return Ok(shown),
+            Some((len, false)) if len == text.len() => return Err(to_safe_html(text)),
+            _ => {}
+        }
+        let whole = to_safe_html(text);
+        let same = shown.spells(&whole);
+        self.finished = Some((text.len(), same));
+        if same {
+            Ok(shown)
+        } else {
+            Err(whole)
         }
     }
 }
@@ -217,68 +261,107 @@ mod tests {
         );
     }
 
+    /// Every finished block of `shown`, in order.
+    fn blocks(shown: &Streamed) -> Vec<Shared<String>> {
+        shown
+            .groups
+            .iter()
+            .flat_map(|g| g.iter().cloned())
+            .collect()
+    }
+
+    /// The HTML `shown` makes.
+    fn html(shown: &Streamed) -> String {
+        blocks(shown).iter().map(|b| b.as_str()).collect::<String>() + &shown.tail
+    }
+
     #[test]
     fn streamed_markdown_renders_each_finished_block_once() {
         let whole = "# Plan\n\nFirst **para**.\n\n```rust\nfn a() {}\n\nfn b() {}\n```\n\n- one\n- two\n\n  still two\n\nLast [link](https://example.com) and more";
         let mut streamed = StreamedMarkdown::default();
-        let mut previous: Vec<crate::shared::Shared<String>> = Vec::new();
+        let mut previous: Vec<Shared<String>> = Vec::new();
         for end in (1..=whole.len()).filter(|&i| whole.is_char_boundary(i)) {
-            let Streamed { blocks, tail, .. } = streamed.render(&whole[..end]);
+            let now = blocks(&streamed.render(&whole[..end]));
             // A block once finished is the very same value ever after: never rendered again.
-            assert!(blocks.len() >= previous.len());
-            for (old, new) in previous.iter().zip(&blocks) {
+            assert!(now.len() >= previous.len());
+            for (old, new) in previous.iter().zip(&now) {
                 assert!(old == new, "a finished block was rendered again at {end}");
             }
-            previous = blocks;
-            let _ = tail;
+            previous = now;
         }
-        let Streamed { blocks, tail, .. } = streamed.render(whole);
-        let html: String = blocks.iter().map(|b| b.as_str()).collect::<String>() + &tail;
+        let shown = streamed.render(whole);
         assert_eq!(
-            blocks.len(),
+            blocks(&shown).len(),
             4,
-            "heading, paragraph, code (blank line inside), list: {blocks:?}"
+            "heading, paragraph, code (blank line inside), list: {shown:?}"
         );
-        assert_eq!(html, to_safe_html(whole), "the same HTML as the whole text");
+        assert_eq!(
+            html(&shown),
+            to_safe_html(whole),
+            "the same HTML as the whole text"
+        );
         // Text that is not the same text grown starts over.
-        let Streamed { blocks, tail, .. } = streamed.render("Other");
-        assert!(blocks.is_empty() && tail.contains("Other"));
+        let shown = streamed.render("Other");
+        assert!(shown.groups.is_empty() && shown.tail.contains("Other"));
     }
 
     #[test]
-    fn a_long_streamed_reply_keeps_its_finished_blocks_in_groups() {
+    fn a_long_streamed_reply_keeps_its_finished_blocks_in_groups_that_stop_changing() {
         let whole: String = (1..=100)
             .map(|i| format!("Paragraph {i} with **bold**.\n\n"))
             .collect::<String>()
             + "The end";
         let mut streamed = StreamedMarkdown::default();
-        let mut previous: Vec<crate::shared::Shared<String>> = Vec::new();
+        let mut previous: Vec<Group> = Vec::new();
         for end in (1..=whole.len()).step_by(7) {
             let shown = streamed.render(&whole[..end]);
-            // A group once made is the very same value ever after.
+            // A full group is the very same value ever after; only the last one fills.
             for (old, new) in previous.iter().zip(&shown.groups) {
-                assert!(old == new, "a group was rendered again at {end}");
+                assert!(
+                    old == new || old.len() < GROUP,
+                    "a full group changed at {end}"
+                );
             }
-            assert!(shown.blocks.len() < GROUP);
+            assert!(shown.groups.iter().all(|g| g.len() <= GROUP));
             previous = shown.groups;
         }
         let shown = streamed.render(&whole);
+        let sizes: Vec<usize> = shown.groups.iter().map(|g| g.len()).collect();
+        assert_eq!(sizes, [GROUP, GROUP, GROUP, 100 - 3 * GROUP]);
         assert_eq!(
-            (shown.groups.len(), shown.blocks.len()),
-            (3, 100 - 3 * GROUP)
-        );
-        let html: String = shown
-            .groups
-            .iter()
-            .chain(&shown.blocks)
-            .map(|b| b.as_str())
-            .collect::<String>()
-            + &shown.tail;
-        assert_eq!(
-            html,
+            html(&shown),
             to_safe_html(&whole),
             "the same HTML as the whole text"
         );
+    }
+
+    #[test]
+    fn a_finished_reply_keeps_the_blocks_it_streamed_in_only_when_they_make_the_same_html() {
+        let same = "# Plan\n\nFirst **para**.\n\n- one\n- two\n\nThe end";
+        let mut streamed = StreamedMarkdown::default();
+        for end in (1..=same.len()).step_by(5) {
+            streamed.render(&same[..end]);
+        }
+        let shown = streamed.finish(same).expect("the same HTML");
+        assert_eq!(blocks(&shown).len(), 3, "{shown:?}");
+        assert!(shown.tail.contains("The end"));
+        // Asked again (the page drawn again), the same values come back.
+        assert_eq!(streamed.finish(same), Ok(shown));
+
+        // A list loose over a blank line is one list read whole, two lists read block by block.
+        let loose = "- one\n\n- two\n\nAfter";
+        let mut streamed = StreamedMarkdown::default();
+        for end in 1..=loose.len() {
+            streamed.render(&loose[..end]);
+        }
+        assert_eq!(streamed.finish(loose), Err(to_safe_html(loose)));
+        assert_eq!(streamed.finish(loose), Err(to_safe_html(loose)));
+        // A link defined in a later block.
+        let defined = "See [the docs].\n\n[the docs]: https://example.com";
+        let mut streamed = StreamedMarkdown::default();
+        streamed.render(defined);
+        let html = streamed.finish(defined).expect_err("read whole");
+        assert!(html.contains("href=\"https://example.com\""), "{html}");
     }
 
     #[test]

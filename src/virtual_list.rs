@@ -21,6 +21,19 @@ pub enum View {
     At { top: f64, height: f64 },
 }
 
+/// Where the reader is after the page scrolled to `top` (showing `height` pixels), from `was`
+/// where it was before, at `last_top`. At the end, they follow what arrives (`Bottom`), and
+/// only moving up ends that: text growing or a block settling at its real height can leave
+/// the end out of view for a moment, and the scroll that follows is not the reader's.
+pub fn after_scroll(was: View, last_top: f64, top: f64, height: f64, at_end: bool) -> View {
+    let following = matches!(was, View::Bottom { .. }) && top >= last_top - 0.5;
+    if at_end || following {
+        View::Bottom { height }
+    } else {
+        View::At { top, height }
+    }
+}
+
 /// The messages `start..end` are rendered between spacers of `before` and `after` pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Slice {
@@ -114,6 +127,30 @@ pub fn fixed_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn following_the_end_ends_when_the_reader_moves_up_not_when_the_page_grows_under_them() {
+        let bottom = View::Bottom { height: 800.0 };
+        // At the end: following.
+        assert_eq!(after_scroll(bottom, 1000.0, 1000.0, 800.0, true), bottom);
+        // The page grew below the screen (a block drawn at its real height), nobody moved.
+        assert_eq!(after_scroll(bottom, 1000.0, 1000.0, 800.0, false), bottom);
+        assert_eq!(after_scroll(bottom, 1000.0, 1400.0, 800.0, false), bottom);
+        // The reader scrolled up.
+        let up = View::At {
+            top: 900.0,
+            height: 800.0,
+        };
+        assert_eq!(after_scroll(bottom, 1000.0, 900.0, 800.0, false), up);
+        // Scrolled up already, moving down but not to the end: still where they are.
+        let down = View::At {
+            top: 950.0,
+            height: 800.0,
+        };
+        assert_eq!(after_scroll(up, 900.0, 950.0, 800.0, false), down);
+        // Back at the end: following again.
+        assert_eq!(after_scroll(down, 950.0, 2000.0, 800.0, true), bottom);
+    }
 
     #[test]
     fn only_the_visible_rows_and_some_overscan_are_rendered() {

@@ -319,3 +319,112 @@ async fn renames_and_deletions_elsewhere_show_up_live() {
     app.see("[role=alert]", "deleted on the server").await;
     app.see("article", "hello").await;
 }
+
+/// Whether the end of the page is in view (within the composer's height of it).
+const AT_END: &str = "return scrollY + innerHeight >= document.documentElement.scrollHeight - 60;";
+
+#[tokio::test]
+async fn a_long_reply_is_followed_to_its_end_unless_you_scroll_up_and_stays_as_drawn() {
+    let server = OpenCode::start().await;
+    let session = server.chat("Long replies", &["hello"]).await;
+    let app = App::start(&server.base_url(), None).await;
+    app.open(&format!("/session/{}", session.id)).await;
+    app.see("article", "Scripted reply to: hello").await;
+    app.see(".stream", "Live").await;
+    let client = server.client();
+
+    // 40 KB in 200 pieces: hundreds of blocks, some groups of them out of view by the end.
+    client
+        .prompt_async(
+            &session.id,
+            &PromptInput::text("[[long:40000:200]] [[slow:15]]"),
+        )
+        .await
+        .unwrap();
+    // Marks the first group of blocks once it is drawn: a page drawn again would lose it.
+    app.browser
+        .wait_until(
+            "(() => { const g = document.querySelector('.markdown.streamed .md-group'); if (!g) return false; g.dataset.mark = 'kept'; return true; })()",
+            WAIT,
+        )
+        .await
+        .unwrap();
+    app.screenshot("long-reply-streaming").await;
+    app.see("article", "END-OF-LONG-REPLY").await;
+    app.browser
+        .wait_until("!document.querySelector('.spinner')", WAIT)
+        .await
+        .unwrap();
+    // Followed all the way: the end is in view, and so is the reply's last line.
+    assert_eq!(
+        app.browser.execute(AT_END, vec![]).await.unwrap(),
+        json!(true)
+    );
+    let last_line_on_screen = "const r = [...document.querySelectorAll('article')].pop().getBoundingClientRect(); return r.bottom <= innerHeight + 1 && r.bottom > 0;";
+    assert_eq!(
+        app.browser
+            .execute(last_line_on_screen, vec![])
+            .await
+            .unwrap(),
+        json!(true)
+    );
+    // The finished reply is what was drawn as it came (its blocks make the same HTML as the
+    // whole text), not drawn again.
+    assert_eq!(
+        app.browser
+            .execute(
+                "const g = document.querySelector('.markdown.streamed .md-group'); return g && g.dataset.mark;",
+                vec![]
+            )
+            .await
+            .unwrap(),
+        json!("kept")
+    );
+    let groups = app.count(".markdown.streamed .md-group").await;
+    assert!(groups >= 10, "the reply is kept in groups: {groups}");
+
+    // A second long reply, scrolled away from: the page stays where the reader put it.
+    client
+        .prompt_async(
+            &session.id,
+            &PromptInput::text("again [[long:40000:200]] [[slow:15]]"),
+        )
+        .await
+        .unwrap();
+    app.browser
+        .wait_until(
+            "(() => { const a = document.querySelectorAll('article'); return a.length >= 6 && a[a.length - 1].innerText.length > 2000; })()",
+            WAIT,
+        )
+        .await
+        .unwrap();
+    app.browser
+        .execute("window.scrollBy(0, -1500);", vec![])
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let put = app
+        .browser
+        .execute("return scrollY;", vec![])
+        .await
+        .unwrap();
+    app.browser
+        .wait_until("!document.querySelector('.spinner')", WAIT)
+        .await
+        .unwrap();
+    let ended = app
+        .browser
+        .execute("return scrollY;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(put, ended, "the page moved under the reader");
+    assert_eq!(
+        app.browser.execute(AT_END, vec![]).await.unwrap(),
+        json!(false)
+    );
+    let text = client.messages(&session.id).await.unwrap();
+    assert!(text
+        .last()
+        .is_some_and(|m| m.text().ends_with("END-OF-LONG-REPLY")));
+    app.screenshots("long-reply-finished").await;
+}

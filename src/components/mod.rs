@@ -30,7 +30,7 @@ pub use icons::ForkIcon;
 pub use keyboard_help::{opens_help, KeyboardHelp, Shortcut, Shortcuts};
 pub use message::MessageView;
 pub use palette::CommandPalette;
-pub use parts::PartView;
+pub use parts::{PartView, StreamingText};
 pub use path_strip::PathStrip;
 pub use pick_message::MessagePicker;
 pub use prompts::{PermissionPrompt, QuestionPrompt, StopButton};

@@ -7,8 +7,10 @@ use crate::api::{
     AgentPart, CompactionPart, FilePart, Part, PatchPart, ReasoningPart, RetryPart, SnapshotPart,
     StepFinishPart, SubtaskPart, TextPart, ToolPart, ToolState,
 };
-use crate::markdown::{is_safe_url, to_safe_html, StreamedMarkdown};
+use crate::markdown::{is_safe_url, to_safe_html, Group, StreamedMarkdown};
 use crate::shared::Shared;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 /// Renders any part. `shown_open`: a tool part opens with its output (a `!` line the user
 /// ran, whose output is the point).
@@ -45,7 +47,7 @@ fn TextView(part: TextPart) -> Element {
         };
     }
     let open = part.time.as_ref().is_some_and(|t| t.end.is_none());
-    rsx! { Markdown { class: "part part-text markdown", text: part.text, open } }
+    rsx! { MarkdownText { class: "part part-text markdown", part_id: part.id, text: part.text, open } }
 }
 
 #[component]
@@ -54,41 +56,91 @@ fn ReasoningView(part: ReasoningPart) -> Element {
     rsx! {
         details { class: "part part-reasoning",
             summary { "Reasoning" }
-            Markdown { class: "markdown", text: part.text, open }
+            MarkdownText { class: "markdown", part_id: part.id, text: part.text, open }
         }
     }
 }
 
-/// Markdown as safe HTML. While `open` (still streaming in), each finished block is rendered
-/// once and kept, and only the block being written is rendered again per delta; once closed,
-/// the whole text is rendered as one.
+/// The text of the parts still being written, as the open session keeps it (provided by the
+/// session page). Text arriving lengthens a part without drawing the page again; the part's
+/// own view reads its text here whenever `grown` does.
+#[derive(Clone, Copy)]
+pub struct StreamingText {
+    /// The session's messages, whose open parts grow without telling this signal's readers.
+    pub messages: Signal<Vec<crate::api::Message>>,
+    /// Grows, at most once per frame, while text arrives.
+    pub grown: Signal<u64>,
+    /// Called once a part has drawn its grown text (the page keeps its end in view).
+    pub drawn: Callback<()>,
+}
+
+/// Markdown as safe HTML. While `open` (still being written), each finished block is rendered
+/// once and kept, and only the block being written is rendered again as text arrives (read
+/// from [`StreamingText`] when the page provides it, else `text` as given). Once written, the
+/// text is rendered whole — unless it was drawn here as it streamed and its blocks make the
+/// same HTML, which then stays on screen as it is (laying out a long reply again costs as much
+/// as all its frames did).
 #[component]
-fn Markdown(class: &'static str, text: String, open: bool) -> Element {
-    let streamed =
-        use_hook(|| std::rc::Rc::new(std::cell::RefCell::new(StreamedMarkdown::default())));
-    if !open {
-        let html = to_safe_html(&text);
-        return rsx! { div { class, dangerous_inner_html: "{html}" } };
-    }
-    let shown = streamed.borrow_mut().render(&text);
-    let grouped = shown.groups.len() * crate::markdown::GROUP;
-    rsx! {
-        div { class: "{class} streaming",
-            for (i, html) in shown.groups.into_iter().enumerate() {
-                HtmlGroup { key: "g{i}", html }
+fn MarkdownText(class: &'static str, part_id: String, text: String, open: bool) -> Element {
+    let streamed = use_hook(|| Rc::new(RefCell::new(StreamedMarkdown::default())));
+    let streamed_here = use_hook(|| Rc::new(Cell::new(false)));
+    let live = try_use_context::<StreamingText>();
+    let writing = use_hook(|| Rc::new(Cell::new(open)));
+    writing.set(open);
+    use_effect({
+        let writing = writing.clone();
+        move || {
+            if let Some(live) = live.filter(|_| writing.get()) {
+                let _ = live.grown.read();
+                live.drawn.call(());
             }
-            for (i, html) in shown.blocks.into_iter().enumerate() {
-                HtmlBlock { key: "{grouped + i}", html }
+        }
+    });
+    let shown = if open {
+        streamed_here.set(true);
+        let mut streamed = streamed.borrow_mut();
+        match live {
+            Some(live) => {
+                let _ = live.grown.read();
+                let messages = live.messages.peek();
+                streamed.render(crate::live::part_text(&messages, &part_id).unwrap_or(&text))
+            }
+            None => streamed.render(&text),
+        }
+    } else {
+        let kept = streamed_here
+            .get()
+            .then(|| streamed.borrow_mut().finish(&text));
+        match kept {
+            Some(Ok(shown)) => shown,
+            Some(Err(html)) => return rsx! { div { class, dangerous_inner_html: "{html}" } },
+            None => {
+                let html = to_safe_html(&text);
+                return rsx! { div { class, dangerous_inner_html: "{html}" } };
+            }
+        }
+    };
+    rsx! {
+        div { class: "{class} streamed",
+            for (i, blocks) in shown.groups.into_iter().enumerate() {
+                HtmlGroup { key: "{i}", blocks }
             }
             div { class: "md-block", dangerous_inner_html: "{shown.tail}" }
         }
     }
 }
 
-/// A group of finished blocks of streamed markdown, one element for them all.
+/// A group of finished blocks of streamed markdown. Each block is drawn once: a block joining
+/// the group is added to it, and a full group never changes again.
 #[component]
-fn HtmlGroup(html: Shared<String>) -> Element {
-    rsx! { div { class: "md-group", dangerous_inner_html: html.as_str() } }
+fn HtmlGroup(blocks: Group) -> Element {
+    rsx! {
+        div { class: "md-group",
+            for (i, html) in blocks.iter().enumerate() {
+                HtmlBlock { key: "{i}", html: html.clone() }
+            }
+        }
+    }
 }
 
 /// A finished block of streamed markdown: the same HTML value is never drawn again.

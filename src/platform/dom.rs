@@ -236,3 +236,18 @@ pub async fn copy_text(text: &str) -> Result<(), String> {
         Err("no clipboard in this build".to_owned())
     }
 }
+
+/// Resolves at the browser's next animation frame (at once natively): work done after it is
+/// done at most once per frame, however many reasons for it came meanwhile. A hidden page
+/// gets no frames, so the work waits until it is shown again.
+pub async fn next_frame() {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let frame = js_sys::Promise::new(&mut |resolve, _| {
+            if let Some(window) = web_sys::window() {
+                let _ = window.request_animation_frame(&resolve);
+            }
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(frame).await;
+    }
+}

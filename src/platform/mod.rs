@@ -13,7 +13,7 @@ mod viewport;
 pub use csp::{connect_narrowed, connect_policy, narrow_connect_src, reload, route_path};
 pub use dom::{
     apply_theme, child_heights, copy_text, download, element_scroll, focus, focus_in_place,
-    scroll_element, scroll_to, scroll_to_end, scroll_view, window_width,
+    next_frame, scroll_element, scroll_to, scroll_to_end, scroll_view, window_width,
 };
 pub use framing::{is_framed, refuse_framing, FRAMED_NOTICE};
 pub use keys::{caret, pause, reveal, set_caret, ChordListener, FocusMark, KeyPress};

@@ -17,8 +17,8 @@ use crate::changes::{changes_of, closes_turn, turn_changes, TurnChange};
 use crate::components::{
     BringBackButton, BusyDialog, BusyFor, Composer, DeleteButton, ErrorPanel, ForkOrigin,
     MessagePicker, MessageView, PathStrip, PermissionPrompt, QuestionPrompt, RecordedDifferently,
-    SessionChanges, StopButton, TitleEditor, TodoList, TurnRef, UndoneNotice, WorktreeDialog,
-    WorktreeInfo, WorktreePlace,
+    SessionChanges, StopButton, StreamingText, TitleEditor, TodoList, TurnRef, UndoneNotice,
+    WorktreeDialog, WorktreeInfo, WorktreePlace,
 };
 use crate::fork::{is_running, ForkPoint, WhenBusy};
 use crate::lineage::graph::Note;
@@ -80,6 +80,11 @@ pub fn SessionBody(
         }
     });
     let window = use_message_window(live.messages, live.older, live.partial);
+    use_context_provider(|| StreamingText {
+        messages: live.messages,
+        grown: live.grown,
+        drawn: Callback::new(move |_| window.keep_end()),
+    });
     let earlier = use_earlier_pages(live);
     let fork = use_fork_action(live);
     let undo = use_undo_action(live);

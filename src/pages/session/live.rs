@@ -16,8 +16,8 @@ use crate::api::{
 };
 use crate::fork::is_running;
 use crate::live::{
-    apply, merge_fetched, merge_newest, reconcile, restore_open_texts, sent, unknown_target,
-    HeldDeltas,
+    apply, is_text_delta, merge_fetched, merge_newest, reconcile, restore_open_texts, sent,
+    unknown_target, HeldDeltas,
 };
 use crate::persist::open_texts;
 use crate::platform::WindowListener;
@@ -45,7 +45,20 @@ pub struct LiveSession {
     pub deleted: Signal<bool>,
     pub permissions: Signal<Vec<PermissionRequest>>,
     pub questions: Signal<Vec<QuestionRequest>>,
+    /// Grows, at most once per animation frame, while text streams into parts. Text arriving
+    /// lengthens a part inside `messages` without telling that signal's readers (the whole
+    /// page would be drawn again per delta, and a long reply cost its length each time): the
+    /// parts being written read this instead, and draw their own text again.
+    pub grown: Signal<u64>,
+    /// Told of each text delta; bumps `grown` at the next frame.
+    frames: Coroutine<()>,
 }
+
+/// The least time between two drawings of text streaming in, in ms. Every frame drawn costs
+/// the browser's style, layout and paint of the page whatever the text added; at 60 frames a
+/// second a long reply cost twenty times one drawing of the whole of it. Text arriving is
+/// drawn at the next frame, then not again for this long.
+const DRAW_EVERY_MS: u32 = 50;
 
 /// How many of the newest messages a reconcile asks for: a turn's worth, with room to spare.
 const RECENT: usize = 30;
@@ -87,6 +100,16 @@ pub fn use_live_session(
     let mut current = use_signal(|| session.clone());
     let mut cursor = use_signal(|| older.clone());
     let mut newest_only = use_signal(|| stand_in && partial);
+    let mut grown = use_signal(|| 0u64);
+    let frames = use_coroutine(move |mut deltas: UnboundedReceiver<()>| async move {
+        while deltas.next().await.is_some() {
+            crate::platform::next_frame().await;
+            // Every delta that came before the frame is drawn by it.
+            while deltas.try_recv().is_ok() {}
+            *grown.write() += 1;
+            crate::platform::pause(DRAW_EVERY_MS).await;
+        }
+    });
     let live = LiveSession {
         session: current,
         messages: shown,
@@ -97,6 +120,8 @@ pub fn use_live_session(
         deleted: use_signal(|| false),
         permissions: use_signal(Vec::new),
         questions: use_signal(Vec::new),
+        grown,
+        frames,
     };
 
     // A refetch brought new messages (the ones the page started with are already shown).
@@ -311,7 +336,9 @@ impl LiveSession {
             mut deleted,
             mut permissions,
             mut questions,
+            frames,
             partial: _,
+            grown: _,
         } = self;
         match event {
             Event::SessionStatus { status, .. } => {
@@ -373,7 +400,17 @@ impl LiveSession {
                 if let Some(message_id) = unknown_target(&messages.peek(), &id, other) {
                     return Followed::Unknown(message_id.to_owned());
                 }
-                apply(&mut messages.write(), &id, other);
+                if is_text_delta(other) {
+                    // The one write the list's readers are not told of: the part being
+                    // written draws its text again at the next frame (`grown`).
+                    #[allow(deprecated)]
+                    let grew = apply(&mut messages.write_silent(), &id, other);
+                    if grew {
+                        frames.send(());
+                    }
+                } else {
+                    apply(&mut messages.write(), &id, other);
+                }
             }
         }
         Followed::Applied

@@ -2,6 +2,7 @@
 //! position and the heights measured so far decide the slice (see `virtual_list`); it opens
 //! at the newest message and stays there while replies arrive, until the reader scrolls up.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -10,7 +11,7 @@ use dioxus::prelude::*;
 use crate::api::Message;
 use crate::components::message::DOM_ID_PREFIX;
 use crate::platform::WindowListener;
-use crate::virtual_list::{estimate, slice, Slice, View};
+use crate::virtual_list::{after_scroll, estimate, slice, Slice, View};
 
 /// The element holding the messages, whose children are measured.
 pub const LIST_ID: &str = "messages";
@@ -36,6 +37,13 @@ impl MessageWindow {
             whole,
         )
     }
+
+    /// Keeps the end of the page in view while the reader is at it (text grew at the end).
+    pub fn keep_end(&self) {
+        if matches!(*self.view.peek(), View::Bottom { .. }) {
+            crate::platform::scroll_to_end();
+        }
+    }
 }
 
 /// Follows the window's scrolling over `messages` (`older`: where the messages not loaded yet
@@ -49,16 +57,13 @@ pub fn use_message_window(
     let mut heights = use_signal(HashMap::<String, f64>::new);
     let view = use_signal(|| View::Bottom { height: 900.0 });
     use_hook(|| {
+        let last_top = Cell::new(0.0);
         Rc::new(WindowListener::scroll(move || {
             let Some((top, height, at_end)) = crate::platform::scroll_view(LIST_ID) else {
                 return;
             };
-            let next = if at_end {
-                View::Bottom { height }
-            } else {
-                View::At { top, height }
-            };
             let current = *view.peek();
+            let next = after_scroll(current, last_top.replace(top), top, height, at_end);
             let bottom = |v: View| matches!(v, View::Bottom { .. });
             let moved = {
                 let messages = messages.peek();
