@@ -16,6 +16,7 @@
 //! long reply streamed in (`BENCH_LONG` bytes in `BENCH_PIECES` deltas): the page's main-thread
 //! and script time while it streams, and its end on screen after the last delta.
 //! `BENCH_ONLY=long` measures that alone; `BENCH_ONLY=fork` the fork click alone;
+//! `BENCH_ONLY=load` Branchpoint's cold load of the 1,000-message session alone;
 //! `BENCH_PROFILE=<file>` writes a CPU profile of the fork click or the long reply there.
 //!
 //! Run with `make bench` (or `cargo run --example bench --features bench`); needs `dist/`.
@@ -166,6 +167,41 @@ async fn main() {
             clicks.push(ms);
         }
         say(&format!("  fork click: median {:.0} ms", median(clicks)));
+        return;
+    }
+    if std::env::var("BENCH_ONLY").as_deref() == Ok("load") {
+        let server = OpenCode::start().await;
+        let session = seed(&server, "Bench: 1,000 messages", 1_000).await;
+        let site = StaticSite::start();
+        let settings =
+            json!({ "server_url": server.base_url(), "remember_password": false, "directory": "" });
+        let storage = json!({ "branchpoint.settings.v1": settings.to_string() });
+        let mut sizes = Sizes::default();
+        let mut loads = Vec::new();
+        for _ in 0..runs {
+            let url = site.url(&format!("/session/{}", session.id));
+            let load = cold_load(&url, &site.url(""), &storage, "article", &mut sizes).await;
+            say(&load.line("Branchpoint"));
+            loads.push(load);
+        }
+        // A CPU profile of one more load: the site's origin first (same renderer), then the page.
+        if std::env::var("BENCH_PROFILE").is_ok() {
+            let browser = fresh_browser(&site.url(""), &storage, "article", MARKER).await;
+            navigate(&browser, &site.url("/settings")).await;
+            let profile = profile_start(&browser).await;
+            navigate(&browser, &site.url(&format!("/session/{}", session.id))).await;
+            let _ = visible(&browser).await;
+            profile_end(&browser, profile).await;
+        }
+        let of = |f: fn(&Load) -> f64| median(loads.iter().map(f).collect::<Vec<f64>>());
+        say(&format!(
+            "  1,000 messages, Branchpoint alone: visible {:.0} ms (wasm in at {:.0}, messages asked at {:.0}, answered at {:.0}, in the DOM at {:.0}; medians of {runs})",
+            of(|l| l.visible_ms),
+            of(|l| l.timeline.0),
+            of(|l| l.timeline.1),
+            of(|l| l.timeline.2),
+            of(|l| l.in_dom)
+        ));
         return;
     }
     say(&format!(
