@@ -141,23 +141,7 @@ impl StreamedMarkdown {
             tail: to_safe_html(tail),
         }
     }
-}
 
-impl Streamed {
-    /// Whether these pieces, one after the other, are exactly `html`.
-    fn spells(&self, html: &str) -> bool {
-        let mut rest = html;
-        for piece in self.groups.iter().flat_map(|g| g.iter()) {
-            match rest.strip_prefix(piece.as_str()) {
-                Some(after) => rest = after,
-                None => return false,
-            }
-        }
-        rest == self.tail
-    }
-}
-
-impl StreamedMarkdown {
     /// The HTML of `text`, written to its end, as the blocks it was drawn in while it streamed
     /// — when they make the very same HTML as the whole text, so what is on screen can stay as
     /// it is. They do not where the whole text is read across blocks (a list loose over a blank
@@ -177,6 +161,20 @@ impl StreamedMarkdown {
         } else {
             Err(whole)
         }
+    }
+}
+
+impl Streamed {
+    /// Whether these pieces, one after the other, are exactly `html`.
+    fn spells(&self, html: &str) -> bool {
+        let mut rest = html;
+        for piece in self.groups.iter().flat_map(|g| g.iter()) {
+            match rest.strip_prefix(piece.as_str()) {
+                Some(after) => rest = after,
+                None => return false,
+            }
+        }
+        rest == self.tail
     }
 }
 

@@ -108,16 +108,14 @@ fn MarkdownText(class: &'static str, part_id: String, text: String, open: bool) 
             None => streamed.render(&text),
         }
     } else {
-        let kept = streamed_here
-            .get()
-            .then(|| streamed.borrow_mut().finish(&text));
+        let kept = if streamed_here.get() {
+            streamed.borrow_mut().finish(&text)
+        } else {
+            Err(to_safe_html(&text))
+        };
         match kept {
-            Some(Ok(shown)) => shown,
-            Some(Err(html)) => return rsx! { div { class, dangerous_inner_html: "{html}" } },
-            None => {
-                let html = to_safe_html(&text);
-                return rsx! { div { class, dangerous_inner_html: "{html}" } };
-            }
+            Ok(shown) => shown,
+            Err(html) => return rsx! { div { class, dangerous_inner_html: "{html}" } },
         }
     };
     rsx! {
