@@ -276,6 +276,11 @@ async fn undo_from_here_keeps_the_branch_puts_the_files_back_and_redo_restores_t
     app.click_in_user_message(1, "Undo from here").await;
     app.see(".undone-notice", "Undone from “turn 2").await;
     app.see(".toasts", "kept as “Code — before undo”").await;
+    // The toast says the message is back in the composer: it leaves it clear, wide and narrow.
+    app.toasts_leave_the_composer_clear().await;
+    app.width(Some(390)).await;
+    app.toasts_leave_the_composer_clear().await;
+    app.width(None).await;
     app.see(
         ".message-undone .undone-mark",
         "Undone — kept as Code — before undo",

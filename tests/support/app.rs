@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::webdriver::Browser;
 use super::StaticSite;
@@ -297,6 +297,40 @@ impl App {
             widths[0].as_u64() <= widths[1].as_u64(),
             "the page widened: {widths}"
         );
+    }
+
+    /// Fails unless a toast is shown and none covers the composer (its box and buttons).
+    pub async fn toasts_leave_the_composer_clear(&self) {
+        let boxes = self
+            .browser
+            .execute(
+                "const r = e => { const b = e.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
+                 const dock = document.querySelector('.composer-dock');
+                 return [[...document.querySelectorAll('.toast')].map(r), dock ? r(dock) : null];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let rect = |v: &Value| -> Vec<f64> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_f64().unwrap())
+                .collect()
+        };
+        let toasts: Vec<Vec<f64>> = boxes[0].as_array().unwrap().iter().map(rect).collect();
+        assert!(!toasts.is_empty(), "no toast is shown");
+        let dock = rect(&boxes[1]);
+        for toast in toasts {
+            let apart = toast[2] <= dock[0]
+                || dock[2] <= toast[0]
+                || toast[3] <= dock[1]
+                || dock[3] <= toast[1];
+            assert!(
+                apart,
+                "a toast at {toast:?} covers the composer at {dock:?}"
+            );
+        }
     }
 
     /// Clicks the enabled button whose text starts with `text` inside the `index`th user
