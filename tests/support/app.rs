@@ -299,14 +299,15 @@ impl App {
         );
     }
 
-    /// Fails unless a toast is shown and none covers the composer (its box and buttons).
+    /// Fails unless a toast is shown, inside the window, and none covers the composer (its box
+    /// and buttons).
     pub async fn toasts_leave_the_composer_clear(&self) {
         let boxes = self
             .browser
             .execute(
                 "const r = e => { const b = e.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
                  const dock = document.querySelector('.composer-dock');
-                 return [[...document.querySelectorAll('.toast')].map(r), dock ? r(dock) : null];",
+                 return [[...document.querySelectorAll('.toast')].map(r), dock ? r(dock) : null, [0, 0, innerWidth, innerHeight]];",
                 vec![],
             )
             .await
@@ -320,8 +321,16 @@ impl App {
         };
         let toasts: Vec<Vec<f64>> = boxes[0].as_array().unwrap().iter().map(rect).collect();
         assert!(!toasts.is_empty(), "no toast is shown");
-        let dock = rect(&boxes[1]);
+        let (dock, window) = (rect(&boxes[1]), rect(&boxes[2]));
         for toast in toasts {
+            let inside = toast[0] >= 0.0
+                && toast[1] >= 0.0
+                && toast[2] <= window[2]
+                && toast[3] <= window[3];
+            assert!(
+                inside,
+                "a toast at {toast:?} is not inside the window {window:?}"
+            );
             let apart = toast[2] <= dock[0]
                 || dock[2] <= toast[0]
                 || toast[3] <= dock[1]
