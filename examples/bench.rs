@@ -18,7 +18,7 @@
 //! `BENCH_ONLY=long` measures that alone; `BENCH_ONLY=fork` the fork click alone;
 //! `BENCH_ONLY=load` Branchpoint's cold load of the 1,000-message session alone;
 //! `BENCH_ONLY=big` the 10,000-message session's loads in both apps alone;
-//! `BENCH_PROFILE=<file>` writes a CPU profile of the fork click or the long reply there.
+//! `BENCH_PROFILE=<file>` writes a CPU profile of the fork click, the long reply or the load there.
 //!
 //! Run with `make bench` (or `cargo run --example bench --features bench`); needs `dist/`.
 
@@ -156,9 +156,7 @@ async fn main() {
         let server = OpenCode::start().await;
         let session = seed(&server, "Bench: 1,000 messages", 1_000).await;
         let site = StaticSite::start();
-        let settings =
-            json!({ "server_url": server.base_url(), "remember_password": false, "directory": "" });
-        let storage = json!({ "branchpoint.settings.v1": settings.to_string() });
+        let storage = app_storage(&server);
         let mut clicks = Vec::new();
         for _ in 0..runs {
             let (ms, fork_ms) = fork_click(&site, &session.id, &storage).await;
@@ -177,7 +175,7 @@ async fn main() {
         let official = format!("{}{}", server.base_url(), official_path(&huge));
         let (ours, top, theirs) =
             big_sessions(&server, &site, &huge.id, &official, big, runs).await;
-        let m = |loads: &[Load], f: fn(&Load) -> f64| median(loads.iter().map(f));
+        let m = median_of;
         say(&format!(
             "  {big} messages: last message on screen {:.0} ms against {:.0} ms ({:.3}), memory {:.3} of the official app's; the first message reached by scrolling after {:.0} ms (medians of {runs})",
             m(&ours, |l| l.visible_ms),
@@ -192,9 +190,7 @@ async fn main() {
         let server = OpenCode::start().await;
         let session = seed(&server, "Bench: 1,000 messages", 1_000).await;
         let site = StaticSite::start();
-        let settings =
-            json!({ "server_url": server.base_url(), "remember_password": false, "directory": "" });
-        let storage = json!({ "branchpoint.settings.v1": settings.to_string() });
+        let storage = app_storage(&server);
         let mut sizes = Sizes::default();
         let mut loads = Vec::new();
         for _ in 0..runs {
@@ -212,7 +208,7 @@ async fn main() {
             let _ = visible(&browser).await;
             profile_end(&browser, profile).await;
         }
-        let of = |f: fn(&Load) -> f64| median(loads.iter().map(f).collect::<Vec<f64>>());
+        let of = |f: fn(&Load) -> f64| median_of(&loads, f);
         say(&format!(
             "  1,000 messages, Branchpoint alone: visible {:.0} ms (wasm in at {:.0}, messages asked at {:.0}, answered at {:.0}, in the DOM at {:.0}; medians of {runs})",
             of(|l| l.visible_ms),
@@ -230,9 +226,7 @@ async fn main() {
     let session = seed(&server, "Bench: 1,000 messages", 1_000).await;
     let huge = seed(&server, "Bench: 10,000 messages", big).await;
     let site = StaticSite::start();
-    let settings =
-        json!({ "server_url": server.base_url(), "remember_password": false, "directory": "" });
-    let bp_storage = json!({ "branchpoint.settings.v1": settings.to_string() });
+    let bp_storage = app_storage(&server);
     let mut sizes = Sizes::default();
 
     // Cold loads of the 1,000-message session, alternating the two apps.
@@ -660,9 +654,7 @@ async fn long_replies(server: &OpenCode, site: &StaticSite, runs: usize) {
         "  a reply of {} KB streamed in {pieces} deltas {pause} ms apart, into an open page",
         bytes / 1000
     ));
-    let settings =
-        json!({ "server_url": server.base_url(), "remember_password": false, "directory": "" });
-    let storage = json!({ "branchpoint.settings.v1": settings.to_string() });
+    let storage = app_storage(server);
     let client = server.client();
     let (mut busy, mut cpu, mut script, mut after) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -973,8 +965,6 @@ fn lineage_records(server: &str, n: usize) -> LineageGraph {
     }
 }
 
-/// The big session: (newest message visible, DOM, heap) and (DOM after scrolling to the top,
-/// first message on screen).
 /// Where the official app shows `session`: under its directory, base64url.
 fn official_path(session: &branchpoint::api::Session) -> String {
     use base64::Engine as _;
@@ -997,9 +987,7 @@ async fn big_sessions(
     say(&format!(
         "  the {big}-message session: {runs} loads per app, alternating; scrolled to the top once"
     ));
-    let settings =
-        json!({ "server_url": server.base_url(), "remember_password": false, "directory": "" });
-    let storage = json!({ "branchpoint.settings.v1": settings.to_string() });
+    let storage = app_storage(server);
     let (mut ours, mut top, mut theirs) = (Vec::new(), None, Vec::new());
     let line = |who: &str, load: &Load| {
         format!(
@@ -1120,6 +1108,18 @@ fn median(values: impl IntoIterator<Item = f64>) -> f64 {
     }
 }
 
+/// The median of `f` over `loads`.
+fn median_of(loads: &[Load], f: fn(&Load) -> f64) -> f64 {
+    median(loads.iter().map(f))
+}
+
+/// What Branchpoint keeps in localStorage to talk to `server` (no password, every directory).
+fn app_storage(server: &OpenCode) -> Value {
+    let settings =
+        json!({ "server_url": server.base_url(), "remember_password": false, "directory": "" });
+    json!({ "branchpoint.settings.v1": settings.to_string() })
+}
+
 fn kib(bytes: f64) -> String {
     format!("{:.1} KiB", bytes / 1024.0)
 }
@@ -1137,7 +1137,7 @@ fn met(ok: bool) -> &'static str {
 }
 
 fn report(r: Report) {
-    let m = |loads: &[Load], f: fn(&Load) -> f64| median(loads.iter().map(f));
+    let m = median_of;
     let (o, t) = (&r.ours, &r.theirs);
     let row = |what: &str, ours: String, theirs: String, ratio: f64| {
         println!("{what:<44} {ours:>14} {theirs:>14} {ratio:>8.3}");
